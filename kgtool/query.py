@@ -442,7 +442,7 @@ def run_query(
     """
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
     prepared = prepare(named.text, allow_service=allow_service)
-    bindings = bind_parameters(named.header, params, kg.store.union(reasoned))
+    bindings = bind_parameters(named.header, params, kg.store.union(reasoned=False))
     try:
         result = kg.store.query(prepared, init_bindings=bindings, reasoned=reasoned)
         if result.type == "SELECT":
