@@ -54,7 +54,9 @@ class CheckReport:
         """Render for people: one line per check, violations indented below."""
         lines = []
         for c in self.checks:
-            status = "ok" if c.passed else f"{len(c.rows)} violation{'s' if len(c.rows) != 1 else ''}"
+            status = (
+                "ok" if c.passed else f"{len(c.rows)} violation{'s' if len(c.rows) != 1 else ''}"
+            )
             lines.append(f"{c.name}: {status}" + (f"  ({c.title})" if c.title else ""))
             lines.extend(f"  {e}  {p}  {v}" for e, p, v in c.rows)
         failed = sum(not c.passed for c in self.checks)
@@ -67,13 +69,19 @@ class CheckReport:
 
 
 def _cell(row: ResultRow, name: str) -> str:
-    value: Node | None = row.get(Variable(name))  # type: ignore[assignment]
+    value: Node | None = row.get(Variable(name))
     if value is None:
         return ""
-    return shorten(_SHOW, value) if not hasattr(value, "language") else value.n3(_SHOW.namespace_manager)
+    return (
+        shorten(_SHOW, value)
+        if not hasattr(value, "language")
+        else value.n3(_SHOW.namespace_manager)
+    )
 
 
-def check(kg: KnowledgeGraph, checks_dir: Path | None = None, reasoned: bool = False) -> CheckReport:
+def check(
+    kg: KnowledgeGraph, checks_dir: Path | None = None, reasoned: bool = False
+) -> CheckReport:
     """Run every ``*-violation.rq`` check.
 
     Args:

@@ -20,12 +20,14 @@ from kgtool.describe import describe as describe_entity
 from kgtool.describe import stats as graph_stats
 from kgtool.errors import KgtoolError, ParameterError
 from kgtool.explain import why as explain_why
-from kgtool.export import EXPORT_FORMATS, build_context, context_json, export as export_graph
-from kgtool.export import serialize_graph, write_atomic
+from kgtool.export import EXPORT_FORMATS, context_json, serialize_graph, write_atomic
+from kgtool.export import export as export_graph
 from kgtool.load import FORMAT_ALIASES, KnowledgeGraph
 from kgtool.query import GRAPH_FORMATS, TABLE_FORMATS, list_queries, render, run_query
-from kgtool.reason import PROFILES, reason as run_reason
-from kgtool.validate import INFERENCE_CHOICES, validate as run_validate
+from kgtool.reason import PROFILES
+from kgtool.reason import reason as run_reason
+from kgtool.validate import INFERENCE_CHOICES
+from kgtool.validate import validate as run_validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -208,7 +210,8 @@ def reason(
     _emit(serialize_graph(result.inferred, fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(
-        f"Inferred {len(result.inferred)} triples ({profile}) from {result.asserted_count} asserted.",
+        f"Inferred {len(result.inferred)} triples ({profile}) "
+        f"from {result.asserted_count} asserted.",
         err=to_stdout,
     )
 
@@ -266,9 +269,7 @@ def _parse_params(values: Sequence[str]) -> dict[str, str]:
     help="Results format (CONSTRUCT/DESCRIBE: an RDF format; table means Turtle).",
 )
 @click.option("--all", "run_all", is_flag=True, help="Run every bundled query.")
-@click.option(
-    "--allow-service", is_flag=True, help="Let SERVICE clauses call remote endpoints."
-)
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call remote endpoints.")
 @click.option(
     "--queries",
     "queries_dir",
@@ -309,7 +310,9 @@ def query(
         return
     for named in list_queries(queries_dir):
         click.echo(f"## {named.name}: {named.header.title}")
-        missing = [p.name for p in named.header.parameters if p.default is None and p.name not in given]
+        missing = [
+            p.name for p in named.header.parameters if p.default is None and p.name not in given
+        ]
         if missing:
             click.echo(f"(skipped: needs --param {', '.join(missing)})\n")
             continue
@@ -361,7 +364,6 @@ def context(ontology: tuple[str, ...], output: str | None) -> None:
         kgtool context -o ontology/context.jsonld
     """
     kg = KnowledgeGraph.load(data=[], ontology=list(ontology) or None, shapes=[])
-    assert build_context  # the context is the same one export inlines
     _emit(context_json(kg.ontology), output)
 
 
@@ -430,7 +432,7 @@ def why(
     input_format: str | None,
     subject: str,
     predicate: str,
-    object: str,  # noqa: A002 - the argument's name in --help
+    object: str,
     fmt: str,
 ) -> None:
     """Explain a triple: its source sentences, or how the reasoner derived it.

@@ -128,7 +128,11 @@ class EntityDescription:
                 continue
             lines.append(f"\n{heading}:")
             for f in facts:
-                fact = f"{f.predicate} {f.object}" if direction == "out" else f"{f.subject} {f.predicate}"
+                fact = (
+                    f"{f.predicate} {f.object}"
+                    if direction == "out"
+                    else f"{f.subject} {f.predicate}"
+                )
                 lines.append(f"  {fact}")
                 for p in f.sources:
                     lines.append(f"      from {p.to_text()}")
@@ -162,11 +166,19 @@ def describe(kg: KnowledgeGraph, entity: str, reasoned: bool = False) -> EntityD
     facts: list[Fact] = []
     for p, o in union.predicate_objects(iri):
         facts.append(
-            Fact(shorten(_SHOW, iri), shorten(_SHOW, p), _value(o), "out", provenance(kg, (iri, p, o)))
+            Fact(
+                shorten(_SHOW, iri),
+                shorten(_SHOW, p),
+                _value(o),
+                "out",
+                provenance(kg, (iri, p, o)),
+            )
         )
     for s, p in union.subject_predicates(iri):
         facts.append(
-            Fact(_value(s), shorten(_SHOW, p), shorten(_SHOW, iri), "in", provenance(kg, (s, p, iri)))
+            Fact(
+                _value(s), shorten(_SHOW, p), shorten(_SHOW, iri), "in", provenance(kg, (s, p, iri))
+            )
         )
     facts.sort(key=lambda f: (f.direction != "out", f.predicate, f.object, f.subject))
     label = union.value(iri, RDFS.label)
@@ -222,8 +234,9 @@ def stats(kg: KnowledgeGraph, reasoned: bool = False) -> Stats:
     0
     """
     union = kg.store.union(reasoned)
-    classes = Counter(shorten(_SHOW, c) for _s, c in union.subject_objects(RDF.type)
-                      if isinstance(c, URIRef))
+    classes = Counter(
+        shorten(_SHOW, c) for _s, c in union.subject_objects(RDF.type) if isinstance(c, URIRef)
+    )
     properties = Counter(shorten(_SHOW, p) for _s, p, _o in union)
     graphs = {graph_label(n): len(kg.store.named_graph(n)) for n in kg.store.graph_names()}
     inferred = kg.store.inferred()

@@ -89,9 +89,15 @@ class _Explainer:
             for d in g.subjects(RDFS.subClassOf, o):
                 yield "rdfs:subClassOf (cax-sco)", [(s, RDF.type, d), (d, RDFS.subClassOf, o)]
             for d in g.objects(o, OWL.equivalentClass):
-                yield "owl:equivalentClass (cax-eqc)", [(s, RDF.type, d), (o, OWL.equivalentClass, d)]
+                yield (
+                    "owl:equivalentClass (cax-eqc)",
+                    [(s, RDF.type, d), (o, OWL.equivalentClass, d)],
+                )
             for d in g.subjects(OWL.equivalentClass, o):
-                yield "owl:equivalentClass (cax-eqc)", [(s, RDF.type, d), (d, OWL.equivalentClass, o)]
+                yield (
+                    "owl:equivalentClass (cax-eqc)",
+                    [(s, RDF.type, d), (d, OWL.equivalentClass, o)],
+                )
             for q in g.subjects(RDFS.domain, o):
                 for x in g.objects(s, q):
                     yield "rdfs:domain (prp-dom)", [(s, q, x), (q, RDFS.domain, o)]
@@ -116,13 +122,17 @@ class _Explainer:
         for q in g.subjects(OWL.inverseOf, p):
             yield "owl:inverseOf (prp-inv)", [(o, q, s), (q, OWL.inverseOf, p)]
         if (p, RDF.type, OWL.SymmetricProperty) in g:
-            yield "owl:SymmetricProperty (prp-symp)", [(o, p, s), (p, RDF.type, OWL.SymmetricProperty)]
+            yield (
+                "owl:SymmetricProperty (prp-symp)",
+                [(o, p, s), (p, RDF.type, OWL.SymmetricProperty)],
+            )
         if (p, RDF.type, OWL.TransitiveProperty) in g:
             for m in g.objects(s, p):
                 if m not in (s, o) and (m, p, o) in g:
-                    yield "owl:TransitiveProperty (prp-trp)", [
-                        (s, p, m), (m, p, o), (p, RDF.type, OWL.TransitiveProperty)
-                    ]
+                    yield (
+                        "owl:TransitiveProperty (prp-trp)",
+                        [(s, p, m), (m, p, o), (p, RDF.type, OWL.TransitiveProperty)],
+                    )
         for alias in set(g.objects(s, OWL.sameAs)) | set(g.subjects(OWL.sameAs, s)):
             if alias != s:
                 yield "owl:sameAs (eq-rep-s)", [(alias, p, o), (s, OWL.sameAs, alias)]

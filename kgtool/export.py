@@ -49,7 +49,7 @@ def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
     return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
 
 
-def canonical_graph(graph: Graph, identifier: Node | None = None) -> Graph:
+def canonical_graph(graph: Graph, identifier: URIRef | None = None) -> Graph:
     """Return a copy of ``graph`` with canonical blank nodes, triples added in sorted order.
 
     Args:
@@ -79,14 +79,14 @@ def _dataset_for_export(kg: KnowledgeGraph, reasoned: bool) -> Dataset:
     source = kg.store.dataset(reasoned)
     out = bind_prefixes(Dataset())
     names = sorted(
-        (g.identifier for g in source.graphs() if len(g)), key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n))
+        (g.identifier for g in source.graphs() if len(g)),
+        key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n)),
     )
     for name in names:
         graph = canonical_graph(source.graph(name))
         target = out.graph(name)
         for triple in graph:
             target.add(triple)
-    assert isinstance(out, Dataset)
     return out
 
 
@@ -111,8 +111,14 @@ def build_context(ontology: Graph) -> dict[str, Any]:
     """
     context: dict[str, Any] = dict(PREFIXES)
     terms: dict[str, Any] = {}
-    kinds = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-             OWL.AnnotationProperty, RDF.Property)
+    kinds = (
+        OWL.Class,
+        RDFS.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        RDF.Property,
+    )
     for kind in kinds:
         for term in ontology.subjects(RDF.type, kind):
             if not isinstance(term, URIRef) or not str(term).startswith(str(KG)):
@@ -131,7 +137,7 @@ def build_context(ontology: Graph) -> dict[str, Any]:
                     and str(ranges[0]).startswith(str(XSD))
                     and ranges[0] != XSD.string
                 ):
-                    definition = {"@id": compact, "@type": f"xsd:{str(ranges[0])[len(str(XSD)):]}"}
+                    definition = {"@id": compact, "@type": f"xsd:{str(ranges[0])[len(str(XSD)) :]}"}
             terms[local] = definition
     context.update(terms)
     return {"@context": dict(sorted(context.items()))}
@@ -180,7 +186,7 @@ class _SortedGraph(Graph):
     depends on string hashing and so differs between runs.
     """
 
-    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:  # noqa: A002
+    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:
         return iter(sorted(set(super().subjects(predicate, object)), key=lambda n: n.n3()))
 
     def predicate_objects(self, subject: Any = None, unique: bool = False) -> Any:
@@ -249,7 +255,6 @@ def serialize_graph(graph: Graph, fmt: str) -> str:
         target = ds.graph(DATASET_DEFAULT_GRAPH_ID)
         for triple in canonical:
             target.add(triple)
-        assert isinstance(ds, Dataset)
         return serialize_dataset(ds, fmt, Graph())
     if fmt == "xml":
         sortable = bind_prefixes(_SortedGraph())

@@ -273,7 +273,7 @@ class KnowledgeGraph:
         data: Sequence[str | Path] | None = None,
         ontology: Sequence[str | Path] | None = None,
         shapes: Sequence[str | Path] | None = None,
-        format: str | None = None,  # noqa: A002 - mirrors the CLI option
+        format: str | None = None,
     ) -> KnowledgeGraph:
         """Load facts, ontology and shapes; None means the bundled default for each.
 

@@ -7,8 +7,9 @@ as ``GRAPH_INFERRED`` and never mixed into the asserted graphs.
 Dropped as noise (true in every OWL RL closure, or not RDF a user can read):
 
 * ``x owl:sameAs x`` (reflexive sameAs, added for every resource);
-* anything whose object is ``owl:Thing`` (``x rdf:type owl:Thing``, ``C rdfs:subClassOf owl:Thing``,
-  ``p rdfs:range owl:Thing``...), ``x rdf:type rdfs:Resource`` and ``owl:Nothing rdfs:subClassOf x``;
+* anything whose object is ``owl:Thing`` (``x rdf:type owl:Thing``,
+  ``C rdfs:subClassOf owl:Thing``, ``p rdfs:range owl:Thing``...), ``x rdf:type rdfs:Resource``
+  and ``owl:Nothing rdfs:subClassOf x``;
 * statements about the built-in vocabularies themselves (subject in ``rdf:``, ``rdfs:``, ``owl:``
   or ``xsd:``, e.g. ``xsd:date rdf:type rdfs:Datatype``), which OWL RL adds to every closure;
 * ``x rdfs:subClassOf x``, ``x rdfs:subPropertyOf x``, ``x owl:equivalentClass x``,

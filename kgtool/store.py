@@ -8,7 +8,7 @@ Oxigraph-backed store (issue 5) only has to implement :class:`Store`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -17,8 +17,10 @@ from rdflib.term import Node
 
 from kgtool.namespaces import GRAPH_INFERRED, PREFIXES
 
+G = TypeVar("G", bound=Graph)
 
-def bind_prefixes(graph: Graph) -> Graph:
+
+def bind_prefixes(graph: G) -> G:
     """Bind the project prefixes (and only those next to rdflib's core ones) on ``graph``.
 
     Args:
@@ -37,7 +39,7 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 def new_dataset() -> Dataset:
     """Return an empty in-memory ``Dataset`` whose default graph is the union of all graphs."""
-    return bind_prefixes(Dataset(default_union=True))  # type: ignore[return-value]
+    return bind_prefixes(Dataset(default_union=True))
 
 
 class Store(Protocol):
@@ -87,7 +89,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._asserted = new_dataset()
         self._inferred: Graph | None = None
-        self._cache: dict[bool, Any] = {}
+        self._cache: dict[tuple[str, bool], Any] = {}
 
     def add_graph(self, name: URIRef | None, triples: Graph) -> None:
         """Add ``triples`` to graph ``name`` (None: the default graph)."""
@@ -115,9 +117,11 @@ class MemoryStore:
     def graph_names(self) -> list[URIRef]:
         """Return the names of the asserted graphs that hold triples, sorted."""
         names = {
-            g.identifier for g in self._asserted.graphs() if len(g) and isinstance(g.identifier, URIRef)
+            g.identifier
+            for g in self._asserted.graphs()
+            if len(g) and isinstance(g.identifier, URIRef)
         }
-        return sorted(names)  # type: ignore[arg-type]
+        return sorted(names)
 
     def named_graph(self, name: URIRef) -> Graph:
         """Return one asserted graph."""
@@ -137,8 +141,8 @@ class MemoryStore:
             if reasoned and self._inferred is not None:
                 for triple in self._inferred:
                     merged.add(triple)
-            self._cache[key] = merged  # type: ignore[index]
-        return self._cache[key]  # type: ignore[index, no-any-return]
+            self._cache[key] = merged
+        return self._cache[key]
 
     def dataset(self, reasoned: bool = False) -> Dataset:
         """Return the quads; the reasoned view is a copy with ``GRAPH_INFERRED`` added."""
@@ -153,8 +157,8 @@ class MemoryStore:
             inferred = view.graph(GRAPH_INFERRED)
             for triple in self._inferred:
                 inferred.add(triple)
-            self._cache[key] = view  # type: ignore[index]
-        return self._cache[key]  # type: ignore[index, no-any-return]
+            self._cache[key] = view
+        return self._cache[key]
 
     def graphs_containing(self, triple: tuple[Node, Node, Node]) -> list[URIRef]:
         """Return the sorted names of the asserted graphs holding ``triple``."""
@@ -163,7 +167,7 @@ class MemoryStore:
             for g in self._asserted.graphs()
             if triple in g and isinstance(g.identifier, URIRef)
         }
-        return sorted(names)  # type: ignore[arg-type]
+        return sorted(names)
 
     def query(
         self,
@@ -172,4 +176,4 @@ class MemoryStore:
         reasoned: bool = False,
     ) -> Result:
         """Evaluate ``query`` with the default graph as the union of the chosen view."""
-        return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))
+        return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
