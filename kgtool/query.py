@@ -187,7 +187,7 @@ def _named_from_file(path: Path) -> NamedQuery:
     return NamedQuery(name=path.stem, text=text, header=parse_header(text), path=path)
 
 
-def find_query(name_or_text: str, queries_dir: Path | None = None) -> NamedQuery:
+def find_query(name_or_text: str | Path, queries_dir: Path | None = None) -> NamedQuery:
     """Resolve a bundled query name, a ``.rq`` file path, or SPARQL text.
 
     Args:
@@ -204,6 +204,8 @@ def find_query(name_or_text: str, queries_dir: Path | None = None) -> NamedQuery
     >>> find_query("SELECT * WHERE { ?s ?p ?o }").name
     '<text>'
     """
+    if isinstance(name_or_text, Path):
+        return _named_from_file(name_or_text)
     candidate = Path(name_or_text)
     if name_or_text.endswith(".rq") or (
         "\n" not in name_or_text and len(name_or_text) < 4096 and candidate.is_file()
@@ -412,7 +414,7 @@ class QueryOutcome:
 
 def run_query(
     kg: KnowledgeGraph,
-    query: str | NamedQuery,
+    query: str | Path | NamedQuery,
     params: dict[str, str] | None = None,
     reasoned: bool = False,
     allow_service: bool = False,
