@@ -20,7 +20,7 @@ from kgtool.describe import describe as describe_entity
 from kgtool.describe import stats as graph_stats
 from kgtool.errors import KgtoolError, ParameterError
 from kgtool.explain import why as explain_why
-from kgtool.export import EXPORT_FORMATS, context_json, serialize_graph, write_atomic
+from kgtool.export import EXPORT_FORMATS, context_json, render_inferred, write_atomic
 from kgtool.export import export as export_graph
 from kgtool.load import FORMAT_ALIASES, KnowledgeGraph
 from kgtool.query import GRAPH_FORMATS, TABLE_FORMATS, list_queries, render, run_query
@@ -207,7 +207,7 @@ def reason(
     """
     kg = _load(data, ontology, shapes, input_format)
     result = run_reason(kg, profile=profile)
-    _emit(serialize_graph(result.inferred, fmt), output)
+    _emit(render_inferred(result.inferred, fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(
         f"Inferred {len(result.inferred)} triples ({profile}) "

@@ -297,6 +297,21 @@ def serialize_dataset(dataset: Dataset, fmt: str, ontology: Graph) -> str:
     return serialize_graph(union, fmt)
 
 
+def render_inferred(inferred: Graph, fmt: str) -> str:
+    """Serialize the inferred graph alone; quad formats name it ``GRAPH_INFERRED``.
+
+    >>> render_inferred(Graph(), "nquads")
+    ''
+    """
+    if fmt not in _QUAD_FORMATS:
+        return serialize_graph(inferred, fmt)
+    ds = bind_prefixes(Dataset())
+    target = ds.graph(GRAPH_INFERRED)
+    for triple in canonical_graph(inferred):
+        target.add(triple)
+    return serialize_dataset(ds, fmt, Graph())
+
+
 def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     """Return the dataset in ``fmt`` (deterministic; see module doc).
 
@@ -397,6 +412,7 @@ __all__ = [
     "context_json",
     "export",
     "render_export",
+    "render_inferred",
     "serialize_dataset",
     "serialize_graph",
     "write_atomic",

@@ -12,7 +12,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Literal as TypingLiteral
 
+from pyparsing import ParseException
 from pyshacl import validate as shacl_validate
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -165,14 +167,19 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
     if inference not in INFERENCE_CHOICES:
         raise InputError(f"unknown inference {inference!r} (choose from {INFERENCE_CHOICES})")
     data = kg.store.union(reasoned=False)
-    conforms, report_graph, _text = shacl_validate(
-        data,
-        shacl_graph=kg.shapes,
-        ont_graph=kg.ontology if len(kg.ontology) else None,
-        inference=inference,
-        advanced=True,
-        abort_on_first=False,
-        inplace=False,
-    )
+    try:
+        conforms, report_graph, _text = shacl_validate(
+            data,
+            shacl_graph=kg.shapes,
+            ont_graph=kg.ontology if len(kg.ontology) else None,
+            inference=inference,
+            advanced=True,
+            abort_on_first=False,
+            inplace=False,
+        )
+    except (ReportableRuntimeError, ParseException) as exc:
+        # pySHACL reports broken shapes (a bad sh:path, a SPARQL constraint that does not parse)
+        # this way: an input error in shapes.ttl, not a finding about the data.
+        raise InputError(f"the shapes cannot be used: {exc}") from exc
     assert isinstance(report_graph, Graph)
     return _report_from_graph(bool(conforms), report_graph)

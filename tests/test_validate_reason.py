@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
@@ -80,7 +81,7 @@ def test_rdfs_profile_infers_less(kg: KnowledgeGraph) -> None:
     assert (ID["Connor-Leahy"], KG.founded, ID.EleutherAI) not in rdfs
 
 
-def test_reason_cli_writes_graph_and_counts(invoke: Invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_reason_cli_writes_graph_and_counts(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke(["reason"])
     assert result.exit_code == 0
     assert "Inferred " in result.stderr
@@ -97,3 +98,27 @@ def test_inconsistency_exits_1(invoke: Invoke) -> None:
     assert result.exit_code == 1
     assert "inconsistent" in result.stderr and "Janus" in result.stderr
     assert result.stdout == ""
+
+
+def test_reason_trig_names_the_inferred_graph(invoke: Invoke) -> None:
+    from kgtool.load import parse_text
+
+    result = invoke(["reason", "--format", "trig"])
+    ds = parse_text(result.stdout, "trig", "out.trig")
+    assert [g.identifier for g in ds.graphs() if len(g)] == [GRAPH_INFERRED]
+
+
+def test_broken_shapes_are_an_input_error(invoke: Invoke, tmp_path: Path) -> None:
+    bad = tmp_path / "shapes.ttl"
+    bad.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        f"<http://e/S> a sh:NodeShape ; sh:targetClass <{KG.Person}> ;\n"
+        '  sh:sparql [ sh:select "SELECT $this WHERE { broken" ] .\n',
+        encoding="utf-8",
+    )
+    result = invoke(
+        ["validate", "--data", str(FACTS), "--ontology", str(ONTOLOGY), "--shapes", str(bad)],
+        fixture=False,
+    )
+    assert result.exit_code == 2, result.output
+    assert "shapes cannot be used" in result.stderr
