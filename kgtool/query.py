@@ -267,6 +267,16 @@ def prepare(text: str, allow_service: bool = False) -> Query:
             column=column,
         ) from None
     except Exception as exc:  # rdflib raises plain exceptions for e.g. unknown prefixes
+        prefix = re.search(r"Unknown namespace prefix : (\S*)", str(exc))
+        if prefix:
+            where = _position(text, prefix.group(1) + ":")
+            if where:
+                raise QuerySyntaxError(
+                    f"SPARQL error at line {where[0]}, column {where[1]}: unknown prefix "
+                    f"{prefix.group(1)!r} (predeclared: {', '.join(PREFIXES)})",
+                    line=where[0],
+                    column=where[1],
+                ) from None
         raise QuerySyntaxError(f"SPARQL error: {exc}") from None
     nodes = list(_walk(query.algebra))
     if not allow_service and any(n.name == "ServiceGraphPattern" for n in nodes):
@@ -279,6 +289,16 @@ def prepare(text: str, allow_service: bool = False) -> Query:
             "use GRAPH <name> { ... } instead"
         )
     return query
+
+
+def _position(text: str, needle: str) -> tuple[int, int] | None:
+    """Return the 1-based line and column of the first ``needle`` outside comments."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        code = line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+        match = re.search(r"(?<![\w:])" + re.escape(needle), code)
+        if match:
+            return number, match.start() + 1
+    return None
 
 
 def _is_update(text: str) -> bool:

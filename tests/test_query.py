@@ -115,6 +115,12 @@ def test_syntax_error_names_line_and_column(invoke: Invoke) -> None:
     assert "Traceback" not in result.output
 
 
+def test_unknown_prefix_names_line_and_column(invoke: Invoke) -> None:
+    result = invoke(["query", "-"], input="# nope: in a comment\nSELECT * {\n  ?s nope:x ?o }")
+    assert result.exit_code == 2
+    assert "line 3, column 6: unknown prefix 'nope'" in result.stderr
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
