@@ -1,0 +1,419 @@
+"""Write the dataset (asserted or reasoned) in an RDF format, deterministically and atomically.
+
+Triple formats (Turtle, N-Triples, RDF/XML) get the union of the graphs; quad formats (TriG,
+N-Quads, JSON-LD) keep the named graphs. JSON-LD is compacted with the project's own context,
+built from the ontology (https://www.w3.org/TR/json-ld11/#the-context) and inlined, so the
+document reads offline. The same input always gives byte-identical output: triples are sorted,
+blank nodes get canonical labels (per named graph, rdflib.compare), and files are replaced
+atomically (temp file in the same folder, fsync, ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import BNode, Node
+
+from kgtool.errors import ExportError, UsageError
+from kgtool.load import KnowledgeGraph
+from kgtool.namespaces import GRAPH_INFERRED, KG, PREFIXES
+from kgtool.store import bind_prefixes
+
+EXPORT_FORMATS: tuple[str, ...] = ("turtle", "jsonld", "nt", "nquads", "trig", "xml")
+#: kgtool's format names → rdflib's serializer names.
+_SERIALIZERS = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "xml": "xml",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
+}
+_QUAD_FORMATS = frozenset({"nquads", "trig", "jsonld", "json-ld"})
+
+Triple = tuple[Node, Node, Node]
+
+
+def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
+    return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+
+
+def canonical_graph(graph: Graph, identifier: URIRef | None = None) -> Graph:
+    """Return a copy of ``graph`` with canonical blank nodes, triples added in sorted order.
+
+    Args:
+        graph: The graph to copy.
+        identifier: The copy's name (default: the original's).
+
+    Returns:
+        A new graph with the project prefixes bound.
+
+    >>> len(canonical_graph(Graph()))
+    0
+    """
+    source: Graph = graph
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        source = to_canonical_graph(graph)
+    copy = bind_prefixes(Graph(identifier=identifier or graph.identifier))
+    for triple in _sorted_triples(source):
+        copy.add(triple)
+    return copy
+
+
+def _graph_for_export(kg: KnowledgeGraph, reasoned: bool) -> Graph:
+    return canonical_graph(kg.store.union(reasoned))
+
+
+def _dataset_for_export(kg: KnowledgeGraph, reasoned: bool) -> Dataset:
+    source = kg.store.dataset(reasoned)
+    out = bind_prefixes(Dataset())
+    names = sorted(
+        (g.identifier for g in source.graphs() if len(g)),
+        key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n)),
+    )
+    for name in names:
+        graph = canonical_graph(source.graph(name))
+        target = out.graph(name)
+        for triple in graph:
+            target.add(triple)
+    return out
+
+
+def build_context(ontology: Graph) -> dict[str, Any]:
+    """Build the JSON-LD context of the project from an ontology graph.
+
+    Every class and property in the ``kg:`` namespace becomes a term named by its local name;
+    object properties coerce their values to IRIs, datatype properties with a single XSD range
+    to that datatype. The project prefixes are included too.
+
+    Args:
+        ontology: The ontology.
+
+    Returns:
+        A JSON object ``{"@context": {...}}`` with sorted keys.
+
+    >>> g = Graph().parse(data='''@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .
+    ... @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    ... kg:founder a owl:ObjectProperty .''', format="turtle")
+    >>> build_context(g)["@context"]["founder"]
+    {'@id': 'kg:founder', '@type': '@id'}
+    """
+    context: dict[str, Any] = dict(PREFIXES)
+    terms: dict[str, Any] = {}
+    kinds = (
+        OWL.Class,
+        RDFS.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        RDF.Property,
+    )
+    for kind in kinds:
+        for term in ontology.subjects(RDF.type, kind):
+            if not isinstance(term, URIRef) or not str(term).startswith(str(KG)):
+                continue
+            local = str(term)[len(str(KG)) :]
+            if not local or local in PREFIXES:
+                continue
+            compact = f"kg:{local}"
+            definition: Any = compact
+            if (term, RDF.type, OWL.ObjectProperty) in ontology:
+                definition = {"@id": compact, "@type": "@id"}
+            elif (term, RDF.type, OWL.DatatypeProperty) in ontology:
+                ranges = [r for r in ontology.objects(term, RDFS.range) if isinstance(r, URIRef)]
+                if (
+                    len(ranges) == 1
+                    and str(ranges[0]).startswith(str(XSD))
+                    and ranges[0] != XSD.string
+                ):
+                    definition = {"@id": compact, "@type": f"xsd:{str(ranges[0])[len(str(XSD)) :]}"}
+            terms[local] = definition
+    context.update(terms)
+    return {"@context": dict(sorted(context.items()))}
+
+
+def context_json(ontology: Graph) -> str:
+    """Return the context of :func:`build_context` as the text of ``ontology/context.jsonld``."""
+    return json.dumps(build_context(ontology), indent=2, ensure_ascii=False) + "\n"
+
+
+def _sort_json(node: Any) -> Any:
+    """Sort node arrays by ``@id`` and value arrays by content (``@list`` order is kept)."""
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _sort_json(v)) for k, v in sorted(node.items())}
+    if isinstance(node, list):
+        items = [_sort_json(i) for i in node]
+        return sorted(
+            items,
+            key=lambda i: (
+                "@graph" in i if isinstance(i, dict) else False,
+                i.get("@id", "") if isinstance(i, dict) else "",
+                json.dumps(i, sort_keys=True, ensure_ascii=False),
+            ),
+        )
+    return node
+
+
+def _jsonld(dataset: Dataset, ontology: Graph) -> str:
+    context = build_context(ontology)["@context"]
+    raw = dataset.serialize(format="json-ld", context=context)
+    doc = json.loads(raw)
+    body = {k: v for k, v in doc.items() if k != "@context"}
+    ordered = {"@context": context, **_sort_json(body)}
+    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sorted_lines(text: str) -> str:
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+class _SortedGraph(Graph):
+    """A graph that lists subjects and predicate-objects sorted, for rdflib's RDF/XML writer.
+
+    rdflib's writer walks ``subjects()`` and ``predicate_objects()`` in store order, which
+    depends on string hashing and so differs between runs.
+    """
+
+    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:
+        return iter(sorted(set(super().subjects(predicate, object)), key=lambda n: n.n3()))
+
+    def predicate_objects(self, subject: Any = None, unique: bool = False) -> Any:
+        pairs = set(super().predicate_objects(subject))
+        return iter(sorted(pairs, key=lambda po: (po[0].n3(), po[1].n3())))
+
+
+def _sorted_xml_namespaces(text: str) -> str:
+    # rdflib declares namespaces in the order of a set of predicates, which differs between runs.
+    lines = text.splitlines()
+    decls = [i for i, line in enumerate(lines) if line.strip().startswith("xmlns:")]
+    if decls:
+        block = sorted(lines[i] for i in decls)
+        for i, line in zip(decls, block, strict=True):
+            lines[i] = line
+    return "\n".join(lines) + "\n"
+
+
+def _trig(dataset: Dataset) -> str:
+    """Write TriG graph by graph (rdflib's TriG writer orders graphs by a set, so varies)."""
+    prefixes: set[str] = set()
+    blocks: list[str] = []
+    for graph in dataset.graphs():
+        if not len(graph):
+            continue
+        text = bind_prefixes(Graph(identifier=graph.identifier))
+        for triple in _sorted_triples(graph):
+            text.add(triple)
+        body = []
+        for line in text.serialize(format="turtle").splitlines():
+            if line.startswith("@prefix"):
+                prefixes.add(line)
+            elif line.strip():
+                body.append(line)
+        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+            blocks.append("\n".join(body))
+        else:
+            inner = "\n".join("    " + line for line in body)
+            blocks.append(f"{graph.identifier.n3()} {{\n{inner}\n}}")
+    blocks.sort(key=lambda b: (b.startswith("<"), b))
+    head = "\n".join(sorted(prefixes))
+    return (head + "\n\n" if head else "") + "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def serialize_graph(graph: Graph, fmt: str) -> str:
+    """Serialize one graph deterministically.
+
+    Args:
+        graph: The triples.
+        fmt: ``turtle``, ``nt``, ``xml``, ``jsonld``, ``trig`` or ``nquads``.
+
+    Returns:
+        The text.
+
+    Raises:
+        UsageError: If the format is unknown.
+
+    >>> serialize_graph(Graph(), "nt")
+    ''
+    """
+    if fmt not in _SERIALIZERS:
+        raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    canonical = canonical_graph(graph, identifier=DATASET_DEFAULT_GRAPH_ID)
+    if fmt in _QUAD_FORMATS:
+        ds = bind_prefixes(Dataset())
+        target = ds.graph(DATASET_DEFAULT_GRAPH_ID)
+        for triple in canonical:
+            target.add(triple)
+        return serialize_dataset(ds, fmt, Graph())
+    if fmt == "xml":
+        sortable = bind_prefixes(_SortedGraph())
+        for triple in canonical:
+            sortable.add(triple)
+        canonical = sortable
+    text = canonical.serialize(format=_SERIALIZERS[fmt])
+    if fmt == "nt":
+        return _sorted_lines(text)
+    if fmt == "xml":
+        return _sorted_xml_namespaces(text)
+    return text
+
+
+def serialize_dataset(dataset: Dataset, fmt: str, ontology: Graph) -> str:
+    """Serialize a dataset; triple formats get the union.
+
+    Args:
+        dataset: The quads (built by :func:`_dataset_for_export`: sorted, canonical).
+        fmt: One of :data:`EXPORT_FORMATS`.
+        ontology: Used to build the JSON-LD context.
+
+    Returns:
+        The text.
+
+    Raises:
+        UsageError: If the format is unknown.
+    """
+    if fmt not in _SERIALIZERS:
+        raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    if fmt in ("jsonld", "json-ld"):
+        return _jsonld(dataset, ontology)
+    if fmt == "nquads":
+        return _sorted_lines(dataset.serialize(format="nquads"))
+    if fmt == "trig":
+        return _trig(dataset)
+    union = bind_prefixes(Graph())
+    for s, p, o, _g in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return serialize_graph(union, fmt)
+
+
+def render_inferred(inferred: Graph, fmt: str) -> str:
+    """Serialize the inferred graph alone; quad formats name it ``GRAPH_INFERRED``.
+
+    >>> render_inferred(Graph(), "nquads")
+    ''
+    """
+    if fmt not in _QUAD_FORMATS:
+        return serialize_graph(inferred, fmt)
+    ds = bind_prefixes(Dataset())
+    target = ds.graph(GRAPH_INFERRED)
+    for triple in canonical_graph(inferred):
+        target.add(triple)
+    return serialize_dataset(ds, fmt, Graph())
+
+
+def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
+    """Return the dataset in ``fmt`` (deterministic; see module doc).
+
+    Args:
+        kg: The knowledge graph (reason first for ``reasoned``).
+        fmt: One of :data:`EXPORT_FORMATS`.
+        reasoned: Include ``GRAPH_INFERRED``.
+
+    Returns:
+        The serialisation.
+
+    Raises:
+        UsageError: If the format is unknown.
+
+    >>> from rdflib import Dataset
+    >>> render_export(KnowledgeGraph.from_dataset(Dataset()), "nquads")
+    ''
+    """
+    if fmt not in _SERIALIZERS:
+        raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    if fmt in _QUAD_FORMATS:
+        return serialize_dataset(_dataset_for_export(kg, reasoned), fmt, kg.ontology)
+    return serialize_graph(_graph_for_export(kg, reasoned), fmt)
+
+
+def write_atomic(dest: str | Path, text: str) -> None:
+    """Replace ``dest`` with ``text`` atomically: temp file alongside, fsync, ``os.replace``.
+
+    Args:
+        dest: The file to write.
+        text: Its new content (UTF-8).
+
+    Raises:
+        ExportError: If writing fails; ``dest`` is then untouched and no temp file is left.
+    """
+    path = Path(dest)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ExportError(f"{dest}: cannot write ({exc.strerror or exc})") from None
+        raise
+
+
+def export(
+    kg: KnowledgeGraph,
+    fmt: str,
+    reasoned: bool = False,
+    dest: str | Path | TextIO | None = None,
+) -> str:
+    """Serialize the dataset and write it to ``dest`` (a path, a text stream, or nowhere).
+
+    Serialisation happens in full before the file is touched, so a failing serializer never
+    leaves a partial file behind.
+
+    Args:
+        kg: The knowledge graph (reason first for ``reasoned``).
+        fmt: One of :data:`EXPORT_FORMATS`.
+        reasoned: Include ``GRAPH_INFERRED``.
+        dest: A file path (written atomically), ``-``/None for no file, or an open text stream.
+
+    Returns:
+        The serialised text.
+
+    Raises:
+        UsageError: If the format is unknown.
+        ExportError: If the file cannot be written.
+
+    >>> from rdflib import Dataset
+    >>> export(KnowledgeGraph.from_dataset(Dataset()), "nt")
+    ''
+    """
+    text = render_export(kg, fmt, reasoned)
+    if dest is None or str(dest) == "-":
+        return text
+    if isinstance(dest, (str, Path)):
+        write_atomic(dest, text)
+    else:
+        dest.write(text)
+    return text
+
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "GRAPH_INFERRED",
+    "build_context",
+    "canonical_graph",
+    "context_json",
+    "export",
+    "render_export",
+    "render_inferred",
+    "serialize_dataset",
+    "serialize_graph",
+    "write_atomic",
+]

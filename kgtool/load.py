@@ -1,0 +1,345 @@
+"""Load the ontology, shapes and facts into one :class:`KnowledgeGraph`.
+
+Quad formats (TriG, N-Quads, JSON-LD with named ``@graph`` objects) keep their graph names;
+triple formats go into the default graph; the ontology goes into ``GRAPH_ONTOLOGY``. Shapes are
+kept apart from the data. Parse errors name the file and, where the parser knows it, the line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax import SAXParseException
+
+from rdflib import Dataset, Graph, URIRef
+
+from kgtool import paths
+from kgtool.errors import InputError
+from kgtool.namespaces import GRAPH_ONTOLOGY
+from kgtool.store import MemoryStore, Store, bind_prefixes
+
+#: rdflib parser names by file extension.
+FORMATS_BY_EXTENSION: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".trig": "trig",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+#: Formats that carry graph names.
+QUAD_FORMATS = frozenset({"trig", "nquads", "json-ld"})
+#: Accepted spellings of ``format`` and what rdflib calls them.
+FORMAT_ALIASES: dict[str, str] = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "trig": "trig",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nquads": "nquads",
+    "nq": "nquads",
+    "n-quads": "nquads",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
+    "xml": "xml",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+}
+_LINE_RE = re.compile(r"at line (\d+)")
+
+
+def rdf_format(path: str | Path, explicit: str | None = None) -> str:
+    """Return the rdflib parser name for ``path`` (or the explicit ``format``).
+
+    Args:
+        path: A file name; only its extension is used.
+        explicit: A format name that overrides the extension (``ttl``, ``trig``, ``jsonld``...).
+
+    Returns:
+        The rdflib format name.
+
+    Raises:
+        InputError: If the format is unknown or cannot be guessed.
+
+    >>> rdf_format("facts/history.trig")
+    'trig'
+    >>> rdf_format("-", "ttl")
+    'turtle'
+    """
+    if explicit:
+        try:
+            return FORMAT_ALIASES[explicit.lower()]
+        except KeyError:
+            known = ", ".join(sorted(FORMAT_ALIASES))
+            raise InputError(f"unknown RDF format {explicit!r} (known: {known})") from None
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in FORMATS_BY_EXTENSION:
+        known = " ".join(sorted(FORMATS_BY_EXTENSION))
+        raise InputError(
+            f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r} "
+            f"(known: {known}); give --format"
+        )
+    return FORMATS_BY_EXTENSION[suffix]
+
+
+def _refuse_remote_contexts(node: Any, name: str) -> None:
+    """Raise if a JSON-LD document refers to a context by IRI (it would be fetched)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                contexts = value if isinstance(value, list) else [value]
+                for ctx in contexts:
+                    if isinstance(ctx, str):
+                        raise InputError(
+                            f"{name}: refers to the remote JSON-LD context {ctx!r}; kgtool works "
+                            "offline, so inline the context in the document"
+                        )
+                    _refuse_remote_contexts(ctx, name)
+            else:
+                _refuse_remote_contexts(value, name)
+    elif isinstance(node, list):
+        for item in node:
+            _refuse_remote_contexts(item, name)
+
+
+def _line_of_bad_line(text: str, fmt: str) -> int | None:
+    """Find the first line that does not parse in a line-based format (N-Triples, N-Quads)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            Dataset().parse(data=line, format=fmt)
+        except Exception:
+            return number
+    return None
+
+
+def _parse_error(name: str, text: str, fmt: str, exc: Exception) -> InputError:
+    """Turn a parser exception into an :class:`InputError` naming the file and the line."""
+    line: int | None = None
+    detail = str(exc).strip()
+    if isinstance(exc, SAXParseException):
+        line = exc.getLineNumber()
+        detail = exc.getMessage()
+    else:
+        match = _LINE_RE.search(detail)
+        if match:
+            line = int(match.group(1))
+            # rdflib repeats the whole document after the message; keep the message only.
+            detail = detail.split("\n")[1] if "\n" in detail else detail
+        elif fmt in ("nt", "nquads"):
+            line = _line_of_bad_line(text, fmt)
+        elif isinstance(exc, json.JSONDecodeError):
+            line = exc.lineno
+    where = f"{name}:{line}" if line is not None else name
+    return InputError(f"{where}: malformed {fmt} ({detail.splitlines()[0] if detail else exc!r})")
+
+
+def parse_text(text: str, fmt: str, name: str) -> Dataset:
+    """Parse RDF text into a new dataset (graph names kept for quad formats).
+
+    Args:
+        text: The document.
+        fmt: An rdflib format name (see :func:`rdf_format`).
+        name: What to call the input in error messages (a file name or ``<stdin>``).
+
+    Returns:
+        A dataset; triple formats fill its default graph.
+
+    Raises:
+        InputError: If the text does not parse; the message names ``name`` and the line.
+
+    >>> ds = parse_text("<http://a> <http://b> <http://c> .", "nt", "x.nt")
+    >>> len(ds)
+    1
+    """
+    if fmt == "json-ld":
+        try:
+            _refuse_remote_contexts(json.loads(text), name)
+        except json.JSONDecodeError as exc:
+            raise _parse_error(name, text, fmt, exc) from exc
+    dataset = Dataset()
+    try:
+        dataset.parse(data=text, format=fmt, publicID=URIRef("urn:kgtool:base"))
+    except Exception as exc:  # every rdflib parser raises its own family of exceptions
+        raise _parse_error(name, text, fmt, exc) from exc
+    return dataset
+
+
+def read_text(path: str | Path) -> str:
+    """Read a file (or stdin for ``-``) as UTF-8 text.
+
+    Raises:
+        InputError: If the file is missing, a directory, unreadable or not UTF-8.
+    """
+    if str(path) == "-":
+        return sys.stdin.read()
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected a file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the sorted list of RDF files to load.
+
+    Folders are walked recursively; files in them whose extension is not an RDF one (``.txt``,
+    ``.md``...) are skipped. A file named explicitly must exist.
+
+    Args:
+        inputs: Files, folders, or ``-`` for stdin.
+
+    Returns:
+        The files, folders expanded in sorted order.
+
+    Raises:
+        InputError: If a named path does not exist.
+    """
+    files: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if str(item) == "-":
+            files.append(p)
+        elif p.is_dir():
+            files.extend(
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file() and f.suffix.lower() in FORMATS_BY_EXTENSION
+            )
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError(f"{item}: no such file or directory")
+    return files
+
+
+def parse_file(path: str | Path, fmt: str | None = None) -> Dataset:
+    """Read and parse one RDF file (``-`` is stdin and needs ``fmt``).
+
+    Raises:
+        InputError: See :func:`read_text`, :func:`rdf_format` and :func:`parse_text`.
+    """
+    rdflib_format = rdf_format(path, fmt)
+    name = "<stdin>" if str(path) == "-" else str(path)
+    return parse_text(read_text(path), rdflib_format, name)
+
+
+def _as_graph(dataset: Dataset) -> Graph:
+    merged = bind_prefixes(Graph())
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        merged.add((s, p, o))
+    return merged
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded dataset, its ontology and its shapes: the one object every command works on.
+
+    Attributes:
+        store: The quads (asserted, plus the inferred graph once reasoned).
+        ontology: The ontology triples (also in the store as ``GRAPH_ONTOLOGY``).
+        shapes: The SHACL shapes; never part of the data.
+        sources: The files that were loaded, in order.
+    """
+
+    store: Store
+    ontology: Graph
+    shapes: Graph
+    sources: list[Path] = field(default_factory=list)
+    reasoned_profile: str | None = None
+
+    @classmethod
+    def load(
+        cls,
+        data: Sequence[str | Path] | None = None,
+        ontology: Sequence[str | Path] | None = None,
+        shapes: Sequence[str | Path] | None = None,
+        format: str | None = None,
+    ) -> KnowledgeGraph:
+        """Load facts, ontology and shapes; None means the bundled default for each.
+
+        Args:
+            data: Files or folders of facts; replaces the bundled ``graph/``.
+            ontology: Ontology files; replaces the bundled ontology.
+            shapes: SHACL files; replaces the bundled shapes.
+            format: Parse every data file in this format instead of guessing from extensions
+                (needed for stdin ``-``).
+
+        Returns:
+            The knowledge graph.
+
+        Raises:
+            InputError: If a file is missing, unreadable, of unknown format or malformed.
+
+        >>> kg = KnowledgeGraph.load(data=[], ontology=[], shapes=[])
+        >>> len(kg.store.union())
+        0
+        """
+        store = MemoryStore()
+        sources: list[Path] = []
+
+        ontology_files = (
+            _existing([paths.ontology_file()]) if ontology is None else expand_inputs(ontology)
+        )
+        ontology_graph = bind_prefixes(Graph(identifier=GRAPH_ONTOLOGY))
+        for f in ontology_files:
+            for triple in _as_graph(parse_file(f)):
+                ontology_graph.add(triple)
+            sources.append(f)
+        store.add_graph(GRAPH_ONTOLOGY, ontology_graph)
+
+        shape_files = _existing([paths.shapes_file()]) if shapes is None else expand_inputs(shapes)
+        shapes_graph = bind_prefixes(Graph())
+        for f in shape_files:
+            for triple in _as_graph(parse_file(f)):
+                shapes_graph.add(triple)
+
+        data_files = (
+            expand_inputs([paths.graph_dir()] if paths.graph_dir().is_dir() else [])
+            if data is None
+            else expand_inputs(data)
+        )
+        for f in data_files:
+            store.add_dataset(parse_file(f, format))
+            sources.append(f)
+        return cls(store=store, ontology=ontology_graph, shapes=shapes_graph, sources=sources)
+
+    @classmethod
+    def from_dataset(
+        cls, dataset: Dataset, ontology: Graph | None = None, shapes: Graph | None = None
+    ) -> KnowledgeGraph:
+        """Wrap an in-memory dataset (handy in tests and notebooks).
+
+        >>> kg = KnowledgeGraph.from_dataset(Dataset())
+        >>> kg.store.graph_names()
+        []
+        """
+        store = MemoryStore()
+        store.add_dataset(dataset)
+        onto = ontology if ontology is not None else Graph(identifier=GRAPH_ONTOLOGY)
+        if len(onto):
+            store.add_graph(GRAPH_ONTOLOGY, onto)
+        return cls(store=store, ontology=onto, shapes=shapes if shapes is not None else Graph())
+
+
+def _existing(files: list[Path]) -> list[Path]:
+    return [f for f in files if f.exists()]

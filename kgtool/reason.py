@@ -1,0 +1,189 @@
+"""Compute the OWL 2 RL (or RDFS) closure of the asserted data with owlrl.
+
+See https://www.w3.org/TR/owl2-profiles/#OWL_2_RL. The closure runs on a copy of the union of
+the asserted graphs (ontology included); what it adds, minus noise, is the inferred graph, stored
+as ``GRAPH_INFERRED`` and never mixed into the asserted graphs.
+
+Dropped as noise (true in every OWL RL closure, or not RDF a user can read):
+
+* ``x owl:sameAs x`` (reflexive sameAs, added for every resource);
+* anything whose object is ``owl:Thing`` (``x rdf:type owl:Thing``,
+  ``C rdfs:subClassOf owl:Thing``, ``p rdfs:range owl:Thing``...), ``x rdf:type rdfs:Resource``
+  and ``owl:Nothing rdfs:subClassOf x``;
+* statements about the built-in vocabularies themselves (subject in ``rdf:``, ``rdfs:``, ``owl:``
+  or ``xsd:``, e.g. ``xsd:date rdf:type rdfs:Datatype``), which OWL RL adds to every closure;
+* ``x rdfs:subClassOf x``, ``x rdfs:subPropertyOf x``, ``x owl:equivalentClass x``,
+  ``x owl:equivalentProperty x`` (reflexive schema axioms);
+* triples with a literal or blank node as subject produced by owlrl's literal proxies;
+* owlrl's inconsistency reports (they become an :class:`InconsistencyError` instead).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import owlrl
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import BNode, Node
+
+from kgtool.errors import InconsistencyError, UsageError
+from kgtool.load import KnowledgeGraph
+from kgtool.namespaces import GRAPH_INFERRED
+from kgtool.store import bind_prefixes
+
+PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
+#: The vocabulary owlrl writes its error messages in (``Closure.Core.closure``).
+OWLRL_ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
+
+_REFLEXIVE_NOISE = (
+    OWL.sameAs,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+)
+
+_BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass
+class ReasoningResult:
+    """The outcome of :func:`reason`.
+
+    Attributes:
+        profile: ``owlrl`` or ``rdfs``.
+        inferred: The new triples (named ``GRAPH_INFERRED``).
+        asserted_count: Triples in the union of the asserted graphs.
+        dropped: How many closure triples were dropped as noise.
+    """
+
+    profile: str
+    inferred: Graph
+    asserted_count: int
+    dropped: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def is_noise(triple: Triple) -> bool:
+    """Return whether an inferred triple carries no information for users (see module doc).
+
+    >>> from rdflib import URIRef
+    >>> x = URIRef("http://example.org/x")
+    >>> is_noise((x, OWL.sameAs, x)), is_noise((x, RDF.type, OWL.Thing))
+    (True, True)
+    """
+    s, p, o = triple
+    if isinstance(s, Literal):
+        return True
+    if p in _REFLEXIVE_NOISE and s == o:
+        return True
+    if o == OWL.Thing or (p == RDF.type and o == RDFS.Resource):
+        return True
+    if isinstance(s, URIRef) and str(s).startswith(_BUILTIN_NAMESPACES):
+        return True
+    if s == OWL.Nothing and p == RDFS.subClassOf:
+        return True
+    return p in (OWLRL_ERRORS.error,) or (p == RDF.type and o == OWLRL_ERRORS.ErrorMessage)
+
+
+def content_key(graph: Graph, profile: str) -> str:
+    """Return a hash of a graph's triples and the profile: the key for a future on-disk cache.
+
+    >>> len(content_key(Graph(), "owlrl"))
+    64
+    """
+    digest = hashlib.sha256(profile.encode())
+    for line in sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+#: In-process cache of closures by content key (issue: an on-disk cache keyed the same way).
+_CACHE: dict[str, ReasoningResult] = {}
+
+
+def compute_closure(asserted: Graph, profile: str) -> ReasoningResult:
+    """Run owlrl on a copy of ``asserted`` and return what it added, minus noise.
+
+    Args:
+        asserted: The union of the asserted graphs (not modified).
+        profile: ``owlrl`` or ``rdfs``.
+
+    Returns:
+        The inferred triples.
+
+    Raises:
+        UsageError: If the profile is unknown.
+        InconsistencyError: If owlrl reports a clash (e.g. an instance of disjoint classes).
+    """
+    if profile not in PROFILES:
+        raise UsageError(f"unknown reasoning profile {profile!r} (choose from {PROFILES})")
+    semantics = owlrl.OWLRL_Semantics if profile == "owlrl" else owlrl.RDFS_Semantics
+    closure = Graph()
+    for triple in asserted:
+        closure.add(triple)
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
+    messages = sorted(
+        str(m) for m in closure.objects(None, OWLRL_ERRORS.error) if isinstance(m, Literal)
+    )
+    if messages:
+        raise InconsistencyError(messages)
+    inferred = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+    dropped = 0
+    for triple in closure:
+        if triple in asserted:
+            continue
+        if is_noise(triple) or _is_proxy_junk(triple):
+            dropped += 1
+            continue
+        inferred.add(triple)
+    return ReasoningResult(
+        profile=profile, inferred=inferred, asserted_count=len(asserted), dropped=dropped
+    )
+
+
+def _is_proxy_junk(triple: Triple) -> bool:
+    # owlrl swaps literals for blank-node proxies while it runs; a proxy that leaks out is a
+    # blank node subject typed as a datatype, which nobody asked for.
+    s, p, o = triple
+    return (
+        isinstance(s, BNode)
+        and p == RDF.type
+        and (o == RDFS.Literal or str(o).startswith("http://www.w3.org/2001/XMLSchema#"))
+    )
+
+
+def reason(kg: KnowledgeGraph, profile: str = "owlrl") -> ReasoningResult:
+    """Reason over the asserted data and store the inferred graph in the knowledge graph.
+
+    Args:
+        kg: The loaded knowledge graph; its store gets ``GRAPH_INFERRED``.
+        profile: ``owlrl`` (OWL 2 RL) or ``rdfs``.
+
+    Returns:
+        The reasoning result.
+
+    Raises:
+        InconsistencyError: If the data contradicts the ontology; nothing is stored then.
+        UsageError: If the profile is unknown.
+
+    >>> from rdflib import Dataset
+    >>> kg = KnowledgeGraph.from_dataset(Dataset())
+    >>> len(reason(kg).inferred)
+    0
+    """
+    asserted = kg.store.union(reasoned=False)
+    key = content_key(asserted, profile)
+    if key not in _CACHE:
+        _CACHE[key] = compute_closure(asserted, profile)
+    result = _CACHE[key]
+    kg.store.set_inferred(result.inferred)
+    kg.reasoned_profile = profile
+    return result

@@ -1,0 +1,185 @@
+"""Validate the asserted data against the SHACL shapes with pySHACL.
+
+See https://www.w3.org/TR/shacl/ for the report vocabulary. The data graph handed to pySHACL is
+ONE merged graph of every asserted named graph: given a Dataset, pySHACL would validate each named
+graph on its own and miss constraints that span sentences.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Literal as TypingLiteral
+
+from pyparsing import ParseException
+from pyshacl import validate as shacl_validate
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from kgtool.errors import InputError
+from kgtool.load import KnowledgeGraph
+from kgtool.store import bind_prefixes
+
+Inference = TypingLiteral["none", "rdfs", "owlrl"]
+INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+#: Severities, most severe first.
+SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True, order=True)
+class ValidationResult:
+    """One ``sh:ValidationResult``, with terms as display strings (prefixed names)."""
+
+    severity: str
+    source_shape: str
+    focus_node: str
+    path: str
+    value: str
+    constraint_component: str
+    message: str
+
+
+@dataclass
+class ValidationReport:
+    """What pySHACL said, in a form the CLI can render.
+
+    Attributes:
+        conforms: True when there are no results of any severity.
+        results: Every result, sorted by severity, shape, focus node, path and value.
+        graph: The SHACL report graph as pySHACL produced it.
+    """
+
+    conforms: bool
+    results: list[ValidationResult] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of results per severity (every severity present, zero or not).
+
+        >>> ValidationReport(conforms=True).counts()
+        {'Violation': 0, 'Warning': 0, 'Info': 0}
+        """
+        found = Counter(r.severity for r in self.results)
+        return {s: found.get(s, 0) for s in SEVERITIES}
+
+    def fails(self, fail_on: str = "violation") -> bool:
+        """Return whether any result is at least as severe as ``fail_on``.
+
+        Args:
+            fail_on: ``violation``, ``warning`` or ``info``.
+
+        Returns:
+            True if the report should fail the run.
+
+        >>> ValidationReport(conforms=True).fails()
+        False
+        """
+        threshold = [s.lower() for s in SEVERITIES].index(fail_on.lower())
+        counts = self.counts()
+        return any(counts[s] for s in SEVERITIES[: threshold + 1])
+
+    def to_text(self) -> str:
+        """Render for a person: results grouped by source shape, then a summary line."""
+        lines: list[str] = []
+        by_shape: dict[str, list[ValidationResult]] = {}
+        for r in self.results:
+            by_shape.setdefault(r.source_shape, []).append(r)
+        for shape in sorted(by_shape):
+            lines.append(f"{shape}")
+            for r in sorted(by_shape[shape]):
+                where = r.focus_node + (f" {r.path}" if r.path else "")
+                value = f" = {r.value}" if r.value else ""
+                lines.append(f"  {r.severity}: {where}{value}")
+                lines.append(f"    {r.message}  [{r.constraint_component}]")
+        counts = self.counts()
+        summary = ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
+        lines.append(("Conforms" if self.conforms else "Does not conform") + f": {summary}.")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """Render as a JSON object with ``conforms``, ``counts`` and ``results``."""
+        doc = {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "results": [asdict(r) for r in self.results],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        """Render the SHACL report graph as Turtle."""
+        return bind_prefixes(self.graph).serialize(format="turtle")
+
+
+def _show(graph: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    try:
+        return node.n3(graph.namespace_manager)
+    except Exception:  # rdflib cannot always write paths made of blank nodes
+        return str(node)
+
+
+def _report_from_graph(conforms: bool, report: Graph) -> ValidationReport:
+    bind_prefixes(report)
+    results: list[ValidationResult] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(result, SH.resultSeverity)
+        severity_name = str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                severity=severity_name,
+                source_shape=_show(report, report.value(result, SH.sourceShape)),
+                focus_node=_show(report, report.value(result, SH.focusNode)),
+                path=_show(report, report.value(result, SH.resultPath)),
+                value=_show(report, report.value(result, SH.value)),
+                constraint_component=_show(
+                    report, report.value(result, SH.sourceConstraintComponent)
+                ),
+                message="; ".join(messages),
+            )
+        )
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    results.sort(key=lambda r: (order.get(r.severity, 9), r))
+    return ValidationReport(conforms=conforms, results=results, graph=report)
+
+
+def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
+    """Validate the union of the asserted graphs against the shapes.
+
+    Args:
+        kg: The loaded knowledge graph.
+        inference: ``none``, ``rdfs`` or ``owlrl``: what pySHACL infers (on its own copy) first.
+
+    Returns:
+        The report; ``conforms`` is False if any result was found.
+
+    Raises:
+        InputError: If ``inference`` is not one of the choices.
+
+    >>> from rdflib import Dataset
+    >>> validate(KnowledgeGraph.from_dataset(Dataset())).conforms
+    True
+    """
+    if inference not in INFERENCE_CHOICES:
+        raise InputError(f"unknown inference {inference!r} (choose from {INFERENCE_CHOICES})")
+    data = kg.store.union(reasoned=False)
+    try:
+        conforms, report_graph, _text = shacl_validate(
+            data,
+            shacl_graph=kg.shapes,
+            ont_graph=kg.ontology if len(kg.ontology) else None,
+            inference=inference,
+            advanced=True,
+            abort_on_first=False,
+            inplace=False,
+        )
+    except (ReportableRuntimeError, ParseException) as exc:
+        # pySHACL reports broken shapes (a bad sh:path, a SPARQL constraint that does not parse)
+        # this way: an input error in shapes.ttl, not a finding about the data.
+        raise InputError(f"the shapes cannot be used: {exc}") from exc
+    assert isinstance(report_graph, Graph)
+    return _report_from_graph(bool(conforms), report_graph)

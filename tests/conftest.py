@@ -1,0 +1,77 @@
+"""Shared fixtures: the small test knowledge graph under tests/data/lib and a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import Dataset, Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from kgtool.cli import cli
+from kgtool.load import KnowledgeGraph
+
+DATA = Path(__file__).parent / "data" / "lib"
+FACTS = DATA / "facts.trig"
+ONTOLOGY = DATA / "ontology.ttl"
+SHAPES = DATA / "shapes.ttl"
+QUERIES = DATA / "queries"
+INVALID = DATA / "invalid"
+
+#: Options that point every command at the fixtures instead of the bundled data.
+FIXTURE_ARGS: list[str] = [
+    "--data",
+    str(FACTS),
+    "--ontology",
+    str(ONTOLOGY),
+    "--shapes",
+    str(SHAPES),
+]
+
+Invoke = Callable[..., Result]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # rdflib 7 warns about its own internal use of ConjunctiveGraph; not ours to fix.
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:rdflib")
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run kgtool in-process; ``fixture=True`` appends the fixture --data/--ontology/--shapes."""
+
+    def run(args: Sequence[str], fixture: bool = True, input: str | None = None) -> Result:
+        argv = list(args) + (FIXTURE_ARGS if fixture else [])
+        return CliRunner().invoke(cli, argv, input=input, catch_exceptions=True)
+
+    return run
+
+
+@pytest.fixture
+def kg() -> KnowledgeGraph:
+    """The fixture knowledge graph, freshly loaded."""
+    return KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[SHAPES])
+
+
+def assert_isomorphic(expected: Graph, actual: Graph) -> None:
+    """Fail with a graph_diff report when two graphs differ (rdflib's GraphHelper style)."""
+    if isomorphic(expected, actual):
+        return
+    _both, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+    pytest.fail(
+        "graphs differ\n--- only in expected:\n"
+        + only_expected.serialize(format="nt")
+        + "\n--- only in actual:\n"
+        + only_actual.serialize(format="nt")
+    )
+
+
+def assert_same_dataset(expected: Dataset, actual: Dataset) -> None:
+    """Assert both datasets have the same non-empty graphs, each pair isomorphic."""
+    a = {g.identifier: g for g in expected.graphs() if len(g)}
+    b = {g.identifier: g for g in actual.graphs() if len(g)}
+    assert sorted(a) == sorted(b)
+    for name in a:
+        assert_isomorphic(a[name], b[name])

@@ -1,0 +1,177 @@
+"""Export: every format parses back to the same data, output is deterministic, writes atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+from kgtool.export import build_context, context_json, render_export
+from kgtool.load import KnowledgeGraph, parse_text
+from kgtool.reason import reason
+
+from .conftest import DATA, FIXTURE_ARGS, ONTOLOGY, Invoke, assert_isomorphic, assert_same_dataset
+
+QUAD_PARSERS = {"trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+TRIPLE_PARSERS = {"turtle": "turtle", "nt": "nt", "xml": "xml"}
+
+
+@pytest.mark.parametrize("fmt", sorted(QUAD_PARSERS))
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_quad_formats_keep_named_graphs(kg: KnowledgeGraph, fmt: str, reasoned: bool) -> None:
+    if reasoned:
+        reason(kg)
+    back = parse_text(render_export(kg, fmt, reasoned), QUAD_PARSERS[fmt], fmt)
+    assert_same_dataset(kg.store.dataset(reasoned), back)
+
+
+@pytest.mark.parametrize("fmt", sorted(TRIPLE_PARSERS))
+def test_triple_formats_write_the_union(kg: KnowledgeGraph, fmt: str) -> None:
+    back = Graph().parse(data=render_export(kg, fmt), format=TRIPLE_PARSERS[fmt])
+    assert_isomorphic(kg.store.union(), back)
+
+
+def test_jsonld_and_trig_are_isomorphic(kg: KnowledgeGraph) -> None:
+    from_jsonld = parse_text(render_export(kg, "jsonld"), "json-ld", "x.jsonld")
+    from_trig = parse_text(render_export(kg, "trig"), "trig", "x.trig")
+    assert_same_dataset(from_trig, from_jsonld)
+
+
+def test_jsonld_is_compacted_with_inline_context(kg: KnowledgeGraph) -> None:
+    doc = json.loads(render_export(kg, "jsonld"))
+    assert doc["@context"]["founder"] == {"@id": "kg:founder", "@type": "@id"}
+    text = json.dumps(doc)
+    assert '"founder":' in text
+    assert "https://w3id.org/eleutherai-kg/ontology/founder" not in text.replace(
+        '"kg": "https://w3id.org/eleutherai-kg/ontology/"', ""
+    )
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld", "nt", "nquads", "trig", "xml"])
+def test_export_is_deterministic(invoke: Invoke, fmt: str) -> None:
+    first = invoke(["export", "--format", fmt, "--reasoned"])
+    second = invoke(["export", "--format", fmt, "--reasoned"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout_bytes == second.stdout_bytes
+
+
+def test_export_is_deterministic_across_processes(tmp_path: Path) -> None:
+    # Memory-store iteration order follows string hashing, which differs per process.
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}.xml"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kgtool",
+                "export",
+                "--format",
+                "xml",
+                "-o",
+                str(out),
+                *FIXTURE_ARGS,
+            ],
+            check=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_blank_nodes_are_deterministic(tmp_path: Path) -> None:
+    f = tmp_path / "b.ttl"
+    f.write_text(
+        "<http://e/a> <http://e/b> [ <http://e/c> 1 ; <http://e/d> [ <http://e/e> 2 ] ] .", "utf-8"
+    )
+    texts = {
+        render_export(KnowledgeGraph.load(data=[f], ontology=[], shapes=[]), "nt") for _ in range(2)
+    }
+    assert len(texts) == 1
+
+
+def test_export_to_file_and_rerun_is_ok(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "kg.trig"
+    assert invoke(["export", "--format", "trig", "-o", str(out)]).exit_code == 0
+    first = out.read_bytes()
+    assert invoke(["export", "--format", "trig", "-o", str(out)]).exit_code == 0
+    assert out.read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.trig"]
+
+
+def test_failed_write_leaves_old_file_and_no_temp(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "kg.ttl"
+    out.write_text("old content\n", encoding="utf-8")
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kgtool.export.os.fsync", failing_fsync)
+    result = invoke(["export", "--format", "turtle", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "No space left on device" in result.stderr
+    assert out.read_text(encoding="utf-8") == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
+
+
+def test_failed_serializer_leaves_old_file(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "kg.ttl"
+    out.write_text("old content\n", encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("serializer exploded")
+
+    monkeypatch.setattr(Graph, "serialize", broken)
+    result = invoke(["export", "--format", "turtle", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "Internal error" in result.stderr
+    assert out.read_text(encoding="utf-8") == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
+
+
+def test_build_context_from_fixture_ontology() -> None:
+    onto = Graph().parse(ONTOLOGY)
+    ctx = build_context(onto)["@context"]
+    assert ctx["Person"] == "kg:Person"
+    assert ctx["foundingDate"] == {"@id": "kg:foundingDate", "@type": "xsd:date"}
+    assert ctx["quote"] == "kg:quote"
+    assert ctx["kg"] == "https://w3id.org/eleutherai-kg/ontology/"
+    assert list(ctx) == sorted(ctx)
+
+
+def test_context_command(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "context.jsonld"
+    result = invoke(["context", "--ontology", str(ONTOLOGY), "-o", str(out)], fixture=False)
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == context_json(Graph().parse(ONTOLOGY))
+
+
+def test_context_parses_jsonld_offline() -> None:
+    doc = {
+        **build_context(Graph().parse(ONTOLOGY)),
+        "@id": "id:EleutherAI",
+        "founder": "id:Sid-Black",
+    }
+    ds = parse_text(json.dumps(doc), "json-ld", "doc.jsonld")
+    assert len(ds) == 1
+
+
+def test_unknown_export_format_is_a_usage_error(invoke: Invoke) -> None:
+    assert invoke(["export", "--format", "csv"]).exit_code == 2
+
+
+def test_reference_fixture_roundtrip_dataset() -> None:
+    ds = Dataset()
+    ds.parse(DATA / "facts.trig", format="trig")
+    assert len(ds) > 0
