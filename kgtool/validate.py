@@ -1,8 +1,10 @@
-"""Validate the asserted data against the SHACL shapes with pySHACL.
+"""Validate the data against the SHACL shapes with pySHACL.
 
-See https://www.w3.org/TR/shacl/ for the report vocabulary. The data graph handed to pySHACL is
-ONE merged graph of every asserted named graph: given a Dataset, pySHACL would validate each named
-graph on its own and miss constraints that span sentences.
+See https://www.w3.org/TR/shacl/ for the report vocabulary. pySHACL is handed the *dataset*, with its
+default graph as the union of the named graphs: core constraints see every triple, whichever
+sentence graph holds it, and SHACL-SPARQL constraints can still ask ``GRAPH ?g`` where a fact comes
+from (``shape:AssertedFactSourceShape`` does). Pre-inference is kgtool's own reasoner, whose output
+lands in ``GRAPH_INFERRED``, so the shapes can tell inferred triples from asserted ones.
 """
 
 from __future__ import annotations
@@ -166,13 +168,17 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
     """
     if inference not in INFERENCE_CHOICES:
         raise InputError(f"unknown inference {inference!r} (choose from {INFERENCE_CHOICES})")
-    data = kg.store.union(reasoned=False)
+    if inference != "none":
+        # Imported here: reasoning pulls in owlrl, which plain validation does not need.
+        from kgtool.reason import reason
+
+        reason(kg, profile=inference)
+    data = kg.store.dataset(reasoned=inference != "none")
     try:
         conforms, report_graph, _text = shacl_validate(
             data,
             shacl_graph=kg.shapes,
-            ont_graph=kg.ontology if len(kg.ontology) else None,
-            inference=inference,
+            inference="none",
             advanced=True,
             abort_on_first=False,
             inplace=False,
