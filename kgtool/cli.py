@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from kgtool import __version__
+from kgtool.cache import default_cache_dir
 from kgtool.check import check as run_checks
 from kgtool.describe import describe as describe_entity
 from kgtool.describe import stats as graph_stats
@@ -22,7 +23,7 @@ from kgtool.errors import KgtoolError, ParameterError
 from kgtool.explain import why as explain_why
 from kgtool.export import EXPORT_FORMATS, context_json, render_inferred, write_atomic
 from kgtool.export import export as export_graph
-from kgtool.load import FORMAT_ALIASES, KnowledgeGraph
+from kgtool.load import FORMAT_ALIASES, STORE_CHOICES, KnowledgeGraph
 from kgtool.query import GRAPH_FORMATS, TABLE_FORMATS, list_queries, render, run_query
 from kgtool.reason import PROFILES
 from kgtool.reason import reason as run_reason
@@ -111,21 +112,58 @@ def graph_options(func: F) -> F:
             default=None,
             help="Format of the --data files (default: from the extension; needed for -).",
         ),
+        # Issue 5: stored in ctx.obj (not passed to each command) and read by _load.
+        click.option(
+            "--store",
+            type=click.Choice(STORE_CHOICES),
+            default="auto",
+            show_default=True,
+            expose_value=False,
+            callback=_remember,
+            help="Triple store: rdflib memory, Oxigraph, or auto (Oxigraph for big inputs).",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            expose_value=False,
+            callback=_remember,
+            help="Where closures are cached (default: $XDG_CACHE_HOME/kgtool).",
+        ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            expose_value=False,
+            callback=_remember,
+            help="Neither read nor write the on-disk closure cache.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.ensure_object(dict)
+    if param.name:
+        ctx.obj[param.name] = value
+    return value
+
+
 def _load(
     data: Sequence[str], ontology: Sequence[str], shapes: Sequence[str], input_format: str | None
 ) -> KnowledgeGraph:
-    return KnowledgeGraph.load(
+    obj = click.get_current_context().find_object(dict) or {}
+    kg = KnowledgeGraph.load(
         data=list(data) or None,
         ontology=list(ontology) or None,
         shapes=list(shapes) or None,
         format=input_format,
+        store=obj.get("store") or "auto",
     )
+    if not obj.get("no_cache"):
+        kg.cache_dir = obj.get("cache_dir") or default_cache_dir()
+    return kg
 
 
 def _emit(text: str, output: str | None) -> None:

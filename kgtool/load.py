@@ -19,7 +19,7 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph, URIRef
 
 from kgtool import paths
-from kgtool.errors import InputError
+from kgtool.errors import InputError, UsageError
 from kgtool.namespaces import GRAPH_ONTOLOGY
 from kgtool.store import MemoryStore, Store, bind_prefixes
 
@@ -56,6 +56,9 @@ FORMAT_ALIASES: dict[str, str] = {
     "rdf/xml": "xml",
 }
 _LINE_RE = re.compile(r"at line (\d+)")
+#: Store backends (issue 5): ``auto`` picks Oxigraph for inputs above ``AUTO_OXIGRAPH_BYTES``.
+STORE_CHOICES: tuple[str, ...] = ("auto", "memory", "oxigraph")
+AUTO_OXIGRAPH_BYTES = 5_000_000
 
 
 def rdf_format(path: str | Path, explicit: str | None = None) -> str:
@@ -266,6 +269,8 @@ class KnowledgeGraph:
     shapes: Graph
     sources: list[Path] = field(default_factory=list)
     reasoned_profile: str | None = None
+    #: Where :func:`kgtool.reason.reason` keeps closures on disk (None: in this process only).
+    cache_dir: Path | None = None
 
     @classmethod
     def load(
@@ -274,6 +279,7 @@ class KnowledgeGraph:
         ontology: Sequence[str | Path] | None = None,
         shapes: Sequence[str | Path] | None = None,
         format: str | None = None,
+        store: str = "memory",
     ) -> KnowledgeGraph:
         """Load facts, ontology and shapes; None means the bundled default for each.
 
@@ -283,6 +289,7 @@ class KnowledgeGraph:
             shapes: SHACL files; replaces the bundled shapes.
             format: Parse every data file in this format instead of guessing from extensions
                 (needed for stdin ``-``).
+            store: ``memory`` (rdflib), ``oxigraph`` (pyoxigraph) or ``auto`` (by input size).
 
         Returns:
             The knowledge graph.
@@ -294,34 +301,49 @@ class KnowledgeGraph:
         >>> len(kg.store.union())
         0
         """
-        store = MemoryStore()
         sources: list[Path] = []
-
         ontology_files = (
             _existing([paths.ontology_file()]) if ontology is None else expand_inputs(ontology)
         )
-        ontology_graph = bind_prefixes(Graph(identifier=GRAPH_ONTOLOGY))
-        for f in ontology_files:
-            for triple in _as_graph(parse_file(f)):
-                ontology_graph.add(triple)
-            sources.append(f)
-        store.add_graph(GRAPH_ONTOLOGY, ontology_graph)
-
-        shape_files = _existing([paths.shapes_file()]) if shapes is None else expand_inputs(shapes)
-        shapes_graph = bind_prefixes(Graph())
-        for f in shape_files:
-            for triple in _as_graph(parse_file(f)):
-                shapes_graph.add(triple)
-
         data_files = (
             expand_inputs([paths.graph_dir()] if paths.graph_dir().is_dir() else [])
             if data is None
             else expand_inputs(data)
         )
-        for f in data_files:
-            store.add_dataset(parse_file(f, format))
+        if resolve_store(store, [*ontology_files, *data_files]) == "oxigraph":
+            return cls._load_oxigraph(ontology_files, data_files, shapes, format)
+        memory = MemoryStore()
+        ontology_graph = bind_prefixes(Graph(identifier=GRAPH_ONTOLOGY))
+        for f in ontology_files:
+            for triple in _as_graph(parse_file(f)):
+                ontology_graph.add(triple)
             sources.append(f)
-        return cls(store=store, ontology=ontology_graph, shapes=shapes_graph, sources=sources)
+        memory.add_graph(GRAPH_ONTOLOGY, ontology_graph)
+        shapes_graph = _load_shapes(shapes)
+        for f in data_files:
+            memory.add_dataset(parse_file(f, format))
+            sources.append(f)
+        return cls(store=memory, ontology=ontology_graph, shapes=shapes_graph, sources=sources)
+
+    @classmethod
+    def _load_oxigraph(
+        cls,
+        ontology_files: list[Path],
+        data_files: list[Path],
+        shapes: Sequence[str | Path] | None,
+        format: str | None,
+    ) -> KnowledgeGraph:
+        # Imported here: pyoxigraph is an optional extra, and the memory path must not need it.
+        from kgtool.oxstore import load_store
+
+        store = load_store(ontology_files, data_files, format)
+        ontology_graph = store.named_graph(GRAPH_ONTOLOGY)
+        return cls(
+            store=store,
+            ontology=ontology_graph,
+            shapes=_load_shapes(shapes),
+            sources=[*ontology_files, *data_files],
+        )
 
     @classmethod
     def from_dataset(
@@ -339,6 +361,53 @@ class KnowledgeGraph:
         if len(onto):
             store.add_graph(GRAPH_ONTOLOGY, onto)
         return cls(store=store, ontology=onto, shapes=shapes if shapes is not None else Graph())
+
+
+def _load_shapes(shapes: Sequence[str | Path] | None) -> Graph:
+    shape_files = _existing([paths.shapes_file()]) if shapes is None else expand_inputs(shapes)
+    shapes_graph = bind_prefixes(Graph())
+    for f in shape_files:
+        for triple in _as_graph(parse_file(f)):
+            shapes_graph.add(triple)
+    return shapes_graph
+
+
+def oxigraph_available() -> bool:
+    """Return whether pyoxigraph can be imported (the ``oxigraph`` extra is installed)."""
+    import importlib.util
+
+    return importlib.util.find_spec("pyoxigraph") is not None
+
+
+def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
+    """Turn a ``--store`` choice into ``memory`` or ``oxigraph``.
+
+    Args:
+        kind: ``memory``, ``oxigraph`` or ``auto``.
+        files: The inputs; ``auto`` picks Oxigraph when they exceed ``AUTO_OXIGRAPH_BYTES``
+            and pyoxigraph is installed.
+
+    Returns:
+        ``memory`` or ``oxigraph``.
+
+    Raises:
+        UsageError: For an unknown kind, or ``oxigraph`` without pyoxigraph installed.
+
+    >>> resolve_store("auto", [])
+    'memory'
+    """
+    if kind not in STORE_CHOICES:
+        raise UsageError(f"unknown store {kind!r} (choose from {', '.join(STORE_CHOICES)})")
+    if kind == "oxigraph":
+        if not oxigraph_available():
+            raise UsageError(
+                "--store oxigraph needs pyoxigraph: pip install 'eleutherai-kg[oxigraph]'"
+            )
+        return kind
+    if kind == "auto":
+        size = sum(f.stat().st_size for f in files if str(f) != "-" and f.exists())
+        return "oxigraph" if size > AUTO_OXIGRAPH_BYTES and oxigraph_available() else "memory"
+    return kind
 
 
 def _existing(files: list[Path]) -> list[Path]:

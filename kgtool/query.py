@@ -466,7 +466,10 @@ def run_query(
     prepared = prepare(named.text, allow_service=allow_service)
     bindings = bind_parameters(named.header, params, kg.store.union(reasoned=False))
     try:
-        result = kg.store.query(prepared, init_bindings=bindings, reasoned=reasoned)
+        # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above still
+        # did the checks (read-only, no SERVICE, no FROM) and the syntax errors.
+        runnable = named.text if getattr(kg.store, "accepts_text", False) else prepared
+        result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
         if result.type == "SELECT":
             # rdflib evaluates lazily; materialise so that errors surface here.
             result.bindings = list(result.bindings)

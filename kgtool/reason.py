@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-import owlrl
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import BNode, Node
@@ -123,6 +122,8 @@ def compute_closure(asserted: Graph, profile: str) -> ReasoningResult:
     """
     if profile not in PROFILES:
         raise UsageError(f"unknown reasoning profile {profile!r} (choose from {PROFILES})")
+    import owlrl  # imported here: the query path should not pay for owlrl
+
     semantics = owlrl.OWLRL_Semantics if profile == "owlrl" else owlrl.RDFS_Semantics
     closure = Graph()
     for triple in asserted:
@@ -160,6 +161,26 @@ def _is_proxy_junk(triple: Triple) -> bool:
     )
 
 
+def _cached_closure(kg: KnowledgeGraph, asserted: Graph, key: str, profile: str) -> ReasoningResult:
+    """Read the closure from the on-disk cache of ``kg.cache_dir``, or compute and store it."""
+    cache_dir = kg.cache_dir
+    if cache_dir is None:
+        return compute_closure(asserted, profile)
+    from kgtool import cache  # issue 5: the on-disk cache, shared by processes
+
+    entry = cache.entry_key(key, profile)
+    hit = cache.read_closure(cache_dir, entry)
+    if hit is not None:
+        graph, asserted_count, dropped = hit
+        inferred = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+        for triple in graph:
+            inferred.add(triple)
+        return ReasoningResult(profile, inferred, asserted_count, dropped)
+    result = compute_closure(asserted, profile)
+    cache.write_closure(cache_dir, entry, result.inferred, result.asserted_count, result.dropped)
+    return result
+
+
 def reason(kg: KnowledgeGraph, profile: str = "owlrl") -> ReasoningResult:
     """Reason over the asserted data and store the inferred graph in the knowledge graph.
 
@@ -182,7 +203,7 @@ def reason(kg: KnowledgeGraph, profile: str = "owlrl") -> ReasoningResult:
     asserted = kg.store.union(reasoned=False)
     key = content_key(asserted, profile)
     if key not in _CACHE:
-        _CACHE[key] = compute_closure(asserted, profile)
+        _CACHE[key] = _cached_closure(kg, asserted, key, profile)
     result = _CACHE[key]
     kg.store.set_inferred(result.inferred)
     kg.reasoned_profile = profile

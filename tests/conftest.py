@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -36,6 +38,8 @@ Invoke = Callable[..., Result]
 def pytest_configure(config: pytest.Config) -> None:
     # rdflib 7 warns about its own internal use of ConjunctiveGraph; not ours to fix.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:rdflib")
+    # CLI commands cache closures on disk (issue 5); keep that out of the user's ~/.cache.
+    os.environ.setdefault("KGTOOL_CACHE_DIR", tempfile.mkdtemp(prefix="kgtool-test-cache-"))
 
 
 @pytest.fixture

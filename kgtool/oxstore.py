@@ -1,0 +1,391 @@
+"""An Oxigraph-backed :class:`kgtool.store.Store`: the same answers as the memory store, faster.
+
+pyoxigraph (https://pyoxigraph.readthedocs.io/) parses, stores and queries natively; this module
+only converts terms between rdflib and pyoxigraph at the edges. SPARQL given as text runs inside
+Oxigraph; an rdflib-prepared query (which has no text left) runs on an rdflib view of the quads,
+so every caller of the :class:`~kgtool.store.Store` protocol keeps working (issue 5).
+
+Asserted quads and the reasoner's ``GRAPH_INFERRED`` share one Oxigraph store; the asserted view of
+a query lists the asserted graphs explicitly, so asserted and inferred triples never mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kgtool.errors import QueryRunError
+from kgtool.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+from kgtool.store import bind_prefixes, new_dataset
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: The base rdflib's loader resolves relative IRIs against (see :func:`kgtool.load.parse_text`).
+BASE_IRI = "urn:kgtool:base"
+#: Formats Oxigraph parses natively here; JSON-LD and RDF/XML go through rdflib so that remote
+#: contexts are refused and the triples are exactly those of the memory store.
+_NATIVE_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+#: A graph of the store's own, holding the asserted triples once each. rdflib's union default
+#: graph is a set of triples, Oxigraph's ``use_default_graph_as_union`` a bag of quads: a triple
+#: stated by two sentences would otherwise match twice.
+UNION_GRAPH = ox.NamedNode("urn:x-kgtool:union")
+_INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
+_INTERNAL = (UNION_GRAPH, _INFERRED)
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[Node, Node, Node]
+
+
+def to_ox(term: Node) -> Any:
+    """Convert an rdflib term to a pyoxigraph one.
+
+    >>> to_ox(Literal("a", lang="en"))
+    <Literal value=a language=en datatype=<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r} in Oxigraph")
+
+
+def from_ox(term: Any) -> Node:
+    """Convert a pyoxigraph term to the rdflib term rdflib's own parser would have made.
+
+    Plain literals come back without a datatype (Oxigraph types them ``xsd:string``), so terms
+    compare equal to rdflib-parsed ones.
+
+    >>> from_ox(ox.Literal("a"))
+    rdflib.term.Literal('a')
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _RDF_LANGSTRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"cannot convert {term!r} from Oxigraph")
+
+
+def _graph_name(name: Node | None) -> Any:
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return to_ox(name)
+
+
+def _triples(quads: Iterable[Any]) -> Iterator[Triple]:
+    for q in quads:
+        yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+
+class OxigraphStore:
+    """A :class:`~kgtool.store.Store` on a pyoxigraph store (in memory, or on disk at ``path``).
+
+    >>> s = OxigraphStore()
+    >>> s.add_graph(URIRef("urn:g"), Graph().add((URIRef("urn:a"), URIRef("urn:b"), Literal(1))))
+    >>> s.graph_names(), len(s.union())
+    ([rdflib.term.URIRef('urn:g')], 1)
+    """
+
+    #: Tells :func:`kgtool.query.run_query` to hand over SPARQL text, not an rdflib query.
+    accepts_text = True
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+        if path is None:
+            self.ox = ox.Store()
+        elif read_only:
+            self.ox = ox.Store.read_only(str(path))
+        else:
+            self.ox = ox.Store(str(path))
+        self._cache: dict[tuple[str, bool], Any] = {}
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        if self.ox.contains_named_graph(UNION_GRAPH):
+            self.ox.remove_graph(UNION_GRAPH)
+
+    def _ensure_union(self) -> None:
+        if not self.ox.contains_named_graph(UNION_GRAPH):
+            self.ox.add_graph(UNION_GRAPH)
+            # Runs inside Oxigraph; inserting a triple twice into one graph keeps one copy.
+            self.ox.update(
+                f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ "
+                f"{{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER(?g NOT IN ({UNION_GRAPH}, {_INFERRED})) }} }}"
+            )
+
+    def add_graph(self, name: URIRef | None, triples: Graph) -> None:
+        """Add the triples of ``triples`` to graph ``name`` (None: the default graph)."""
+        g = _graph_name(name)
+        self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
+        self._changed()
+
+    def add_dataset(self, dataset: Dataset) -> None:
+        """Add every quad of an rdflib dataset, keeping graph names."""
+        quads = []
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _graph_name(name)))
+        self.ox.extend(quads)
+        self._changed()
+
+    def load_file(self, path: Path, fmt: str, to_graph: URIRef | None = None) -> None:
+        """Parse one file natively into the store (triple formats into ``to_graph``).
+
+        Args:
+            path: The file.
+            fmt: An rdflib format name (see :func:`kgtool.load.rdf_format`).
+            to_graph: Graph for triple formats (None: the default graph).
+
+        Raises:
+            InputError: If the file does not parse; the message is the memory store's own.
+        """
+        from kgtool.load import parse_file  # load imports this module lazily
+
+        native = _NATIVE_FORMATS.get(fmt)
+        if native is None or str(path) == "-":
+            self._add_parsed(parse_file(path, fmt), to_graph)
+            return
+        target = None if native.supports_datasets else _graph_name(to_graph)
+        try:
+            self.ox.load(path=str(path), format=native, base_iri=BASE_IRI, to_graph=target)
+        except (SyntaxError, ValueError, OSError):
+            # Re-parse with rdflib: it raises the same InputError (file and line) the memory
+            # store gives; if rdflib accepts what Oxigraph refused, its triples are used.
+            self._add_parsed(parse_file(path, fmt), to_graph)
+        self._changed()
+
+    def _add_parsed(self, dataset: Dataset, to_graph: URIRef | None) -> None:
+        if to_graph is None:
+            self.add_dataset(dataset)
+            return
+        merged = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            merged.add((s, p, o))
+        self.add_graph(to_graph, merged)
+
+    def set_inferred(self, inferred: Graph | None) -> None:
+        """Replace the inferred graph (None removes it)."""
+        if self.ox.contains_named_graph(_INFERRED):
+            self.ox.remove_graph(_INFERRED)
+        if inferred is not None:
+            self.ox.add_graph(_INFERRED)
+            self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _INFERRED) for s, p, o in inferred)
+        # The union graph holds asserted triples only, so it stays valid.
+        self._cache.clear()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def has_inferred(self) -> bool:
+        """Return whether the store holds an inferred graph (possibly empty)."""
+        return bool(self.ox.contains_named_graph(_INFERRED))
+
+    def inferred(self) -> Graph | None:
+        """Return the inferred graph, or None when the data has not been reasoned over."""
+        if not self.has_inferred():
+            return None
+        key = ("inferred", True)
+        if key not in self._cache:
+            graph = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+            for triple in _triples(self.ox.quads_for_pattern(None, None, None, _INFERRED)):
+                graph.add(triple)
+            self._cache[key] = graph
+        return self._cache[key]
+
+    def _asserted_names(self) -> list[Any]:
+        return [g for g in self.ox.named_graphs() if g not in _INTERNAL]
+
+    def graph_names(self) -> list[URIRef]:
+        """Return the names of the asserted graphs that hold triples, sorted."""
+        names = {
+            URIRef(g.value)
+            for g in self._asserted_names()
+            if isinstance(g, ox.NamedNode)
+            and next(iter(self.ox.quads_for_pattern(None, None, None, g)), None) is not None
+        }
+        return sorted(names)
+
+    def named_graph(self, name: URIRef) -> Graph:
+        """Return a copy of one asserted graph's triples (the default graph for its id)."""
+        graph = bind_prefixes(Graph(identifier=name))
+        for triple in _triples(self.ox.quads_for_pattern(None, None, None, _graph_name(name))):
+            graph.add(triple)
+        return graph
+
+    def _quads(self, reasoned: bool) -> Iterator[Any]:
+        skip = (UNION_GRAPH,) if reasoned else _INTERNAL
+        for q in self.ox:
+            if q.graph_name not in skip:
+                yield q
+
+    def union(self, reasoned: bool = False) -> Graph:
+        """Return the merged rdflib graph of the chosen view (cached until the store changes)."""
+        key = ("union", reasoned)
+        if key not in self._cache:
+            merged = bind_prefixes(Graph())
+            for triple in _triples(self._quads(reasoned)):
+                merged.add(triple)
+            self._cache[key] = merged
+        return self._cache[key]
+
+    def dataset(self, reasoned: bool = False) -> Dataset:
+        """Return the quads as an rdflib ``Dataset`` (with ``GRAPH_INFERRED`` when reasoned)."""
+        key = ("dataset", reasoned)
+        if key not in self._cache:
+            view = new_dataset()
+            for q in self._quads(reasoned):
+                name: Any = (
+                    DATASET_DEFAULT_GRAPH_ID
+                    if isinstance(q.graph_name, ox.DefaultGraph)
+                    else from_ox(q.graph_name)
+                )
+                view.graph(name).add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+            self._cache[key] = view
+        return self._cache[key]
+
+    def graphs_containing(self, triple: tuple[Node, Node, Node]) -> list[URIRef]:
+        """Return the sorted names of the asserted graphs holding ``triple``."""
+        s, p, o = (to_ox(t) for t in triple)
+        return sorted(
+            {
+                URIRef(q.graph_name.value)
+                for q in self.ox.quads_for_pattern(s, p, o, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name not in _INTERNAL
+            }
+        )
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._quads(reasoned=True))
+
+    def query(
+        self,
+        query: Any,
+        init_bindings: Mapping[str, Node] | None = None,
+        reasoned: bool = False,
+    ) -> Result:
+        """Evaluate a query over the union of the chosen view.
+
+        Args:
+            query: SPARQL text (runs in Oxigraph, project prefixes predeclared) or an rdflib
+                prepared query (runs in rdflib over :meth:`dataset`).
+            init_bindings: Values for variables (SEP-0007 substitution in Oxigraph).
+            reasoned: Include ``GRAPH_INFERRED``.
+
+        Returns:
+            An rdflib ``Result`` with the rows already computed.
+
+        Raises:
+            QueryRunError: If Oxigraph refuses or fails the query.
+        """
+        if not isinstance(query, str):
+            return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
+        return self.query_text(query, init_bindings, reasoned)
+
+    def query_text(
+        self,
+        text: str,
+        init_bindings: Mapping[str, Node] | None = None,
+        reasoned: bool = False,
+    ) -> Result:
+        """Run SPARQL text in Oxigraph and convert the answer to an rdflib ``Result``."""
+        options: dict[str, Any] = {"prefixes": _PREFIXES}
+        if init_bindings:
+            # Oxigraph's own substitution wants the variable projected; a trailing VALUES is
+            # joined with the WHERE pattern before projection (SPARQL 1.1 section 18.2.4.3), as
+            # rdflib's initBindings are.
+            names = list(init_bindings)
+            row = " ".join(str(to_ox(init_bindings[n])) for n in names)
+            text = f"{text}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+        self._ensure_union()
+        names = self._asserted_names()
+        if reasoned and self.has_inferred():
+            options["default_graph"] = [UNION_GRAPH, _INFERRED]
+            options["named_graphs"] = [*names, _INFERRED]
+        else:
+            options["default_graph"] = UNION_GRAPH
+            options["named_graphs"] = names
+        try:
+            answer = self.ox.query(text, **options)
+            return _to_result(answer)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+
+
+def _to_result(answer: Any) -> Result:
+    if isinstance(answer, bool):
+        result = Result("ASK")
+        result.askAnswer = answer
+        return result
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        result = Result("SELECT")
+        result.vars = [Variable(n) for n in names]
+        rows = []
+        for solution in answer:
+            row: dict[Variable, Node] = {}
+            for n in names:
+                value = solution[n]
+                if value is not None:
+                    row[Variable(n)] = from_ox(value)
+            rows.append(row)
+        result.bindings = rows  # type: ignore[assignment]
+        return result
+    result = Result("CONSTRUCT")
+    graph = bind_prefixes(Graph())
+    for t in answer:
+        graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    result.graph = graph
+    return result
+
+
+def load_store(
+    ontology_files: Sequence[Path], data_files: Sequence[Path], fmt: str | None = None
+) -> OxigraphStore:
+    """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the facts natively into a new store.
+
+    Args:
+        ontology_files: Ontology files.
+        data_files: Fact files (quad formats keep graph names, triple formats fill the default
+            graph).
+        fmt: Parse every data file in this format instead of guessing from the extension.
+
+    Returns:
+        The store.
+
+    Raises:
+        InputError: If a file is missing, of unknown format or malformed.
+    """
+    from kgtool.load import rdf_format
+
+    store = OxigraphStore()
+    for f in ontology_files:
+        store.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY)
+    for f in data_files:
+        store.load_file(f, rdf_format(f, fmt))
+    return store

@@ -1,0 +1,199 @@
+"""The Oxigraph store answers every bundled query as the memory store does (issue 5).
+
+Each query runs on both stores, over the asserted and the reasoned view, on the shipped graph and
+on the test fixtures; rows are compared as multisets (engines may order ties differently), blank
+nodes by position only, CONSTRUCT results by isomorphism.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+pytest.importorskip("pyoxigraph")
+
+from kgtool import paths
+from kgtool.errors import InputError
+from kgtool.load import KnowledgeGraph
+from kgtool.oxstore import OxigraphStore, from_ox, to_ox
+from kgtool.query import NamedQuery, bind_parameters, find_query, run_query
+from kgtool.reason import reason
+
+from .conftest import DATA, FACTS, ONTOLOGY, QUERIES, SHAPES, assert_isomorphic
+
+
+def _query_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.rq"), *folder.glob("checks/*.rq")])
+
+
+BUNDLED = _query_files(paths.queries_dir())
+FIXTURE_QUERIES = _query_files(QUERIES)
+
+
+def _pair(**kwargs: Any) -> tuple[KnowledgeGraph, KnowledgeGraph]:
+    memory = KnowledgeGraph.load(store="memory", **kwargs)
+    oxi = KnowledgeGraph.load(store="oxigraph", **kwargs)
+    # Reason once (owlrl is slow) and hand both stores the same inferred graph.
+    inferred = reason(memory).inferred
+    oxi.store.set_inferred(inferred)
+    return memory, oxi
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[KnowledgeGraph, KnowledgeGraph]:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    return _pair()
+
+
+@pytest.fixture(scope="module")
+def fixtures() -> tuple[KnowledgeGraph, KnowledgeGraph]:
+    return _pair(data=[FACTS], ontology=[ONTOLOGY], shapes=[SHAPES])
+
+
+_GROUP_CONCAT = re.compile(
+    r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*\"(?P<sep>[^\"]*)\"\s*\)"
+    r"\s*AS\s*\?(?P<var>\w+)",
+    re.IGNORECASE,
+)
+
+
+def _norm(node: Any, separator: str | None = None) -> Any:
+    if isinstance(node, BNode):
+        return "_:b"
+    if separator is not None and isinstance(node, Literal):
+        # SPARQL leaves GROUP_CONCAT's order open, and SPARQL 1.1 (rdflib) drops a shared
+        # language tag that Oxigraph keeps (as SPARQL 1.2 does): compare the parts as a set.
+        return tuple(sorted(str(node).split(separator))) if separator else str(node)
+    return node
+
+
+def _answer(kg: KnowledgeGraph, named: NamedQuery, reasoned: bool) -> Any:
+    concat = {m.group("var"): m.group("sep") for m in _GROUP_CONCAT.finditer(named.text)}
+    outcome = run_query(kg, named, reasoned=reasoned)
+    result = outcome.result
+    if result.type == "ASK":
+        return result.askAnswer
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph
+    names = list(result.vars or [])
+    rows = Counter(
+        tuple(_norm(row.get(v), concat.get(str(v))) for v in names) for row in result.bindings
+    )
+    return [str(v) for v in names], rows
+
+
+#: Known engine differences, by query file name: each is reported to the lead, not papered over.
+KNOWN_DIFFERENCES: dict[str, str] = {
+    # The rows before grouping are identical on both engines; rdflib's GROUP_CONCAT(DISTINCT)
+    # with several aggregates leaves EleutherAI out of OpenFold's ?partners, Oxigraph does not.
+    "collaborations.rq": "rdflib drops a value from GROUP_CONCAT(DISTINCT) (rdflib bug?)",
+}
+
+
+def _compare(pair: tuple[KnowledgeGraph, KnowledgeGraph], path: Path, reasoned: bool) -> None:
+    if path.name in KNOWN_DIFFERENCES:
+        pytest.xfail(KNOWN_DIFFERENCES[path.name])
+    named = find_query(path)
+    missing = [p.name for p in named.header.parameters if p.default is None]
+    if missing:
+        pytest.skip(f"needs --param {', '.join(missing)}")
+    expected = _answer(pair[0], named, reasoned)
+    actual = _answer(pair[1], named, reasoned)
+    if isinstance(expected, Graph):
+        assert_isomorphic(expected, actual)
+    else:
+        assert actual == expected
+
+
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_bundled_query_same_on_both_stores(
+    shipped: tuple[KnowledgeGraph, KnowledgeGraph], path: Path, reasoned: bool
+) -> None:
+    _compare(shipped, path, reasoned)
+
+
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+@pytest.mark.parametrize("path", FIXTURE_QUERIES, ids=[p.name for p in FIXTURE_QUERIES])
+def test_fixture_query_same_on_both_stores(
+    fixtures: tuple[KnowledgeGraph, KnowledgeGraph], path: Path, reasoned: bool
+) -> None:
+    _compare(fixtures, path, reasoned)
+
+
+def test_parameters_bound_like_rdflib(fixtures: tuple[KnowledgeGraph, KnowledgeGraph]) -> None:
+    text = "SELECT ?o WHERE { ?s rdfs:label ?o } ORDER BY ?o"
+    named = NamedQuery(name="<text>", text=text, header=find_query(text).header)
+    memory, oxi = fixtures
+    subject = next(iter(memory.store.union().subjects()))
+    answers = []
+    for kg in (memory, oxi):
+        bindings = bind_parameters(named.header, {}, kg.store.union())
+        bindings["s"] = subject
+        result = kg.store.query(
+            text if kg is oxi else __import__("kgtool.query").query.prepare(text), bindings
+        )
+        answers.append(sorted(row[0] for row in result))
+    assert answers[0] == answers[1]
+
+
+def test_views_match_memory_store(fixtures: tuple[KnowledgeGraph, KnowledgeGraph]) -> None:
+    memory, oxi = fixtures
+    assert oxi.store.graph_names() == memory.store.graph_names()
+    for reasoned in (False, True):
+        assert_isomorphic(memory.store.union(reasoned), oxi.store.union(reasoned))
+        assert len(oxi.store.dataset(reasoned)) == len(memory.store.dataset(reasoned))
+    assert_isomorphic(memory.ontology, oxi.ontology)
+    for name in memory.store.graph_names():
+        assert_isomorphic(memory.store.named_graph(name), oxi.store.named_graph(name))
+    triple = next(iter(memory.store.named_graph(memory.store.graph_names()[-1])))
+    assert oxi.store.graphs_containing(triple) == memory.store.graphs_containing(triple)
+
+
+def test_union_is_a_set_of_triples() -> None:
+    # The same triple stated by two sentences matches once, as in rdflib's union graph.
+    store = OxigraphStore()
+    g = Graph().add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+    store.add_graph(URIRef("urn:g1"), g)
+    store.add_graph(URIRef("urn:g2"), g)
+    result = store.query("SELECT ?s WHERE { ?s ?p ?o }")
+    assert len(list(result)) == 1
+    assert store.graphs_containing(next(iter(g))) == [URIRef("urn:g1"), URIRef("urn:g2")]
+
+
+def test_terms_round_trip() -> None:
+    for term in (
+        URIRef("urn:x"),
+        Literal("plain"),
+        Literal("chat", lang="fr"),
+        Literal(3),
+        Literal("2021-01-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
+    ):
+        assert from_ox(to_ox(term)) == term
+
+
+def test_malformed_file_gives_the_memory_store_error() -> None:
+    bad = DATA / "malformed.ttl"
+    errors = []
+    for store in ("memory", "oxigraph"):
+        with pytest.raises(InputError) as info:
+            KnowledgeGraph.load(data=[bad], ontology=[ONTOLOGY], shapes=[SHAPES], store=store)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
+    assert "malformed.ttl:" in errors[0]
+
+
+def test_cli_store_option(invoke: Any) -> None:
+    memory = invoke(["query", "founders", "--queries", str(QUERIES), "--store", "memory"])
+    oxi = invoke(["query", "founders", "--queries", str(QUERIES), "--store", "oxigraph"])
+    assert memory.exit_code == 0, memory.output
+    assert oxi.exit_code == 0, oxi.output
+    assert oxi.output == memory.output
