@@ -315,6 +315,12 @@ def _parse_params(values: Sequence[str]) -> dict[str, str]:
     default=None,
     help="Folder of .rq files (default: the bundled queries/).",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run on this SPARQL 1.1 query endpoint instead of the local files.",
+)
 def query(
     data: tuple[str, ...],
     ontology: tuple[str, ...],
@@ -327,15 +333,22 @@ def query(
     run_all: bool,
     allow_service: bool,
     queries_dir: Path | None,
+    endpoint: str | None,
 ) -> None:
     """Run a bundled query by name, a .rq file, or SPARQL text from - (stdin).
+
+    With --endpoint the query runs on a remote SPARQL endpoint (data sent by kgtool push).
 
     Example:
 
         kgtool query founders --param org=EleutherAI --format csv
+        kgtool query founders --endpoint http://127.0.0.1:7878/query
     """
     if run_all == (query is not None):
         raise click.UsageError("give a query NAME|FILE|- or --all (not both)")
+    if endpoint is not None:
+        _query_remote(endpoint, query, params, reasoned, fmt, run_all, allow_service, queries_dir)
+        return
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
         run_reason(kg)
@@ -357,6 +370,105 @@ def query(
         mine = {k: v for k, v in given.items() if k in {p.name for p in named.header.parameters}}
         outcome = run_query(kg, named, mine, reasoned, allow_service, queries_dir)
         click.echo(render(outcome, fmt))
+
+
+def _query_remote(
+    endpoint: str,
+    query: str | None,
+    params: tuple[str, ...],
+    reasoned: bool,
+    fmt: str,
+    run_all: bool,
+    allow_service: bool,
+    queries_dir: Path | None,
+) -> None:
+    from kgtool.remote import run_remote_query
+
+    if reasoned:
+        raise click.UsageError(
+            "--reasoned does not apply to --endpoint: push the closure with "
+            "kgtool push --reasoned, then query it"
+        )
+    given = _parse_params(params)
+    if not run_all:
+        assert query is not None
+        text = sys.stdin.read() if query == "-" else query
+        outcome = run_remote_query(endpoint, text, given, allow_service, queries_dir)
+        click.echo(render(outcome, fmt), nl=False)
+        return
+    for named in list_queries(queries_dir):
+        click.echo(f"## {named.name}: {named.header.title}")
+        declared = {p.name for p in named.header.parameters}
+        mine = {k: v for k, v in given.items() if k in declared}
+        if any(p.default is None and p.name not in given for p in named.header.parameters):
+            click.echo("(skipped: needs --param)\n")
+            continue
+        assert named.path is not None
+        outcome = run_remote_query(endpoint, str(named.path), mine, allow_service, queries_dir)
+        click.echo(render(outcome, fmt))
+
+
+@cli.command()
+@graph_options
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="Graph Store Protocol URL (Oxigraph: http://HOST:7878/store).",
+)
+@click.option("--graph", "graph_iri", metavar="IRI", default=None, help="Put all into one graph.")
+@click.option("--reasoned", is_flag=True, help="Also send the inferred triples.")
+def push(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    endpoint: str,
+    graph_iri: str | None,
+    reasoned: bool,
+) -> None:
+    """Upload the graph to a SPARQL store (Graph Store HTTP Protocol, one PUT per graph).
+
+    Named graphs are kept unless --graph names one to hold everything. Pushing again replaces
+    the same graphs, so it is safe to repeat. A summary goes to stderr.
+
+    Example:
+
+        kgtool push --endpoint http://127.0.0.1:7878/store --reasoned
+    """
+    from rdflib import URIRef
+
+    from kgtool.remote import push as push_graph
+    from kgtool.remote import total_triples
+
+    kg = _load(data, ontology, shapes, input_format)
+    if reasoned:
+        run_reason(kg)
+    target = URIRef(graph_iri) if graph_iri else None
+    bar = _progress_bar(total_triples(kg, reasoned), "push", "triples")
+    try:
+        summary = push_graph(
+            kg, endpoint, graph=target, reasoned=reasoned, progress=bar.update if bar else None
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(
+        f"Pushed {summary.triples} triples in {summary.graphs} graph"
+        f"{'s' if summary.graphs != 1 else ''} to {summary.endpoint}.",
+        err=True,
+    )
+
+
+def _progress_bar(total: int, desc: str, unit: str) -> Any:
+    """Return a tqdm bar on stderr when it is a terminal and tqdm is installed, else None."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc=desc, unit=" " + unit, file=sys.stderr, leave=False)
 
 
 @cli.command()
