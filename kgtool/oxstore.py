@@ -53,7 +53,7 @@ def to_ox(term: Node) -> Any:
     """Convert an rdflib term to a pyoxigraph one.
 
     >>> to_ox(Literal("a", lang="en"))
-    <Literal value=a language=en datatype=<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>>
+    <Literal value=a language=en>
     """
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -316,12 +316,11 @@ class OxigraphStore:
         """Run SPARQL text in Oxigraph and convert the answer to an rdflib ``Result``."""
         options: dict[str, Any] = {"prefixes": _PREFIXES}
         if init_bindings:
-            # Oxigraph's own substitution wants the variable projected; a trailing VALUES is
-            # joined with the WHERE pattern before projection (SPARQL 1.1 section 18.2.4.3), as
-            # rdflib's initBindings are.
-            names = list(init_bindings)
-            row = " ".join(str(to_ox(init_bindings[n])) for n in names)
-            text = f"{text}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+            # Oxigraph's own substitution wants the variable projected; a VALUES row at the top
+            # of the WHERE group behaves as rdflib's initBindings.
+            from kgtool.query import inline_bindings
+
+            text = inline_bindings(text, dict(init_bindings))
         self._ensure_union()
         names = self._asserted_names()
         if reasoned and self.has_inferred():

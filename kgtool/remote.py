@@ -28,7 +28,7 @@ from kgtool import __version__
 from kgtool.errors import KgtoolError, QueryRunError
 from kgtool.load import KnowledgeGraph
 from kgtool.namespaces import GRAPH_INFERRED, PREFIXES
-from kgtool.query import QueryOutcome, bind_parameters, find_query, prepare
+from kgtool.query import QueryOutcome, bind_parameters, find_query, inline_bindings, prepare
 
 USER_AGENT = f"kgtool/{__version__}"
 _FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -49,19 +49,6 @@ def with_prefixes(text: str) -> str:
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", text, re.IGNORECASE)}
     lines = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p.lower() not in declared]
     return "\n".join([*lines, text])
-
-
-def with_values(text: str, bindings: Mapping[str, Node] | None) -> str:
-    """Append a trailing ``VALUES`` row binding ``bindings`` (SPARQL 1.1 section 18.2.4.3).
-
-    >>> with_values("SELECT * {}", {"x": URIRef("urn:a")}).splitlines()[-1]
-    'VALUES (?x) { (<urn:a>) }'
-    """
-    if not bindings:
-        return text
-    names = list(bindings)
-    row = " ".join(bindings[n].n3() for n in names)
-    return f"{text}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
 
 
 def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
@@ -89,7 +76,7 @@ def query_endpoint(
     Args:
         endpoint: The query URL (Oxigraph: ``http://host:7878/query``).
         text: The query; the project prefixes are added when it does not declare them.
-        bindings: Values for variables, sent as a trailing ``VALUES`` clause.
+        bindings: Values for variables, sent as a ``VALUES`` row in the WHERE group.
         timeout: Seconds to wait for the answer.
 
     Returns:
@@ -99,7 +86,7 @@ def query_endpoint(
         RemoteError: If the endpoint cannot be reached or answers with an HTTP error.
         QueryRunError: If the answer cannot be parsed.
     """
-    body = with_values(with_prefixes(text), bindings)
+    body = inline_bindings(with_prefixes(text), dict(bindings or {}))
     form = _FORM_RE.search(re.sub(r"(?m)#.*$", "", body))
     graph_form = form is not None and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
     accept = "application/n-triples" if graph_form else "application/sparql-results+json"
