@@ -1,0 +1,112 @@
+"""Generate a synthetic knowledge graph in this project's ontology, for benchmarks (issue 5).
+
+Organisations with founders and members, models (with parameter counts, release dates, partOf
+suites, trained on datasets), awards with receipts, and one source sentence per fact group, each
+a named graph described in the sources graph, as in ``graph/``. Deterministic for a given size.
+
+Usage: python bench/generate.py --triples 10000 -o /tmp/kg-10k.trig
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+PREFIXES = """@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .
+@prefix id: <https://w3id.org/eleutherai-kg/id/> .
+@prefix src: <https://w3id.org/eleutherai-kg/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+ARTICLE = "<https://en.wikipedia.org/wiki/EleutherAI>"
+SOURCES = "<https://w3id.org/eleutherai-kg/graph/sources>"
+
+
+def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]:
+    """Return the sentence graphs, the source descriptions and the triple count for one org."""
+    graphs: list[str] = []
+    sources: list[str] = []
+    count = 0
+
+    def sentence(body: str, n: int) -> None:
+        nonlocal count
+        name = f"src:syn-{i}-{len(graphs) + 1}"
+        graphs.append(f"{name} {{\n{body}\n}}\n")
+        sources.append(
+            f'    {name} a kg:SourceSentence ; rdfs:label "Synthetic {i}, sentence '
+            f'{len(graphs)}"@en ;\n        kg:inArticle {ARTICLE} ; kg:section "Synthetic" ;\n'
+            f"        kg:position {len(graphs)} ; kg:referenceNumber {i + 1} ;\n"
+            f'        kg:quote "Synthetic sentence {len(graphs)} about organisation {i}."@en .'
+        )
+        count += n + 7
+
+    org = f"id:Org-{i}"
+    people = [f"id:Person-{i}-{k}" for k in range(3)]
+    body = f'    {org} a kg:ResearchGroup ; rdfs:label "Organisation {i}"@en ;\n'
+    body += f'        kg:foundingDate "{2000 + rng.randrange(24)}-07-01"^^xsd:date ;\n'
+    body += f'        skos:altLabel "Org {i}"@en ; kg:founder {", ".join(people)} .\n'
+    body += "\n".join(
+        f'    {p} a kg:Person ; rdfs:label "Person {i} {k}"@en ; kg:memberOf {org} .'
+        for k, p in enumerate(people)
+    )
+    sentence(body, 5 + 4 * 3 + 2)
+    suite = f"id:Suite-{i}"
+    data = f"id:Dataset-{i}"
+    body = f'    {suite} a kg:ModelSuite ; rdfs:label "Suite {i}"@en ; kg:developer {org} .\n'
+    body += f'    {data} a kg:Dataset ; rdfs:label "Dataset {i}"@en ; kg:developer {org} .\n'
+    for k in range(3):
+        year = 2019 + rng.randrange(6)
+        month = 1 + rng.randrange(12)
+        body += (
+            f'    id:Model-{i}-{k} a kg:LanguageModel ; rdfs:label "Model {i}-{k}"@en ;\n'
+            f"        kg:developer {org} ; kg:partOf {suite} ; kg:trainedOn {data} ;\n"
+            f"        kg:parameterCount {rng.randrange(10**6, 10**11)} ;\n"
+            f'        kg:releaseDate "{year}-{month:02d}-01"^^xsd:date .\n'
+        )
+    sentence(body, 8 + 3 * 8)
+    body = (
+        f'    id:Award-{i} a kg:Award ; rdfs:label "Award {i}"@en ; kg:presentedBy {org} .\n'
+        f'    id:Receipt-{i} a kg:AwardReceipt ; rdfs:label "award receipt {i}"@en ;\n'
+        f"        kg:recipient {org} ; kg:forAward id:Award-{i} ;\n"
+        f'        kg:date "{2020 + rng.randrange(5)}"^^xsd:gYear .'
+    )
+    sentence(body, 9)
+    return graphs, sources, count
+
+
+def generate(triples: int, seed: int = 5) -> str:
+    """Return a TriG document of about ``triples`` triples."""
+    rng = random.Random(seed)
+    graphs: list[str] = []
+    sources: list[str] = []
+    total = i = 0
+    while total < triples:
+        g, s, n = organisation(i, rng)
+        graphs += g
+        sources += s
+        total += n
+        i += 1
+    article = (
+        f"    {ARTICLE} a kg:SourceArticle ;\n"
+        '        rdfs:label "EleutherAI (English Wikipedia article)"@en ;'
+        "\n        kg:pageId 73176768 ;\n        <http://purl.org/dc/terms/license> "
+        "<https://creativecommons.org/licenses/by-sa/4.0/> ."
+    )
+    body = "\n".join([article, *sources])
+    return PREFIXES + "".join(graphs) + f"{SOURCES} {{\n{body}\n}}\n"
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", type=int, required=True)
+    parser.add_argument("-o", "--output", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    args.output.write_text(generate(args.triples, args.seed), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Benchmark kgtool against plain rdflib / owlrl / pyshacl and native pyoxigraph (issue 5).
+
+For each size it generates a graph (bench/generate.py), then times each stage and prints one
+Markdown table: the median of several runs, and ratios to the baselines measured in the same
+invocation. Cold-process rows are whole ``python`` processes, with their peak RSS (``ru_maxrss``).
+
+Usage: python bench/run.py --sizes 1000 10000 [--runs 5] [--reason-max 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pyoxigraph as ox  # noqa: E402
+from generate import generate  # noqa: E402
+from rdflib import Dataset  # noqa: E402
+
+from kgtool.load import KnowledgeGraph  # noqa: E402
+from kgtool.namespaces import PREFIXES  # noqa: E402
+from kgtool.query import bind_parameters, list_queries, run_query  # noqa: E402
+
+
+def median(fn: Callable[[], Any], runs: int) -> float:
+    """Return the median wall time of ``fn`` over ``runs`` runs, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cold(argv: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time and the largest peak RSS (MB) of a whole process."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise SystemExit(f"{argv} failed with {proc.returncode}")
+        peaks.append(usage.ru_maxrss)
+    return statistics.median(times), max(peaks) / 1024
+
+
+ENV = dict(os.environ)
+ROWS: list[tuple[str, str, str, str, str]] = []
+
+
+def row(size: int, stage: str, ours: float, base: float | None, native: float | None) -> None:
+    """Record a table row: our time, the rdflib-stack baseline and pyoxigraph native."""
+
+    def ratio(x: float | None) -> str:
+        return f"{ours / x:.2f}x" if x else "-"
+
+    ROWS.append(
+        (
+            f"{size:,}",
+            stage,
+            f"{ours:.4f}",
+            f"{base:.4f} ({ratio(base)})" if base else "-",
+            f"{native:.4f} ({ratio(native)})" if native else "-",
+        )
+    )
+
+
+def bench_size(size: int, runs: int, reason_max: int, folder: Path) -> None:
+    """Time every stage at one size."""
+    data = folder / f"kg-{size}.trig"
+    data.write_text(generate(size), encoding="utf-8")
+    onto = ROOT / "ontology" / "eleutherai.ttl"
+    shapes = ROOT / "ontology" / "shapes.ttl"
+    n = runs if size < 100_000 else 3
+
+    def load(store: str) -> KnowledgeGraph:
+        return KnowledgeGraph.load(data=[data], ontology=[onto], shapes=[shapes], store=store)
+
+    def rdflib_load() -> Dataset:
+        ds = Dataset(default_union=True)
+        ds.parse(onto)
+        ds.parse(data, format="trig")
+        return ds
+
+    def ox_load() -> Any:
+        s = ox.Store()
+        s.bulk_load(path=str(onto))
+        s.bulk_load(path=str(data))
+        return s
+
+    t_ox = median(ox_load, n)
+    t_rdf = median(rdflib_load, n)
+    for store in ("memory", "oxigraph"):
+        row(size, f"load ({store})", median(lambda s=store: load(s), n), t_rdf, t_ox)
+    kgs = {s: load(s) for s in ("memory", "oxigraph")}
+    plain = rdflib_load()
+    native = ox_load()
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    for q in list_queries():
+        if any(p.default is None for p in q.header.parameters):
+            continue
+        bindings = bind_parameters(q.header, {}, kgs["memory"].store.union())
+        t_base = median(
+            lambda q=q, b=bindings: list(plain.query(q.text, initNs=PREFIXES, initBindings=b)), n
+        )
+        from kgtool.query import inline_bindings
+
+        text = inline_bindings(q.text, bindings)
+        t_nat = median(
+            lambda t=text: list(
+                native.query(t, prefixes=prefixes, use_default_graph_as_union=True)
+            ),
+            n,
+        )
+        for store, kg in kgs.items():
+            row(
+                size,
+                f"query {q.name} ({store})",
+                median(lambda k=kg, q=q: run_query(k, q), n),
+                t_base,
+                t_nat,
+            )
+    from kgtool.export import render_export
+
+    t_base = median(lambda: plain.serialize(format="trig"), n)
+    t_nat = median(lambda: native.dump(format=ox.RdfFormat.TRIG), n)
+    for store, kg in kgs.items():
+        row(
+            size,
+            f"export trig ({store})",
+            median(lambda k=kg: render_export(k, "trig"), n),
+            t_base,
+            t_nat,
+        )
+    if size <= reason_max:
+        from kgtool.reason import _CACHE, compute_closure
+
+        union = kgs["memory"].store.union()
+        t = median(lambda: compute_closure(union, "owlrl"), max(1, n // 2))
+        row(size, "reason owlrl (kgtool = owlrl; no fast path yet)", t, None, None)
+        _CACHE.clear()
+        from kgtool.validate import validate
+
+        row(
+            size,
+            "validate (pyshacl)",
+            median(lambda: validate(kgs["memory"]), max(1, n // 2)),
+            None,
+            None,
+        )
+    py = sys.executable
+    founders = ["query", "founders", "--data", str(data), "--no-cache"]
+    base_script = (
+        "from rdflib import Dataset; import sys; ds = Dataset(default_union=True); "
+        f"ds.parse({str(onto)!r}); ds.parse({str(data)!r}, format='trig'); "
+        "print(list(ds.query('PREFIX kg: <https://w3id.org/eleutherai-kg/ontology/> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?f ?n WHERE "
+        "{ ?o kg:founder ?f . ?f rdfs:label ?n } ORDER BY ?n')))"
+    )
+    ox_script = (
+        "import pyoxigraph as ox; s = ox.Store(); "
+        f"s.load(path={str(onto)!r}); s.load(path={str(data)!r}); "
+        "print(list(s.query('PREFIX kg: <https://w3id.org/eleutherai-kg/ontology/> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?f ?n WHERE "
+        "{ ?o kg:founder ?f . ?f rdfs:label ?n } ORDER BY ?n', "
+        "use_default_graph_as_union=True)))"
+    )
+    t_base, m_base = cold([py, "-c", base_script], n)
+    t_nat, m_nat = cold([py, "-c", ox_script], n)
+    for store in ("memory", "oxigraph"):
+        t, m = cold([py, "-m", "kgtool", *founders, "--store", store], n)
+        row(
+            size,
+            f"cold `kgtool query founders` ({store}; peak {m:.0f} MB vs "
+            f"{m_base:.0f} / {m_nat:.0f} MB)",
+            t,
+            t_base,
+            t_nat,
+        )
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reason-max", type=int, default=10000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        ENV["KGTOOL_CACHE_DIR"] = tmp
+        for size in args.sizes:
+            bench_size(size, args.runs, args.reason_max, Path(tmp))
+    print(
+        "| triples | stage | kgtool (s) | rdflib stack (s, ratio) | pyoxigraph native (s, ratio) |"
+    )
+    print("|---|---|---|---|---|")
+    for r in ROWS:
+        print("| " + " | ".join(r) + " |")
+
+
+if __name__ == "__main__":
+    main()
