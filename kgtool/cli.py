@@ -520,3 +520,24 @@ def canonicalize(files: tuple[Path, ...], check_only: bool) -> None:
         click.echo(f"{'would rewrite' if check_only else 'rewrote'} {path}", err=True)
     if check_only and changed:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True, help="Only report stale files; exit 1 if any.")
+def build(check_only: bool) -> None:
+    """Rebuild the files derived from the sources: JSON-LD context, VoID, vocab, query index.
+
+    Run it after editing ontology/, graph/ or queries/. With --check nothing is written and the
+    exit code is 1 if any derived file is stale.
+
+    Example:
+
+        kgtool build --check
+    """
+    from kgtool.build import build as rebuild
+
+    changed = rebuild(KnowledgeGraph.load(), check=check_only)
+    for path in changed:
+        click.echo(f"{'stale' if check_only else 'rebuilt'}: {path}", err=True)
+    if check_only and changed:
+        sys.exit(EXIT_FAILED)
