@@ -488,6 +488,183 @@ def check(
 
 
 @cli.command()
+@graph_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. The default serves this machine only; 0.0.0.0 exposes the "
+    "(read-only) server to the network.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--reasoned", is_flag=True, help="Serve the asserted plus the inferred triples.")
+@click.option(
+    "--allow-service", is_flag=True, help="Let queries use SERVICE to call remote endpoints."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Most rows (or triples) a query may return.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Largest request body in bytes (larger: 413).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=2,
+    show_default=True,
+    help="Query worker processes (a stopped query costs one a restart).",
+)
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of .rq files (default: the bundled queries/).",
+)
+def serve(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    host: str,
+    port: int,
+    reasoned: bool,
+    allow_service: bool,
+    timeout: float,
+    max_rows: int,
+    max_body: int,
+    workers: int,
+    queries_dir: Path | None,
+) -> None:
+    """Serve a read-only SPARQL endpoint, linked-data pages and a query page.
+
+    Binds 127.0.0.1 (this machine only) unless --host says otherwise. Read-only: SPARQL
+    Update and LOAD are refused, SERVICE too unless --allow-service. Needs the serve extra:
+    pip install 'eleutherai-kg[serve]'.
+
+    Example:
+
+        kgtool serve --port 8000 --timeout 10
+    """
+    try:
+        import uvicorn
+
+        from kgtool.serve import ServeSettings, create_app
+    except ImportError as exc:
+        raise click.ClickException(
+            f"kgtool serve needs the serve extra ({exc.name} is missing): "
+            "pip install 'eleutherai-kg[serve]'"
+        ) from None
+    from kgtool.querypool import GraphSpec, Limits
+
+    spec = GraphSpec(
+        data=tuple(data) or None,
+        ontology=tuple(ontology) or None,
+        shapes=tuple(shapes) or None,
+        input_format=input_format,
+        reasoned=reasoned,
+        queries_dir=str(queries_dir) if queries_dir else None,
+    )
+    limits = Limits(timeout=timeout, max_rows=max_rows, allow_service=allow_service)
+    app = create_app(ServeSettings(spec=spec, limits=limits, workers=workers, max_body=max_body))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving read-only at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@cli.command()
+@click.argument("entity", required=False)
+@click.option(
+    "--ontology",
+    "draw_ontology",
+    is_flag=True,
+    help="Draw the ontology's classes and properties (the default without ENTITY).",
+)
+@click.option(
+    "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="Links from ENTITY."
+)
+@click.option(
+    "-o", "--output", metavar="FILE", required=True, help="FILE.svg, FILE.png or FILE.dot."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "dot"]),
+    default=None,
+    help="Drawing format (default: from the -o extension).",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="PATH",
+    help="Facts file or folder (repeatable; replaces the bundled graph/).",
+)
+@click.option(
+    "--ontology-file",
+    "ontology_files",
+    multiple=True,
+    metavar="PATH",
+    help="Ontology file (repeatable; replaces the bundled ontology).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(sorted(FORMAT_ALIASES)),
+    default=None,
+    help="Format of the --data files (default: from the extension).",
+)
+def diagram(
+    entity: str | None,
+    draw_ontology: bool,
+    depth: int,
+    output: str,
+    fmt: str | None,
+    data: tuple[str, ...],
+    ontology_files: tuple[str, ...],
+    input_format: str | None,
+) -> None:
+    """Draw the ontology, or an entity's neighbourhood, with Graphviz.
+
+    SVG and PNG need Graphviz's dot program (Debian: apt-get install graphviz); DOT does not.
+
+    Example:
+
+        kgtool diagram GPT-J-6B --depth 2 -o gpt-j.svg
+    """
+    from kgtool.diagram import diagram as draw
+
+    if entity is not None and draw_ontology:
+        raise click.UsageError("give ENTITY or --ontology, not both")
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix not in ("svg", "png", "dot"):
+            raise click.UsageError(f"cannot tell the format of {output!r}; give --format")
+        fmt = suffix
+    kg = KnowledgeGraph.load(
+        data=list(data) or None,
+        ontology=list(ontology_files) or None,
+        shapes=[],
+        format=input_format,
+    )
+    write_atomic(output, draw(kg, entity, depth, fmt))
+    click.echo(f"Wrote {output}", err=True)
+
+
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--check", "check_only", is_flag=True, help="Only report files not in canonical form."

@@ -78,3 +78,7 @@ class ExportError(KgtoolError):
     """Writing an output file failed; the previous file, if any, is left intact."""
 
     exit_code = 2
+
+
+class GraphvizMissingError(UsageError):
+    """Drawing needs Graphviz's ``dot`` program, which is not installed."""

@@ -317,12 +317,12 @@ def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     return serialize_graph(_graph_for_export(kg, reasoned), fmt)
 
 
-def write_atomic(dest: str | Path, text: str) -> None:
+def write_atomic(dest: str | Path, text: str | bytes) -> None:
     """Replace ``dest`` with ``text`` atomically: temp file alongside, fsync, ``os.replace``.
 
     Args:
         dest: The file to write.
-        text: Its new content (UTF-8).
+        text: Its new content (text is written as UTF-8; bytes as they are).
 
     Raises:
         ExportError: If writing fails; ``dest`` is then untouched and no temp file is left.
@@ -334,8 +334,9 @@ def write_atomic(dest: str | Path, text: str) -> None:
     except OSError as exc:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
