@@ -470,9 +470,13 @@ def run_query(
         if result.type == "SELECT":
             # rdflib evaluates lazily; materialise so that errors surface here. rdflib also
             # answers a GROUP BY over no solutions with one row of nothing (SPARQL says no
-            # rows): drop rows in which every variable is unbound.
+            # rows): drop rows in which every variable is unbound. An aggregate over nothing
+            # (SAMPLE of no value) comes back as an explicit None, which rdflib's own XML
+            # writer then rejects: leave such variables unbound, as SPARQL does.
             result.bindings = [
-                row for row in result.bindings if any(v is not None for v in row.values())
+                {var: value for var, value in row.items() if value is not None}
+                for row in result.bindings
+                if any(value is not None for value in row.values())
             ]
     except Exception as exc:
         raise QueryRunError(f"query {named.name} failed while running: {exc}") from exc
