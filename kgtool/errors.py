@@ -78,3 +78,13 @@ class ExportError(KgtoolError):
     """Writing an output file failed; the previous file, if any, is left intact."""
 
     exit_code = 2
+
+
+class EndpointError(KgtoolError):
+    """A SPARQL endpoint is unreachable, too slow, refuses the request or answers garbage."""
+
+    exit_code = 2
+
+
+class OfflineError(UsageError):
+    """``--offline`` was asked for, but the cache holds no answer to a query that is needed."""
