@@ -559,7 +559,7 @@ def endpoint_options(func: F) -> F:
             type=click.IntRange(min=0, max=10),
             default=3,
             show_default=True,
-            help="Tries after a 429, 5xx, timeout or refused connection (with backoff).",
+            help="Tries again after a 429, 5xx or timeout (with backoff, honouring Retry-After).",
         ),
         click.option(
             "--batch-size",

@@ -278,8 +278,8 @@ class SparqlClient:
     Args:
         endpoint: The endpoint URL.
         timeout: Seconds to wait for the server at each step (connect, each read).
-        retries: How many times to try again after a 429, a 5xx, a timeout or a refused
-            connection.
+        retries: How many times to try again after a 429, a 5xx, a timeout or a dropped
+            connection (a refused one fails at once: the endpoint is down).
         backoff: The first wait between tries; it doubles each time.
         max_wait: The longest ``Retry-After`` honoured; a longer one fails at once.
         cache: Where answers are kept (None: no cache).
@@ -393,10 +393,10 @@ class SparqlClient:
                 problem = f"no answer within {self.timeout:g} s"
             except urllib.error.URLError as exc:
                 reason = exc.reason
-                if isinstance(reason, TimeoutError):
-                    problem = f"no answer within {self.timeout:g} s"
-                else:
-                    problem = f"cannot connect ({reason})"
+                if not isinstance(reason, TimeoutError):
+                    # Refused or unresolvable: the endpoint is down, and waiting will not help.
+                    raise EndpointError(f"{self.endpoint}: cannot connect ({reason})") from None
+                problem = f"no answer within {self.timeout:g} s"
             except (ConnectionError, OSError) as exc:
                 problem = f"connection failed ({exc})"
             if attempt >= self.retries:
@@ -714,9 +714,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 LABEL_THRESHOLD = 0.85
 
 
-def check_links(
-    kg: KnowledgeGraph, client: SparqlClient, batch_size: int = 50
-) -> CheckReport:
+def check_links(kg: KnowledgeGraph, client: SparqlClient, batch_size: int = 50) -> CheckReport:
     """Check every ``owl:sameAs`` link to a Wikidata item against the endpoint.
 
     Each link is ``agree``, ``label differs`` (no English label or alias of the item is like
@@ -821,8 +819,16 @@ class SuggestReport:
     def to_text(self) -> str:
         """The review table: per entity, its candidates best first, with their scores."""
         graph = bind_prefixes(Graph())
-        header = ("entity", "candidate", "score", "label", "type", "neighbours", "wikidata label",
-                  "description")
+        header = (
+            "entity",
+            "candidate",
+            "score",
+            "label",
+            "type",
+            "neighbours",
+            "wikidata label",
+            "description",
+        )
         rows: list[tuple[str, ...]] = []
         for s in self.suggestions:
             name = shorten(graph, s.entity)
@@ -977,9 +983,7 @@ def suggest_links(
         EndpointError, OfflineError: See :meth:`SparqlClient.select`.
     """
     union = kg.store.union()
-    chosen = (
-        [resolve_entity(union, e) for e in entities] if entities else unlinked_entities(kg)
-    )
+    chosen = [resolve_entity(union, e) for e in entities] if entities else unlinked_entities(kg)
     names = {e: _names(union, e) for e in chosen}
     spellings: dict[Literal, set[URIRef]] = {}
     for entity, entity_names in names.items():
@@ -1283,7 +1287,13 @@ def write_enrichment(result: Enrichment, dest: Path, when: str | None = None) ->
     me = GRAPH_WIKIDATA_ENRICHMENT
     graph.add((me, RDF.type, PROV.Entity))
     graph.add((me, PROV.wasDerivedFrom, URIRef(result.endpoint)))
-    graph.add((me, PROV.generatedAtTime, Literal(_as_datetime(stamp), datatype=XSD.dateTime, normalize=False)))
+    graph.add(
+        (
+            me,
+            PROV.generatedAtTime,
+            Literal(_as_datetime(stamp), datatype=XSD.dateTime, normalize=False),
+        )
+    )
     graph.add((me, DCTERMS.creator, Literal(f"kgtool {__version__} link enrich")))
     for item in sorted({s for s in result.graph.subjects() if isinstance(s, URIRef)}):
         graph.add((me, DCTERMS.source, item))
@@ -1489,18 +1499,12 @@ def federation(
         rows: list[dict[str, Node]] = []
         try:
             keys = sorted(
-                {
-                    v
-                    for v in used
-                    if seeds and all(s.get(Variable(v)) is not None for s in seeds)
-                }
+                {v for v in used if seeds and all(s.get(Variable(v)) is not None for s in seeds)}
             )
             tuples = sorted(
                 {tuple(s[Variable(v)] for v in keys) for s in seeds}, key=lambda t: str(t)
             )
-            chunks: list[Sequence[tuple[Any, ...]]] = (
-                list(_batches(tuples, 50)) if keys else [[]]
-            )
+            chunks: list[Sequence[tuple[Any, ...]]] = list(_batches(tuples, 50)) if keys else [[]]
             for chunk in chunks:
                 values = ""
                 if keys:
@@ -1534,4 +1538,3 @@ def federation(
         yield called
     finally:
         CUSTOM_EVALS.pop(key, None)
-

@@ -47,9 +47,7 @@ def test_committed_context_is_built_from_the_ontology(bundled: KnowledgeGraph) -
 @needs_bundle
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_every_bundled_query_runs(bundled: KnowledgeGraph, path: Path) -> None:
-    from kgtool.query import find_query
-
-    from kgtool.query import uses_service
+    from kgtool.query import find_query, uses_service
 
     named = find_query(path)
     if any(p.default is None for p in named.header.parameters):
