@@ -510,6 +510,65 @@ def check(
         sys.exit(EXIT_FAILED)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only report files not in canonical form."
+)
+def canonicalize(files: tuple[Path, ...], check_only: bool) -> None:
+    """Rewrite Turtle and TriG files in the project's canonical form.
+
+    Without FILES: the bundled ontology, shapes and graph/*.trig. With --check nothing is
+    written and the exit code is 1 if any file would change (CI runs this).
+
+    Example:
+
+        kgtool canonicalize --check ontology/*.ttl graph/*.trig
+    """
+    # Imported here: only contributors need it, and it must not slow down other commands.
+    from kgtool import paths
+    from kgtool.canonical import canonical_text
+    from kgtool.load import read_text
+
+    targets = list(files) or [
+        paths.ontology_file(),
+        paths.shapes_file(),
+        *sorted(paths.graph_dir().glob("*.trig")),
+    ]
+    changed = []
+    for path in targets:
+        text = canonical_text(path)
+        if read_text(path) != text:
+            changed.append(path)
+            if not check_only:
+                write_atomic(path, text)
+    for path in changed:
+        click.echo(f"{'would rewrite' if check_only else 'rewrote'} {path}", err=True)
+    if check_only and changed:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True, help="Only report stale files; exit 1 if any.")
+def build(check_only: bool) -> None:
+    """Rebuild the files derived from the sources: JSON-LD context, VoID, vocab, query index.
+
+    Run it after editing ontology/, graph/ or queries/. With --check nothing is written and the
+    exit code is 1 if any derived file is stale.
+
+    Example:
+
+        kgtool build --check
+    """
+    from kgtool.build import build as rebuild
+
+    changed = rebuild(KnowledgeGraph.load(), check=check_only)
+    for path in changed:
+        click.echo(f"{'stale' if check_only else 'rebuilt'}: {path}", err=True)
+    if check_only and changed:
+        sys.exit(EXIT_FAILED)
+
+
 # --------------------------------------------------------------------------- kgtool link
 
 

@@ -479,8 +479,12 @@ def run_query(
                 stack.enter_context(federation(service_map))
             result = kg.store.query(prepared, init_bindings=bindings, reasoned=reasoned)
             if result.type == "SELECT":
-                # rdflib evaluates lazily; materialise so that errors surface here.
-                result.bindings = list(result.bindings)
+                # rdflib evaluates lazily; materialise so that errors surface here. rdflib also
+                # answers a GROUP BY over no solutions with one row of nothing (SPARQL says no
+                # rows): drop rows in which every variable is unbound.
+                result.bindings = [
+                    row for row in result.bindings if any(v is not None for v in row.values())
+                ]
     except KgtoolError:
         raise  # an unreachable SERVICE endpoint is exit 2, not a failed query
     except Exception as exc:

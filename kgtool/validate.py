@@ -1,7 +1,7 @@
 """Validate the data against the SHACL shapes with pySHACL.
 
-See https://www.w3.org/TR/shacl/ for the report vocabulary. pySHACL is handed the *dataset*, with its
-default graph as the union of the named graphs: core constraints see every triple, whichever
+See https://www.w3.org/TR/shacl/ for the report vocabulary. pySHACL is handed the *dataset*, with
+its default graph as the union of the named graphs: core constraints see every triple, whichever
 sentence graph holds it, and SHACL-SPARQL constraints can still ask ``GRAPH ?g`` where a fact comes
 from (``shape:AssertedFactSourceShape`` does). Pre-inference is kgtool's own reasoner, whose output
 lands in ``GRAPH_INFERRED``, so the shapes can tell inferred triples from asserted ones.
