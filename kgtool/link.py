@@ -1110,15 +1110,18 @@ def _local_name(iri: URIRef) -> str:
 def _write_named_graph(
     dest: Path, name: URIRef, graph: Graph, header: str, keep: Graph | None = None
 ) -> None:
-    from kgtool.export import serialize_dataset
+    from kgtool.canonical import canonical_trig
 
     dataset = bind_prefixes(Dataset())
     target = dataset.graph(name)
     for source in (keep, graph):
-        for triple in source if source is not None else ():
-            target.add(triple)
-    text = serialize_dataset(dataset, "trig", Graph())
-    write_atomic(dest, header + text)
+        for s, p, o in source if source is not None else ():
+            if isinstance(o, Literal):
+                # rdflib's normal form ("Z" becomes "+00:00"), as the canonical form has it.
+                o = Literal(str(o), lang=o.language, datatype=o.datatype)
+            target.add((s, p, o))
+    # The project's canonical TriG, so `kgtool canonicalize --check` passes on written files.
+    write_atomic(dest, header + "\n" + canonical_trig(dataset))
 
 
 def default_suggested_file() -> Path:
@@ -1229,8 +1232,9 @@ def enrich(
 ) -> Enrichment:
     """Pull labels in other languages and chosen statements about every linked item.
 
-    The statements keep Wikidata's own terms (``wd:Q… wdt:P856 <…>``), so they join the
-    article's facts only through ``owl:sameAs`` and can be queried together or apart.
+    The statements keep Wikidata's own terms (``wd:Q… wdt:P856 <…>``; labels as
+    ``skos:prefLabel``, which Wikidata's RDF also uses), so they join the article's facts only
+    through ``owl:sameAs`` and can be queried together or apart.
 
     Args:
         kg: The knowledge graph.
@@ -1267,6 +1271,10 @@ def enrich(
             if isinstance(item, URIRef) and isinstance(prop, URIRef) and value is not None:
                 if isinstance(value, BNode):
                     continue  # unknown values ("some value") have no meaning outside Wikidata
+                if prop == RDFS.label:
+                    # skos:prefLabel, as in Wikidata's own RDF: through owl:sameAs the reasoner
+                    # would otherwise give our entity a second rdfs:label.
+                    prop = SKOS.prefLabel
                 graph.add((item, prop, value))
     return Enrichment(graph, len(items), len(graph), client.endpoint, client.fetched)
 
@@ -1291,7 +1299,7 @@ def write_enrichment(result: Enrichment, dest: Path, when: str | None = None) ->
         (
             me,
             PROV.generatedAtTime,
-            Literal(_as_datetime(stamp), datatype=XSD.dateTime, normalize=False),
+            Literal(stamp, datatype=XSD.dateTime),
         )
     )
     graph.add((me, DCTERMS.creator, Literal(f"kgtool {__version__} link enrich")))
@@ -1302,10 +1310,6 @@ def write_enrichment(result: Enrichment, dest: Path, when: str | None = None) ->
         "# own terms (CC0), apart from the article's facts. Written by kgtool; rerun to refresh.\n"
     )
     _write_named_graph(dest, me, graph, header)
-
-
-def _as_datetime(stamp: str) -> str:
-    return stamp.replace("+00:00", "Z")
 
 
 # --------------------------------------------------------------------------- quickstatements

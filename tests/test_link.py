@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDFS, XSD
+from rdflib.namespace import OWL, SKOS, XSD
 
 from kgtool import paths
 from kgtool.errors import EndpointError, OfflineError
@@ -458,6 +458,7 @@ def test_accept_writes_a_separate_file_with_provenance(
     assert graph.value(axiom, URIRef("http://purl.org/dc/terms/source")) == URIRef(wikidata)
     assert FACTS.read_bytes() == facts_before
 
+    assert invoke(["canonicalize", "--check", str(target)], fixture=False).exit_code == 0
     again = _link(invoke, ["suggest", "--accept", "-o", str(target)], wikidata, tmp_path / "c")
     assert again.exit_code == 0
     assert len(parse_file(target).graph(GRAPH_WIKIDATA_SUGGESTED)) == len(graph)
@@ -511,15 +512,16 @@ def test_enrich_writes_wikidata_statements_with_provenance(
         data=f"""
         @prefix wd: <http://www.wikidata.org/entity/> .
         @prefix wdt: <http://www.wikidata.org/prop/direct/> .
-        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-        wd:Q21708200 rdfs:label "OpenAI"@de, "オープンAI"@ja ;
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        wd:Q21708200 skos:prefLabel "OpenAI"@de, "オープンAI"@ja ;
             wdt:P571 "2015-12-11T00:00:00Z"^^<{dt}> ;
             wdt:P856 <https://openai.example/> .
-        wd:Q95726734 rdfs:label "GPT-3"@fr ;
+        wd:Q95726734 skos:prefLabel "GPT-3"@fr ;
             wdt:P577 "2020-06-11T00:00:00Z"^^<{dt}> .
         """,
     )
     assert_isomorphic(expected, facts)
+    assert invoke(["canonicalize", "--check", str(target)], fixture=False).exit_code == 0
     me = GRAPH_WIKIDATA_ENRICHMENT
     assert graph.value(me, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == URIRef(wikidata)
     assert graph.value(me, URIRef("http://www.w3.org/ns/prov#generatedAtTime")) is not None
@@ -532,7 +534,7 @@ def test_enrich_chooses_languages_and_properties(
     args = ["enrich", "--lang", "ja", "--property", "P856", "-o", str(target)]
     assert _link(invoke, args, wikidata, tmp_path / "c").exit_code == 0
     graph = parse_file(target).graph(GRAPH_WIKIDATA_ENRICHMENT)
-    assert set(graph.objects(WD.Q21708200, RDFS.label)) == {Literal("オープンAI", lang="ja")}
+    assert set(graph.objects(WD.Q21708200, SKOS.prefLabel)) == {Literal("オープンAI", lang="ja")}
     assert graph.value(WD.Q21708200, WDT.P571) is None
     bad = _link(invoke, ["enrich", "--property", "website", "-o", str(target)], wikidata, tmp_path)
     assert bad.exit_code == 2
