@@ -33,7 +33,7 @@ from kgtool.query import (
 )
 from kgtool.reason import PROFILES
 from kgtool.reason import reason as run_reason
-from kgtool.validate import INFERENCE_CHOICES
+from kgtool.validate import INFERENCE_CHOICES, idle_shapes
 from kgtool.validate import validate as run_validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -180,9 +180,12 @@ def validate(
 
         kgtool validate --format json --fail-on warning
     """
-    report = run_validate(_load(data, ontology, shapes, input_format), inference=inference)
+    kg = _load(data, ontology, shapes, input_format)
+    report = run_validate(kg, inference=inference)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
+    for shape in idle_shapes(kg):
+        click.echo(f"Warning: {shape} targets nothing in the data, so it checks nothing.", err=True)
     if report.fails(fail_on):
         sys.exit(EXIT_FAILED)
 

@@ -23,6 +23,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import BNode, Node
 
+from kgtool.canonical import canonical_trig
 from kgtool.errors import ExportError, UsageError
 from kgtool.load import KnowledgeGraph
 from kgtool.namespaces import GRAPH_INFERRED, KG, PREFIXES
@@ -206,29 +207,8 @@ def _sorted_xml_namespaces(text: str) -> str:
 
 
 def _trig(dataset: Dataset) -> str:
-    """Write TriG graph by graph (rdflib's TriG writer orders graphs by a set, so varies)."""
-    prefixes: set[str] = set()
-    blocks: list[str] = []
-    for graph in dataset.graphs():
-        if not len(graph):
-            continue
-        text = bind_prefixes(Graph(identifier=graph.identifier))
-        for triple in _sorted_triples(graph):
-            text.add(triple)
-        body = []
-        for line in text.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes.add(line)
-            elif line.strip():
-                body.append(line)
-        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
-            blocks.append("\n".join(body))
-        else:
-            inner = "\n".join("    " + line for line in body)
-            blocks.append(f"{graph.identifier.n3()} {{\n{inner}\n}}")
-    blocks.sort(key=lambda b: (b.startswith("<"), b))
-    head = "\n".join(sorted(prefixes))
-    return (head + "\n\n" if head else "") + "\n\n".join(blocks) + ("\n" if blocks else "")
+    """Write TriG in the project's canonical form (rdflib's writer orders graphs by a set)."""
+    return canonical_trig(dataset)
 
 
 def serialize_graph(graph: Graph, fmt: str) -> str:

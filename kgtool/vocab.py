@@ -16,6 +16,7 @@ class KG(DefinedNamespace):
 
     Agent: URIRef  # agent
     Award: URIRef  # award
+    AwardEvent: URIRef  # award event
     AwardNomination: URIRef  # award nomination
     AwardReceipt: URIRef  # award receipt
     Claim: URIRef  # claim
