@@ -691,6 +691,7 @@ def diagram(
     click.echo(f"Wrote {output}", err=True)
 
 
+@cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--check", "check_only", is_flag=True, help="Only report files not in canonical form."
