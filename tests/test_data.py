@@ -395,3 +395,13 @@ def test_jsonld_and_trig_forms_are_isomorphic(kg: KnowledgeGraph) -> None:
         assert_isomorphic(trig.graph(name), jsonld.graph(name))
     turtle = Graph().parse(data=render_export(kg, "turtle"), format="turtle")
     assert_isomorphic(kg.store.union(), turtle)
+
+
+def test_readme_counts_match_the_void_description(kg: KnowledgeGraph) -> None:
+    from kgtool.namespaces import DATASET_IRI, VOID
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    void = kg.store.union()
+    triples = int(void.value(DATASET_IRI, VOID.triples))
+    entities = int(void.value(DATASET_IRI, VOID.entities))
+    assert f"{triples:,} triples outside the VoID graph, {entities} entities" in readme
