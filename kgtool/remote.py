@@ -25,19 +25,13 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kgtool import __version__
-from kgtool.errors import KgtoolError, QueryRunError
+from kgtool.errors import EndpointError, QueryRunError
 from kgtool.load import KnowledgeGraph
 from kgtool.namespaces import GRAPH_INFERRED, PREFIXES
 from kgtool.query import QueryOutcome, bind_parameters, find_query, inline_bindings, prepare
 
 USER_AGENT = f"kgtool/{__version__}"
 _FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
-
-class RemoteError(KgtoolError):
-    """The endpoint could not be reached, or refused or failed the request."""
-
-    exit_code = 1
 
 
 def with_prefixes(text: str) -> str:
@@ -59,10 +53,10 @@ def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip().splitlines()
         reason = detail[0] if detail else exc.reason
-        raise RemoteError(f"{request.full_url}: HTTP {exc.code}: {reason}") from None
+        raise EndpointError(f"{request.full_url}: HTTP {exc.code}: {reason}") from None
     except (urllib.error.URLError, OSError) as exc:
         why = getattr(exc, "reason", None) or exc
-        raise RemoteError(f"{request.full_url}: cannot reach the endpoint ({why})") from None
+        raise EndpointError(f"{request.full_url}: cannot reach the endpoint ({why})") from None
 
 
 def query_endpoint(
@@ -83,7 +77,7 @@ def query_endpoint(
         The result, rows already parsed.
 
     Raises:
-        RemoteError: If the endpoint cannot be reached or answers with an HTTP error.
+        EndpointError: If the endpoint cannot be reached or answers with an HTTP error.
         QueryRunError: If the answer cannot be parsed.
     """
     body = inline_bindings(with_prefixes(text), dict(bindings or {}))
@@ -140,7 +134,7 @@ def push(
         How many graphs and triples were sent.
 
     Raises:
-        RemoteError: If the endpoint cannot be reached or refuses a graph.
+        EndpointError: If the endpoint cannot be reached or refuses a graph.
     """
     if graph is not None:
         parts: list[tuple[URIRef | None, Graph]] = [(graph, kg.store.union(reasoned))]
@@ -195,7 +189,8 @@ def run_remote_query(
 
     Raises:
         UnknownQueryError, QuerySyntaxError, ParameterError, UsageError: Exit code 2.
-        RemoteError, QueryRunError: If the endpoint fails (exit code 1).
+        EndpointError: If the endpoint is down or refuses the request (exit code 2).
+        QueryRunError: If its answer cannot be read (exit code 1).
     """
     named = find_query(query, queries_dir)
     prepare(named.text, allow_service=allow_service)

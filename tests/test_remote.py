@@ -143,7 +143,7 @@ def test_cli_push_then_query(server: str, invoke: Any) -> None:
 def test_unreachable_endpoint_is_a_clean_error(invoke: Any) -> None:
     url = f"http://127.0.0.1:{_free_port()}/query"
     result = invoke(["query", "ASK { ?s ?p ?o }", "--endpoint", url], fixture=False)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot reach the endpoint" in result.stderr
     assert "Traceback" not in result.output
 
