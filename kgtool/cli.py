@@ -22,7 +22,7 @@ from kgtool.errors import KgtoolError, ParameterError
 from kgtool.explain import why as explain_why
 from kgtool.export import EXPORT_FORMATS, context_json, render_inferred, write_atomic
 from kgtool.export import export as export_graph
-from kgtool.load import FORMAT_ALIASES, KnowledgeGraph
+from kgtool.load import FORMAT_ALIASES, KnowledgeGraph, read_text
 from kgtool.query import GRAPH_FORMATS, TABLE_FORMATS, list_queries, render, run_query
 from kgtool.reason import PROFILES
 from kgtool.reason import reason as run_reason
@@ -304,7 +304,8 @@ def query(
     given = _parse_params(params)
     if not run_all:
         assert query is not None
-        text = sys.stdin.read() if query == "-" else query
+        # Read stdin as bytes, so that bad UTF-8 is an input error rather than a crash.
+        text = read_text("-") if query == "-" else query
         outcome = run_query(kg, text, given, reasoned, allow_service, queries_dir)
         click.echo(render(outcome, fmt), nl=False)
         return
