@@ -10,6 +10,8 @@ atomically (temp file in the same folder, fsync, ``os.replace``).
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -337,6 +339,30 @@ def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     return serialize_graph(_graph_for_export(kg, reasoned), fmt)
 
 
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Delete temp files that killed writers (``kill -9``) left next to ``name``."""
+    try:
+        leftovers = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    for tmp in leftovers:
+        pid = tmp.name[len(name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to someone else
+    return True
+
+
 def write_atomic(dest: str | Path, text: str) -> None:
     """Replace ``dest`` with ``text`` atomically: temp file alongside, fsync, ``os.replace``.
 
@@ -349,8 +375,11 @@ def write_atomic(dest: str | Path, text: str) -> None:
     """
     path = Path(dest)
     folder = path.parent if str(path.parent) else Path(".")
+    _remove_stale_temps(folder, path.name)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # The writer's pid is in the name, so a later write can tell a leftover of a killed
+        # process from the temp file of a concurrent one (issue 8).
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
     try:
