@@ -7,7 +7,9 @@ prints or exits; the library raises :class:`kgtool.errors.KgtoolError` subclasse
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -79,6 +81,15 @@ def cli(ctx: click.Context, traceback: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["traceback"] = traceback
+    if threading.current_thread() is threading.main_thread():
+        # `kill` (SIGTERM) unwinds like Ctrl-C, so an export in progress deletes its temp file
+        # and leaves the old output untouched (issue 8).
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def graph_options(func: F) -> F:
