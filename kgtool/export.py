@@ -23,6 +23,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.term import BNode, Node
 
 from kgtool.errors import ExportError, UsageError
@@ -167,17 +169,38 @@ def _sort_json(node: Any) -> Any:
     return node
 
 
+class _Converter(Converter):
+    """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests, issue 8).
+
+    rdflib adds a second value under a key only ``if s_node.get(key):``, so a first value that
+    compacts to ``""``, ``0`` or ``false`` was silently overwritten by the next one.
+    """
+
+    def add_to_node(self, graph: Any, s: Any, p: Any, o: Any, s_node: Any, nodemap: Any) -> None:
+        falsy = {k: v for k, v in s_node.items() if not v and not isinstance(v, list)}
+        super().add_to_node(graph, s, p, o, s_node, nodemap)
+        for key, old in falsy.items():
+            new = s_node[key]
+            if new is not old:
+                s_node[key] = [old, *(new if isinstance(new, list) else [new])]
+
+
 def _jsonld(dataset: Dataset, ontology: Graph) -> str:
     context = build_context(ontology)["@context"]
-    raw = dataset.serialize(format="json-ld", context=context)
-    doc = json.loads(raw)
+    # What rdflib's serializer does (from_rdf), with the fixed converter.
+    converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
+    doc = converter.convert(dataset)
+    if isinstance(doc, list):
+        doc = {"@graph": doc}
     body = {k: v for k, v in doc.items() if k != "@context"}
     ordered = {"@context": context, **_sort_json(body)}
     return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
 
 
 def _sorted_lines(text: str) -> str:
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085 and friends, which
+    # N-Triples leaves unescaped inside literals, and so cut such a triple in two (issue 8).
+    lines = sorted({line for line in text.split("\n") if line.strip()})
     return "\n".join(lines) + ("\n" if lines else "")
 
 
