@@ -25,10 +25,17 @@ from kgtool.explain import why as explain_why
 from kgtool.export import EXPORT_FORMATS, context_json, render_inferred, write_atomic
 from kgtool.export import export as export_graph
 from kgtool.load import FORMAT_ALIASES, KnowledgeGraph, read_text
-from kgtool.query import GRAPH_FORMATS, TABLE_FORMATS, list_queries, render, run_query
+from kgtool.query import (
+    GRAPH_FORMATS,
+    TABLE_FORMATS,
+    list_queries,
+    render,
+    run_query,
+    uses_service,
+)
 from kgtool.reason import PROFILES
 from kgtool.reason import reason as run_reason
-from kgtool.validate import INFERENCE_CHOICES
+from kgtool.validate import INFERENCE_CHOICES, idle_shapes
 from kgtool.validate import validate as run_validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -184,9 +191,12 @@ def validate(
 
         kgtool validate --format json --fail-on warning
     """
-    report = run_validate(_load(data, ontology, shapes, input_format), inference=inference)
+    kg = _load(data, ontology, shapes, input_format)
+    report = run_validate(kg, inference=inference)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
+    for shape in idle_shapes(kg):
+        click.echo(f"Warning: {shape} targets nothing in the data, so it checks nothing.", err=True)
     if report.fails(fail_on):
         sys.exit(EXIT_FAILED)
 
@@ -282,6 +292,13 @@ def _parse_params(values: Sequence[str]) -> dict[str, str]:
 @click.option("--all", "run_all", is_flag=True, help="Run every bundled query.")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call remote endpoints.")
 @click.option(
+    "--service-map",
+    "service_map",
+    multiple=True,
+    metavar="NAME=URL",
+    help="Send SERVICE NAME (wikidata, or the SERVICE IRI) to URL instead, e.g. a mirror.",
+)
+@click.option(
     "--queries",
     "queries_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -299,16 +316,25 @@ def query(
     fmt: str,
     run_all: bool,
     allow_service: bool,
+    service_map: tuple[str, ...],
     queries_dir: Path | None,
 ) -> None:
     """Run a bundled query by name, a .rq file, or SPARQL text from - (stdin).
 
+    Queries with SERVICE (wikidata-*) call a remote endpoint, so they run only with
+    --allow-service; --all skips them otherwise.
+
     Example:
 
         kgtool query founders --param org=EleutherAI --format csv
+
+        kgtool query wikidata-inception --allow-service --service-map wikidata=http://127.0.0.1:7878/query
     """
     if run_all == (query is not None):
         raise click.UsageError("give a query NAME|FILE|- or --all (not both)")
+    from kgtool.link import parse_service_map
+
+    services = parse_service_map(service_map)
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
         run_reason(kg)
@@ -317,7 +343,7 @@ def query(
         assert query is not None
         # Read stdin as bytes, so that bad UTF-8 is an input error rather than a crash.
         text = read_text("-") if query == "-" else query
-        outcome = run_query(kg, text, given, reasoned, allow_service, queries_dir)
+        outcome = run_query(kg, text, given, reasoned, allow_service, queries_dir, services)
         click.echo(render(outcome, fmt), nl=False)
         return
     for named in list_queries(queries_dir):
@@ -328,8 +354,11 @@ def query(
         if missing:
             click.echo(f"(skipped: needs --param {', '.join(missing)})\n")
             continue
+        if not allow_service and uses_service(named):
+            click.echo("(skipped: uses SERVICE, which needs the network; add --allow-service)\n")
+            continue
         mine = {k: v for k, v in given.items() if k in {p.name for p in named.header.parameters}}
-        outcome = run_query(kg, named, mine, reasoned, allow_service, queries_dir)
+        outcome = run_query(kg, named, mine, reasoned, allow_service, queries_dir, services)
         click.echo(render(outcome, fmt))
 
 
@@ -494,3 +523,544 @@ def check(
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
     if not report.passed:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@graph_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. The default serves this machine only; 0.0.0.0 exposes the "
+    "(read-only) server to the network.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--reasoned", is_flag=True, help="Serve the asserted plus the inferred triples.")
+@click.option(
+    "--allow-service", is_flag=True, help="Let queries use SERVICE to call remote endpoints."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Most rows (or triples) a query may return.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Largest request body in bytes (larger: 413).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=2,
+    show_default=True,
+    help="Query worker processes (a stopped query costs one a restart).",
+)
+@click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of .rq files (default: the bundled queries/).",
+)
+def serve(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    host: str,
+    port: int,
+    reasoned: bool,
+    allow_service: bool,
+    timeout: float,
+    max_rows: int,
+    max_body: int,
+    workers: int,
+    queries_dir: Path | None,
+) -> None:
+    """Serve a read-only SPARQL endpoint, linked-data pages and a query page.
+
+    Binds 127.0.0.1 (this machine only) unless --host says otherwise. Read-only: SPARQL
+    Update and LOAD are refused, SERVICE too unless --allow-service. Needs the serve extra:
+    pip install 'eleutherai-kg[serve]'.
+
+    Example:
+
+        kgtool serve --port 8000 --timeout 10
+    """
+    try:
+        import uvicorn
+
+        from kgtool.serve import ServeSettings, create_app
+    except ImportError as exc:
+        raise click.ClickException(
+            f"kgtool serve needs the serve extra ({exc.name} is missing): "
+            "pip install 'eleutherai-kg[serve]'"
+        ) from None
+    from kgtool.querypool import GraphSpec, Limits
+
+    spec = GraphSpec(
+        data=tuple(data) or None,
+        ontology=tuple(ontology) or None,
+        shapes=tuple(shapes) or None,
+        input_format=input_format,
+        reasoned=reasoned,
+        queries_dir=str(queries_dir) if queries_dir else None,
+    )
+    limits = Limits(timeout=timeout, max_rows=max_rows, allow_service=allow_service)
+    app = create_app(ServeSettings(spec=spec, limits=limits, workers=workers, max_body=max_body))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving read-only at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@cli.command()
+@click.argument("entity", required=False)
+@click.option(
+    "--ontology",
+    "draw_ontology",
+    is_flag=True,
+    help="Draw the ontology's classes and properties (the default without ENTITY).",
+)
+@click.option(
+    "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="Links from ENTITY."
+)
+@click.option(
+    "-o", "--output", metavar="FILE", required=True, help="FILE.svg, FILE.png or FILE.dot."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "dot"]),
+    default=None,
+    help="Drawing format (default: from the -o extension).",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="PATH",
+    help="Facts file or folder (repeatable; replaces the bundled graph/).",
+)
+@click.option(
+    "--ontology-file",
+    "ontology_files",
+    multiple=True,
+    metavar="PATH",
+    help="Ontology file (repeatable; replaces the bundled ontology).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(sorted(FORMAT_ALIASES)),
+    default=None,
+    help="Format of the --data files (default: from the extension).",
+)
+def diagram(
+    entity: str | None,
+    draw_ontology: bool,
+    depth: int,
+    output: str,
+    fmt: str | None,
+    data: tuple[str, ...],
+    ontology_files: tuple[str, ...],
+    input_format: str | None,
+) -> None:
+    """Draw the ontology, or an entity's neighbourhood, with Graphviz.
+
+    SVG and PNG need Graphviz's dot program (Debian: apt-get install graphviz); DOT does not.
+
+    Example:
+
+        kgtool diagram GPT-J-6B --depth 2 -o gpt-j.svg
+    """
+    from kgtool.diagram import diagram as draw
+
+    if entity is not None and draw_ontology:
+        raise click.UsageError("give ENTITY or --ontology, not both")
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix not in ("svg", "png", "dot"):
+            raise click.UsageError(f"cannot tell the format of {output!r}; give --format")
+        fmt = suffix
+    kg = KnowledgeGraph.load(
+        data=list(data) or None,
+        ontology=list(ontology_files) or None,
+        shapes=[],
+        format=input_format,
+    )
+    write_atomic(output, draw(kg, entity, depth, fmt))
+    click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only report files not in canonical form."
+)
+def canonicalize(files: tuple[Path, ...], check_only: bool) -> None:
+    """Rewrite Turtle and TriG files in the project's canonical form.
+
+    Without FILES: the bundled ontology, shapes and graph/*.trig. With --check nothing is
+    written and the exit code is 1 if any file would change (CI runs this).
+
+    Example:
+
+        kgtool canonicalize --check ontology/*.ttl graph/*.trig
+    """
+    # Imported here: only contributors need it, and it must not slow down other commands.
+    from kgtool import paths
+    from kgtool.canonical import canonical_text
+    from kgtool.load import read_text
+
+    targets = list(files) or [
+        paths.ontology_file(),
+        paths.shapes_file(),
+        *sorted(paths.graph_dir().glob("*.trig")),
+    ]
+    changed = []
+    for path in targets:
+        text = canonical_text(path)
+        if read_text(path) != text:
+            changed.append(path)
+            if not check_only:
+                write_atomic(path, text)
+    for path in changed:
+        click.echo(f"{'would rewrite' if check_only else 'rewrote'} {path}", err=True)
+    if check_only and changed:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True, help="Only report stale files; exit 1 if any.")
+def build(check_only: bool) -> None:
+    """Rebuild the files derived from the sources: JSON-LD context, VoID, vocab, query index.
+
+    Run it after editing ontology/, graph/ or queries/. With --check nothing is written and the
+    exit code is 1 if any derived file is stale.
+
+    Example:
+
+        kgtool build --check
+    """
+    from kgtool.build import build as rebuild
+
+    changed = rebuild(KnowledgeGraph.load(), check=check_only)
+    for path in changed:
+        click.echo(f"{'stale' if check_only else 'rebuilt'}: {path}", err=True)
+    if check_only and changed:
+        sys.exit(EXIT_FAILED)
+
+
+# --------------------------------------------------------------------------- kgtool link
+
+
+@cli.group(cls=KgtoolGroup)
+def link() -> None:
+    """Check, suggest and use links to Wikidata (the only commands that use the network).
+
+    Every subcommand asks a SPARQL endpoint: Wikidata's query service by default, or
+    --endpoint URL / $KGTOOL_WIKIDATA_ENDPOINT (a mirror, a local copy, a test server).
+    Answers are cached on disk with their date; --offline answers from the cache only.
+    Endpoint down, slow or answering garbage: exit 2, and no file is touched.
+
+    Example:
+
+        kgtool link check && kgtool link suggest "GPT-Neo"
+    """
+
+
+def endpoint_options(func: F) -> F:
+    """Add --endpoint, --offline, --cache-dir, --timeout, --retries and --batch-size."""
+    options = [
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            envvar="KGTOOL_WIKIDATA_ENDPOINT",
+            default=None,
+            help="SPARQL endpoint (default: $KGTOOL_WIKIDATA_ENDPOINT, else Wikidata's).",
+        ),
+        click.option(
+            "--offline", is_flag=True, help="Use cached answers only; never touch the network."
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Answer cache (default: $KGTOOL_CACHE_DIR, else ~/.cache/kgtool/sparql).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for the endpoint.",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(min=0, max=10),
+            default=3,
+            show_default=True,
+            help="Tries again after a 429, 5xx or timeout (with backoff, honouring Retry-After).",
+        ),
+        click.option(
+            "--batch-size",
+            type=click.IntRange(min=1, max=500),
+            default=50,
+            show_default=True,
+            help="Items per VALUES query.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _client(
+    endpoint: str | None, offline: bool, cache_dir: Path | None, timeout: float, retries: int
+) -> Any:
+    from kgtool.link import AnswerCache, SparqlClient, default_cache_dir, resolve_endpoint
+
+    return SparqlClient(
+        resolve_endpoint(endpoint),
+        timeout=timeout,
+        retries=retries,
+        cache=AnswerCache(cache_dir or default_cache_dir()),
+        offline=offline,
+    )
+
+
+@link.command(name="check")
+@graph_options
+@endpoint_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def link_check(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    endpoint: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+    timeout: float,
+    retries: int,
+    batch_size: int,
+    fmt: str,
+) -> None:
+    """Check every owl:sameAs link to Wikidata: label, type, redirect, existence.
+
+    Each link is reported as agree, label differs, type differs, redirected or missing;
+    exit 1 if any looks wrong.
+
+    Example:
+
+        kgtool link check --endpoint http://127.0.0.1:7878/query
+    """
+    from kgtool.link import check_links
+
+    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    report = check_links(_load(data, ontology, shapes, input_format), client, batch_size)
+    client.commit()
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
+    if report.wrong:
+        sys.exit(EXIT_FAILED)
+
+
+@link.command(name="suggest")
+@graph_options
+@endpoint_options
+@click.argument("entities", nargs=-1, metavar="[ENTITY]...")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--accept", is_flag=True, help="Write the clear winners (and --pick) to a file.")
+@click.option(
+    "--pick",
+    "picks",
+    multiple=True,
+    metavar="ENTITY=QID",
+    help="Accept this candidate for this entity (repeatable; implies --accept).",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.85,
+    show_default=True,
+    help="The least score --accept takes without a --pick.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where accepted links go (default: graph/wikidata-suggested.trig).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def link_suggest(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    endpoint: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+    timeout: float,
+    retries: int,
+    batch_size: int,
+    entities: tuple[str, ...],
+    limit: int,
+    accept: bool,
+    picks: tuple[str, ...],
+    min_score: float,
+    output: Path | None,
+    fmt: str,
+) -> None:
+    """Find Wikidata candidates for unlinked entities and rank them for review.
+
+    Candidates share a label or alias with the entity; the score weighs label similarity,
+    type compatibility and agreement of already-linked neighbours. --accept writes the clear
+    winners (score >= --min-score, 0.1 ahead of the next) to a separate file with their
+    provenance, never into the article's facts.
+
+    Example:
+
+        kgtool link suggest "GPT-Neo" "Stella Biderman" --accept
+    """
+    from kgtool.errors import UsageError
+    from kgtool.link import choose_links, default_suggested_file, suggest_links, write_accepted
+    from kgtool.namespaces import WD
+    from kgtool.terms import resolve_entity
+
+    kg = _load(data, ontology, shapes, input_format)
+    chosen: dict[Any, Any] = {}
+    for pick in picks:
+        name, sep, item = pick.rpartition("=")
+        if not sep or not name or not item.strip().upper().startswith("Q"):
+            raise UsageError(f"--pick takes ENTITY=QID, not {pick!r}")
+        chosen[resolve_entity(kg.store.union(), name)] = WD[item.strip().upper()]
+    wanted = list(entities) + [str(e) for e in chosen if str(e) not in entities]
+    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    report = suggest_links(kg, client, wanted or None, limit, batch_size)
+    accepted = choose_links(report, min_score, picks=chosen) if (accept or picks) else []
+    client.commit()
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
+    if accept or picks:
+        dest = output or default_suggested_file()
+        if accepted:
+            total = write_accepted(accepted, dest, client.endpoint)
+            click.echo(f"Accepted {len(accepted)} links into {dest} ({total} in all).", err=True)
+        else:
+            click.echo("No clear winner to accept; nothing written.", err=True)
+
+
+@link.command(name="enrich")
+@graph_options
+@endpoint_options
+@click.option(
+    "--property",
+    "properties",
+    multiple=True,
+    metavar="PID",
+    help="Wikidata property to pull (repeatable; default: P856 website, P571, P577).",
+)
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="TAG",
+    help="Label languages (default: all but en).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: graph/wikidata-enrichment.trig).",
+)
+def link_enrich(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    endpoint: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+    timeout: float,
+    retries: int,
+    batch_size: int,
+    properties: tuple[str, ...],
+    languages: tuple[str, ...],
+    output: Path | None,
+) -> None:
+    """Pull labels in other languages and chosen statements about linked items.
+
+    They go into their own named graph and file, with provenance, in Wikidata's own terms,
+    so article facts and Wikidata facts can be queried together (through owl:sameAs) or apart.
+
+    Example:
+
+        kgtool link enrich --lang de --lang fr --property P856
+    """
+    from kgtool.link import DEFAULT_ENRICH_PROPERTIES, default_enrichment_file, write_enrichment
+    from kgtool.link import enrich as run_enrich
+
+    kg = _load(data, ontology, shapes, input_format)
+    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    pids = [p.strip().upper() for p in properties] or list(DEFAULT_ENRICH_PROPERTIES)
+    result = run_enrich(kg, client, pids, list(languages) or None, batch_size)
+    dest = output or default_enrichment_file()
+    write_enrichment(result, dest)
+    client.commit()
+    click.echo(
+        f"Wrote {result.statements} statements about {result.items} items to {dest}.", err=True
+    )
+
+
+@link.command(name="quickstatements")
+@graph_options
+@endpoint_options
+@click.option("-o", "--output", metavar="FILE", default=None, help="Write here (default: stdout).")
+def link_quickstatements(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    endpoint: str | None,
+    offline: bool,
+    cache_dir: Path | None,
+    timeout: float,
+    retries: int,
+    batch_size: int,
+    output: str | None,
+) -> None:
+    """Emit QuickStatements for article facts that Wikidata lacks about linked items.
+
+    Each command cites the English Wikipedia article (S143 Q328, S4656 URL); review them
+    before pasting into QuickStatements. Conflicting dates are listed on stderr instead.
+
+    Example:
+
+        kgtool link quickstatements -o eleutherai.qs
+    """
+    from kgtool.link import quickstatements as run_quickstatements
+
+    kg = _load(data, ontology, shapes, input_format)
+    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    result = run_quickstatements(kg, client, batch_size)
+    client.commit()
+    _emit("".join(line + "\n" for line in result.lines), output)
+    for conflict in result.conflicts:
+        click.echo(f"conflict: {conflict}", err=True)
+    click.echo(
+        f"{len(result.lines)} statements Wikidata lacks; {result.present} it already has; "
+        f"{len(result.conflicts)} conflicts.",
+        err=True,
+    )

@@ -78,3 +78,16 @@ class ExportError(KgtoolError):
     """Writing an output file failed; the previous file, if any, is left intact."""
 
     exit_code = 2
+
+
+class GraphvizMissingError(UsageError):
+    """Drawing needs Graphviz's ``dot`` program, which is not installed."""
+
+class EndpointError(KgtoolError):
+    """A SPARQL endpoint is unreachable, too slow, refuses the request or answers garbage."""
+
+    exit_code = 2
+
+
+class OfflineError(UsageError):
+    """``--offline`` was asked for, but the cache holds no answer to a query that is needed."""

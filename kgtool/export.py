@@ -27,6 +27,7 @@ from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.term import BNode, Node
 
+from kgtool.canonical import canonical_trig
 from kgtool.errors import ExportError, UsageError
 from kgtool.load import KnowledgeGraph
 from kgtool.namespaces import GRAPH_INFERRED, KG, PREFIXES
@@ -231,29 +232,8 @@ def _sorted_xml_namespaces(text: str) -> str:
 
 
 def _trig(dataset: Dataset) -> str:
-    """Write TriG graph by graph (rdflib's TriG writer orders graphs by a set, so varies)."""
-    prefixes: set[str] = set()
-    blocks: list[str] = []
-    for graph in dataset.graphs():
-        if not len(graph):
-            continue
-        text = bind_prefixes(Graph(identifier=graph.identifier))
-        for triple in _sorted_triples(graph):
-            text.add(triple)
-        body = []
-        for line in text.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes.add(line)
-            elif line.strip():
-                body.append(line)
-        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
-            blocks.append("\n".join(body))
-        else:
-            inner = "\n".join("    " + line for line in body)
-            blocks.append(f"{graph.identifier.n3()} {{\n{inner}\n}}")
-    blocks.sort(key=lambda b: (b.startswith("<"), b))
-    head = "\n".join(sorted(prefixes))
-    return (head + "\n\n" if head else "") + "\n\n".join(blocks) + ("\n" if blocks else "")
+    """Write TriG in the project's canonical form (rdflib's writer orders graphs by a set)."""
+    return canonical_trig(dataset)
 
 
 def serialize_graph(graph: Graph, fmt: str) -> str:
@@ -386,12 +366,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(dest: str | Path, text: str) -> None:
+def write_atomic(dest: str | Path, text: str | bytes) -> None:
     """Replace ``dest`` with ``text`` atomically: temp file alongside, fsync, ``os.replace``.
 
     Args:
         dest: The file to write.
-        text: Its new content (UTF-8).
+        text: Its new content (text is written as UTF-8; bytes as they are).
 
     Raises:
         ExportError: If writing fails; ``dest`` is then untouched and no temp file is left.
@@ -406,8 +386,9 @@ def write_atomic(dest: str | Path, text: str) -> None:
     except OSError as exc:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

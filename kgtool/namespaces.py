@@ -24,6 +24,15 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+#: SSSOM mapping metadata and the semantic mapping vocabulary, for the provenance of suggested
+#: links (https://mapping-commons.github.io/sssom/).
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+#: Wikidata's SPARQL endpoint and Wikibase ontology.
+WIKIDATA_SPARQL = URIRef("https://query.wikidata.org/sparql")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
+#: Where accepted link suggestions (``kgtool link suggest --accept``) go.
+LINK = Namespace(BASE + "link/")
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 DATASET_IRI = URIRef(BASE + "dataset")
@@ -35,6 +44,9 @@ GRAPH_SOURCES = URIRef(BASE + "graph/sources")
 GRAPH_EDITORIAL = URIRef(BASE + "graph/editorial")
 GRAPH_WIKIDATA = URIRef(BASE + "graph/wikidata")
 GRAPH_VOID = URIRef(BASE + "graph/void")
+#: Written by ``kgtool link suggest --accept`` and ``kgtool link enrich``, never by hand.
+GRAPH_WIKIDATA_SUGGESTED = URIRef(BASE + "graph/wikidata-suggested")
+GRAPH_WIKIDATA_ENRICHMENT = URIRef(BASE + "graph/wikidata-enrichment")
 #: Written only by the reasoner, never by hand.
 GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
 
@@ -50,6 +62,9 @@ PREFIXES: dict[str, str] = {
     "wdt": str(WDT),
     "prov": str(PROV),
     "void": str(VOID),
+    "sssom": str(SSSOM),
+    "semapv": str(SEMAPV),
+    "link": str(LINK),
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",

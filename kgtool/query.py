@@ -9,6 +9,7 @@ refused before evaluation, since rdflib would otherwise fetch them from the netw
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import re
@@ -29,6 +30,7 @@ from rdflib.term import BNode, Node, Variable
 
 from kgtool import paths
 from kgtool.errors import (
+    KgtoolError,
     ParameterError,
     QueryRunError,
     QuerySyntaxError,
@@ -444,6 +446,7 @@ def run_query(
     reasoned: bool = False,
     allow_service: bool = False,
     queries_dir: Path | None = None,
+    service_map: dict[str, str] | None = None,
 ) -> QueryOutcome:
     """Run a query over the union of the graphs (plus the inferred graph when ``reasoned``).
 
@@ -452,8 +455,11 @@ def run_query(
         query: A bundled name, a ``.rq`` path, SPARQL text, or a :class:`NamedQuery`.
         params: Parameter values by name, as typed by the user.
         reasoned: Include ``GRAPH_INFERRED`` in the union.
-        allow_service: Let ``SERVICE`` clauses call remote endpoints.
+        allow_service: Let ``SERVICE`` clauses call remote endpoints (through
+            :func:`kgtool.link.federation`: User-Agent, timeout, retries, 429).
         queries_dir: Where bundled queries live.
+        service_map: SERVICE IRI → URL to call instead (a mirror); see
+            :func:`kgtool.link.parse_service_map`.
 
     Returns:
         The outcome; the result rows are already computed.
@@ -471,10 +477,25 @@ def run_query(
     prepared = prepare(named.text, allow_service=allow_service)
     bindings = bind_parameters(named.header, params, kg.store.union(reasoned=False))
     try:
-        result = kg.store.query(prepared, init_bindings=bindings, reasoned=reasoned)
-        if result.type == "SELECT":
-            # rdflib evaluates lazily; materialise so that errors surface here.
-            result.bindings = list(result.bindings)
+        with contextlib.ExitStack() as stack:
+            if allow_service:
+                from kgtool.link import federation  # the network stays out of plain queries
+
+                stack.enter_context(federation(service_map))
+            result = kg.store.query(prepared, init_bindings=bindings, reasoned=reasoned)
+            if result.type == "SELECT":
+                # rdflib evaluates lazily; materialise so that errors surface here. rdflib also
+                # answers a GROUP BY over no solutions with one row of nothing (SPARQL says no
+                # rows): drop rows in which every variable is unbound. An aggregate over nothing
+                # (SAMPLE of no value) comes back as an explicit None, which rdflib's own XML
+                # writer then rejects: leave such variables unbound, as SPARQL does.
+                result.bindings = [
+                    {var: value for var, value in row.items() if value is not None}
+                    for row in result.bindings
+                    if any(value is not None for value in row.values())
+                ]
+    except KgtoolError:
+        raise  # an unreachable SERVICE endpoint is exit 2, not a failed query
     except Exception as exc:
         raise QueryRunError(f"query {named.name} failed while running: {exc}") from exc
     return QueryOutcome(query=named, result=result, bindings=bindings)
@@ -569,3 +590,16 @@ def render(outcome: QueryOutcome, fmt: str = "table") -> str:
 def is_rdf_format(fmt: str) -> bool:
     """Return whether ``fmt`` names an RDF format (for CONSTRUCT/DESCRIBE results)."""
     return fmt in GRAPH_FORMATS
+
+
+def uses_service(query: NamedQuery) -> bool:
+    """Return whether a query calls ``SERVICE`` (it then needs network access).
+
+    >>> uses_service(find_query("SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } }"))
+    True
+    """
+    try:
+        prepared = prepare(query.text, allow_service=True)
+    except UsageError:
+        return False
+    return any(n.name == "ServiceGraphPattern" for n in _walk(prepared.algebra))

@@ -1,7 +1,7 @@
 """Validate the data against the SHACL shapes with pySHACL.
 
-See https://www.w3.org/TR/shacl/ for the report vocabulary. pySHACL is handed the *dataset*, with its
-default graph as the union of the named graphs: core constraints see every triple, whichever
+See https://www.w3.org/TR/shacl/ for the report vocabulary. pySHACL is handed the *dataset*, with
+its default graph as the union of the named graphs: core constraints see every triple, whichever
 sentence graph holds it, and SHACL-SPARQL constraints can still ask ``GRAPH ?g`` where a fact comes
 from (``shape:AssertedFactSourceShape`` does). Pre-inference is kgtool's own reasoner, whose output
 lands in ``GRAPH_INFERRED``, so the shapes can tell inferred triples from asserted ones.
@@ -17,12 +17,13 @@ from typing import Literal as TypingLiteral
 from pyparsing import ParseException
 from pyshacl import validate as shacl_validate
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import Graph
-from rdflib.namespace import RDF, SH
+from rdflib import Dataset, Graph
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from kgtool.errors import InputError
 from kgtool.load import KnowledgeGraph
+from kgtool.namespaces import GRAPH_INFERRED, WD
 from kgtool.store import bind_prefixes
 
 Inference = TypingLiteral["none", "rdfs", "owlrl"]
@@ -149,6 +150,26 @@ def _report_from_graph(conforms: bool, report: Graph) -> ValidationReport:
     return ValidationReport(conforms=conforms, results=results, graph=report)
 
 
+def _with_inferred(kg: KnowledgeGraph) -> Dataset:
+    """Return the asserted dataset plus the inferred graph, less what owl:sameAs copies.
+
+    SHACL counts nodes, not individuals: after owl:sameAs reasoning every fact about
+    ``id:Google`` is also a fact about ``wd:Q95``, so "one supporter" would count two. The copies
+    that owl:sameAs makes onto Wikidata items say nothing new, so validation leaves them out.
+    """
+    view = kg.store.dataset(reasoned=True)
+    out = Dataset(default_union=True)
+    wikidata = str(WD)
+    for s, p, o, g in view.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        if name == GRAPH_INFERRED and (
+            str(s).startswith(wikidata) or (str(o).startswith(wikidata) and p != OWL.sameAs)
+        ):
+            continue
+        out.graph(name).add((s, p, o))
+    return out
+
+
 def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
     """Validate the union of the asserted graphs against the shapes.
 
@@ -173,7 +194,9 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
         from kgtool.reason import reason
 
         reason(kg, profile=inference)
-    data = kg.store.dataset(reasoned=inference != "none")
+    data = kg.store.dataset(reasoned=False)
+    if inference != "none":
+        data = _with_inferred(kg)
     try:
         conforms, report_graph, _text = shacl_validate(
             data,
@@ -189,3 +212,43 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
         raise InputError(f"the shapes cannot be used: {exc}") from exc
     assert isinstance(report_graph, Graph)
     return _report_from_graph(bool(conforms), report_graph)
+
+
+def idle_shapes(kg: KnowledgeGraph) -> list[str]:
+    """Return the node shapes whose targets select nothing in the data (sorted, prefixed).
+
+    A shape that targets nothing checks nothing: usually a typo in a class name, or a class the
+    data stopped using. ``kgtool validate`` warns about them.
+
+    Args:
+        kg: The knowledge graph.
+
+    Returns:
+        The idle shapes.
+
+    >>> from rdflib import Dataset
+    >>> idle_shapes(KnowledgeGraph.from_dataset(Dataset()))
+    []
+    """
+    data = kg.store.union(reasoned=False)
+    shapes = kg.shapes
+    idle: list[str] = []
+    for shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
+        selected = False
+        targeted = False
+        for cls in shapes.objects(shape, SH.targetClass):
+            targeted = True
+            subclasses = set(data.transitive_subjects(RDFS.subClassOf, cls)) | {cls}
+            selected |= any(next(data.subjects(RDF.type, c), None) is not None for c in subclasses)
+        for node in shapes.objects(shape, SH.targetNode):
+            targeted = True
+            selected |= (node, None, None) in data or (None, None, node) in data
+        for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+            targeted = True
+            selected |= (None, predicate, None) in data
+        for predicate in shapes.objects(shape, SH.targetObjectsOf):
+            targeted = True
+            selected |= (None, predicate, None) in data
+        if targeted and not selected:
+            idle.append(_show(shapes, shape))
+    return sorted(idle)

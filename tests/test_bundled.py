@@ -47,11 +47,13 @@ def test_committed_context_is_built_from_the_ontology(bundled: KnowledgeGraph) -
 @needs_bundle
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_every_bundled_query_runs(bundled: KnowledgeGraph, path: Path) -> None:
-    from kgtool.query import find_query
+    from kgtool.query import find_query, uses_service
 
     named = find_query(path)
     if any(p.default is None for p in named.header.parameters):
         pytest.skip("needs a parameter without default")
+    if uses_service(named):
+        pytest.skip("uses SERVICE (network); run against a local server in tests/test_link.py")
     run_query(bundled, named, reasoned=True)
 
 

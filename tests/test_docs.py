@@ -1,0 +1,44 @@
+"""Every command is documented (as sqlite-utils tests/test_docs.py): in README, with an example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kgtool.cli import cli
+
+README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+    return found
+
+
+COMMANDS = _commands(cli)
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_command_is_in_the_readme(path: tuple[str, ...]) -> None:
+    assert f"kgtool {' '.join(path)}" in README
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_command_help_has_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+def test_readme_gives_the_two_commands() -> None:
+    assert "pip install . && kgtool query --all" in README
+    assert "pip install '.[test]' && pytest" in README
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text("utf-8")
+    assert "pytest" in ci
