@@ -44,3 +44,14 @@ def test_line_based_formats_keep_unicode_line_separators(fmt: str, char: str) ->
     assert [o for _, _, o, _ in back.quads((None, None, None, None))] == [
         Literal(f"before{char}after")
     ]
+
+
+def test_trig_default_graph_gets_no_bogus_prefix() -> None:
+    # canonical_trig took the default graph's first subject for a graph name and declared
+    # "PREFIX ns1: <None>", which made the whole export unreadable.
+    ds = Dataset()
+    ds.default_graph.add((A, P, Literal("v")))
+    ds.graph(G).add((A, P, Literal("w")))
+    text = serialize_dataset(ds, "trig", Graph())
+    assert "<None>" not in text
+    assert_same_dataset(ds, parse_text(text, "trig", "x.trig"))
