@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Variable
 
 from kgtool.errors import ParameterError
 from kgtool.export import EXPORT_FORMATS, serialize_dataset
@@ -136,7 +137,7 @@ def test_string_parameter_is_one_literal(kg: KnowledgeGraph, value: str) -> None
     rows = list(outcome.result.bindings)
     assert [str(v) for v in outcome.result.vars or []] == ["v", "n"]
     assert len(rows) == 1
-    assert rows[0]["v"] == Literal(value)
+    assert rows[0][Variable("v")] == Literal(value)
     assert len(kg.store.union()) == before
 
 
@@ -155,11 +156,11 @@ def test_typed_parameter_is_one_term_or_refused(kg: KnowledgeGraph, kind: str, v
     bound = outcome.bindings["x"]
     assert isinstance(bound, (Literal, URIRef))
     assert [str(v) for v in outcome.result.vars or []] == ["x", "s"]
-    assert all(row["x"] == bound for row in outcome.result.bindings)
+    assert all(row[Variable("x")] == bound for row in outcome.result.bindings)
     assert len(kg.store.union()) == before
 
 
 def test_injection_value_comes_back_verbatim(kg: KnowledgeGraph) -> None:
     value = 'x" } ; DROP ALL ; #'
     rows = list(run_query(kg, VALUE_QUERY, {"v": value}).result.bindings)
-    assert [(str(r["v"]), int(r["n"])) for r in rows] == [(value, 0)]
+    assert [(str(r[Variable("v")]), int(r[Variable("n")])) for r in rows] == [(value, 0)]
