@@ -104,7 +104,7 @@ def rdf_format(path: str | Path, explicit: str | None = None) -> str:
         known = " ".join(sorted(FORMATS_BY_EXTENSION))
         raise InputError(
             f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r} "
-            f"(known: {known}); give --format"
+            f"(known: {known}); give --input-format"
         )
     return FORMATS_BY_EXTENSION[suffix]
 

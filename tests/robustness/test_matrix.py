@@ -368,7 +368,7 @@ FILE_ROWS = [
         "stdin-needs-format",
         ["stats", "--data", "-", *LIB],
         2,
-        "give --format",
+        "give --input-format",
         input=GOOD["ttl"].encode(),
     ),
     Case(
