@@ -104,7 +104,9 @@ def canonical_trig(dataset: Dataset) -> str:
     blocks.sort()
     prefix_lines = sorted(all_prefixes)
     # Graph names need their prefixes too, even when no triple uses them.
-    for _key, block in blocks:
+    for key, block in blocks:
+        if not key:  # the default graph's block starts with a triple, not a graph name
+            continue
         head = block.split(" ", 1)[0]
         if ":" in head and not head.startswith("<"):
             prefix = head.split(":", 1)[0]

@@ -7,7 +7,9 @@ prints or exits; the library raises :class:`kgtool.errors.KgtoolError` subclasse
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +25,7 @@ from kgtool.errors import KgtoolError, ParameterError
 from kgtool.explain import why as explain_why
 from kgtool.export import EXPORT_FORMATS, context_json, render_inferred, write_atomic
 from kgtool.export import export as export_graph
-from kgtool.load import FORMAT_ALIASES, STORE_CHOICES, KnowledgeGraph
+from kgtool.load import FORMAT_ALIASES, STORE_CHOICES, KnowledgeGraph, read_text
 from kgtool.query import (
     GRAPH_FORMATS,
     TABLE_FORMATS,
@@ -87,6 +89,15 @@ def cli(ctx: click.Context, traceback: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["traceback"] = traceback
+    if threading.current_thread() is threading.main_thread():
+        # `kill` (SIGTERM) unwinds like Ctrl-C, so an export in progress deletes its temp file
+        # and leaves the old output untouched (issue 8).
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def graph_options(func: F) -> F:
@@ -381,7 +392,8 @@ def query(
     given = _parse_params(params)
     if not run_all:
         assert query is not None
-        text = sys.stdin.read() if query == "-" else query
+        # Read stdin as bytes, so that bad UTF-8 is an input error rather than a crash.
+        text = read_text("-") if query == "-" else query
         outcome = run_query(kg, text, given, reasoned, allow_service, queries_dir, services)
         click.echo(render(outcome, fmt), nl=False)
         return

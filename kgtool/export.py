@@ -10,6 +10,8 @@ atomically (temp file in the same folder, fsync, ``os.replace``).
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -21,6 +23,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.shared.jsonld.context import Context
 from rdflib.term import BNode, Node
 
 from kgtool.canonical import canonical_trig
@@ -166,17 +170,38 @@ def _sort_json(node: Any) -> Any:
     return node
 
 
+class _Converter(Converter):
+    """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests, issue 8).
+
+    rdflib adds a second value under a key only ``if s_node.get(key):``, so a first value that
+    compacts to ``""``, ``0`` or ``false`` was silently overwritten by the next one.
+    """
+
+    def add_to_node(self, graph: Any, s: Any, p: Any, o: Any, s_node: Any, nodemap: Any) -> None:
+        falsy = {k: v for k, v in s_node.items() if not v and not isinstance(v, list)}
+        super().add_to_node(graph, s, p, o, s_node, nodemap)
+        for key, old in falsy.items():
+            new = s_node[key]
+            if new is not old:
+                s_node[key] = [old, *(new if isinstance(new, list) else [new])]
+
+
 def _jsonld(dataset: Dataset, ontology: Graph) -> str:
     context = build_context(ontology)["@context"]
-    raw = dataset.serialize(format="json-ld", context=context)
-    doc = json.loads(raw)
+    # What rdflib's serializer does (from_rdf), with the fixed converter.
+    converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
+    doc = converter.convert(dataset)
+    if isinstance(doc, list):
+        doc = {"@graph": doc}
     body = {k: v for k, v in doc.items() if k != "@context"}
     ordered = {"@context": context, **_sort_json(body)}
     return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
 
 
 def _sorted_lines(text: str) -> str:
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085 and friends, which
+    # N-Triples leaves unescaped inside literals, and so cut such a triple in two (issue 8).
+    lines = sorted({line for line in text.split("\n") if line.strip()})
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -317,6 +342,30 @@ def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     return serialize_graph(_graph_for_export(kg, reasoned), fmt)
 
 
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Delete temp files that killed writers (``kill -9``) left next to ``name``."""
+    try:
+        leftovers = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    for tmp in leftovers:
+        pid = tmp.name[len(name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to someone else
+    return True
+
+
 def write_atomic(dest: str | Path, text: str | bytes) -> None:
     """Replace ``dest`` with ``text`` atomically: temp file alongside, fsync, ``os.replace``.
 
@@ -329,8 +378,11 @@ def write_atomic(dest: str | Path, text: str | bytes) -> None:
     """
     path = Path(dest)
     folder = path.parent if str(path.parent) else Path(".")
+    _remove_stale_temps(folder, path.name)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # The writer's pid is in the name, so a later write can tell a leftover of a killed
+        # process from the temp file of a concurrent one (issue 8).
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
     try:

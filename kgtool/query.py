@@ -272,6 +272,11 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
     >>> prepare("SELECT ?s WHERE { ?s a kg:Person }").algebra.name
     'SelectQuery'
     """
+    if not any(
+        line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        # rdflib parses an empty text as an empty *update*; say what is really wrong (issue 8).
+        raise QuerySyntaxError("the query is empty (only blanks or comments)")
     try:
         query = prepareQuery(text, initNs=PREFIXES)
     except ParseException as exc:
@@ -581,6 +586,11 @@ def render(outcome: QueryOutcome, fmt: str = "table") -> str:
 
         graph = result.graph
         assert graph is not None
+        if fmt != "table" and fmt not in GRAPH_FORMATS:
+            raise UsageError(
+                f"format {fmt!r} does not fit a {result.type} query, which returns a graph; "
+                f"use one of {', '.join(GRAPH_FORMATS)}"
+            )
         return serialize_graph(graph, "turtle" if fmt == "table" else fmt)
     if fmt == "table":
         return render_table(outcome)
