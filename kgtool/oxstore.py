@@ -175,9 +175,10 @@ class OxigraphStore:
         target = None if native.supports_datasets else _graph_name(to_graph)
         try:
             self.ox.load(path=str(path), format=native, base_iri=BASE_IRI, to_graph=target)
-        except (SyntaxError, ValueError, OSError):
+        except (SyntaxError, ValueError, OSError, MemoryError):
             # Re-parse with rdflib: it raises the same InputError (file and line) the memory
-            # store gives; if rdflib accepts what Oxigraph refused, its triples are used.
+            # store gives; if rdflib accepts what Oxigraph refused, its triples are used. (Oxigraph
+            # refuses a single token over 16 MiB, e.g. a 50 MB literal, with a MemoryError.)
             self._add_parsed(parse_file(path, fmt), to_graph)
         self._changed()
 
