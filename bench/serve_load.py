@@ -109,7 +109,7 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=30)
     ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     print(f"clients {args.clients}, requests {len(latencies)}, server workers {args.workers}")
     print(f"throughput {len(latencies) / wall:.1f} requests/s over {wall:.2f} s")
     print(f"latency p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")

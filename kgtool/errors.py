@@ -83,6 +83,7 @@ class ExportError(KgtoolError):
 class GraphvizMissingError(UsageError):
     """Drawing needs Graphviz's ``dot`` program, which is not installed."""
 
+
 class EndpointError(KgtoolError):
     """A SPARQL endpoint is unreachable, too slow, refuses the request or answers garbage."""
 

@@ -272,9 +272,7 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
     >>> prepare("SELECT ?s WHERE { ?s a kg:Person }").algebra.name
     'SelectQuery'
     """
-    if not any(
-        line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         # rdflib parses an empty text as an empty *update*; say what is really wrong (issue 8).
         raise QuerySyntaxError("the query is empty (only blanks or comments)")
     try:

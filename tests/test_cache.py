@@ -45,7 +45,7 @@ def test_changed_facts_miss_the_cache(tmp_path: Path) -> None:
     changed = tmp_path / "facts.trig"
     changed.write_text(
         FACTS.read_text(encoding="utf-8")
-        + "\n<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\" .\n",
+        + '\n<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .\n',
         encoding="utf-8",
     )
     _CACHE.clear()

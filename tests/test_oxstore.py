@@ -102,11 +102,8 @@ def _answer(kg: KnowledgeGraph, named: NamedQuery, reasoned: bool, params: dict[
 
 
 #: Known engine differences, by query file name: each is reported to the lead, not papered over.
-KNOWN_DIFFERENCES: dict[str, str] = {
-    # The rows before grouping are identical on both engines; rdflib's GROUP_CONCAT(DISTINCT)
-    # with several aggregates leaves EleutherAI out of OpenFold's ?partners, Oxigraph does not.
-    "collaborations.rq": "rdflib drops a value from GROUP_CONCAT(DISTINCT) (rdflib bug?)",
-}
+#: Queries whose answers are known to differ between the engines, with the reason (none now).
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def _compare(pair: tuple[KnowledgeGraph, KnowledgeGraph], path: Path, reasoned: bool) -> None:
