@@ -4,7 +4,10 @@ For each size it generates a graph (bench/generate.py), then times each stage an
 Markdown table: the median of several runs, and ratios to the baselines measured in the same
 invocation. Cold-process rows are whole ``python`` processes, with their peak RSS (``ru_maxrss``).
 
-Usage: python bench/run.py --sizes 1000 10000 [--runs 5] [--reason-max 10000]
+Usage: python bench/run.py --sizes 1000 10000 [--runs 5] [--reason-max 10000] [--shipped]
+
+``--shipped`` adds the cold-start rows of issue 5's first target on the shipped graph; with
+``--sizes`` left empty (``--sizes``) only those rows run.
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ def row(size: int, stage: str, ours: float, base: float | None, native: float | 
 
     ROWS.append(
         (
-            f"{size:,}",
+            f"{size:,}" if size else "shipped",
             stage,
             f"{ours:.4f}",
             f"{base:.4f} ({ratio(base)})" if base else "-",
@@ -197,16 +200,82 @@ def bench_size(size: int, runs: int, reason_max: int, folder: Path) -> None:
         )
 
 
+def bench_shipped(runs: int, folder: Path) -> None:
+    """Cold `kgtool query founders` on the shipped graph, against the two baseline scripts.
+
+    Rows: a hit of the answer cache (the files unchanged since the previous run), a miss (a new
+    cache folder per run, so each run parses, queries and stores the answer), and --no-cache.
+    The baselines parse the same files (ontology and graph/*.trig) and run founders.rq.
+    """
+    py = sys.executable
+    files = [str(ROOT / "ontology" / "eleutherai.ttl")]
+    files += [str(p) for p in sorted((ROOT / "graph").rglob("*.trig"))]
+    query = (ROOT / "queries" / "founders.rq").read_text(encoding="utf-8")
+    base_script = (
+        "from rdflib import Dataset; ds = Dataset(default_union=True)\n"
+        f"for f in {files!r}: ds.parse(f)\n"
+        f"print(list(ds.query({query!r})))"
+    )
+    ox_script = (
+        "import pyoxigraph as ox; s = ox.Store()\n"
+        f"for f in {files!r}: s.load(path=f)\n"
+        f"print(list(s.query({query!r}, use_default_graph_as_union=True)))"
+    )
+    t_base, m_base = cold([py, "-c", base_script], runs)
+    t_nat, m_nat = cold([py, "-c", ox_script], runs)
+    # The console script, as users run it (`python -m kgtool` adds runpy's imports).
+    script = Path(py).parent / "kgtool"
+    kgtool = [
+        str(script) if script.exists() else py,
+        *([] if script.exists() else ["-m", "kgtool"]),
+    ]
+    kgtool += ["query", "founders"]
+    hit_dir = folder / "shipped-hit"
+    ENV["KGTOOL_CACHE_DIR"] = str(hit_dir)
+    subprocess.run(kgtool, check=True, stdout=subprocess.DEVNULL, env=ENV)  # fill the cache
+    t, m = cold(kgtool, runs)
+    peaks = f"peak {{}} MB vs {m_base:.0f} / {m_nat:.0f} MB"
+    row(
+        0,
+        f"cold `kgtool query founders`, answer cache hit ({peaks.format(f'{m:.0f}')})",
+        t,
+        t_base,
+        t_nat,
+    )
+    misses = []
+    for i in range(runs):
+        ENV["KGTOOL_CACHE_DIR"] = str(folder / f"shipped-miss-{i}")
+        misses.append(cold(kgtool, 1))
+    t = statistics.median(x[0] for x in misses)
+    m = max(x[1] for x in misses)
+    row(
+        0,
+        f"cold `kgtool query founders`, cache miss ({peaks.format(f'{m:.0f}')})",
+        t,
+        t_base,
+        t_nat,
+    )
+    ENV["KGTOOL_CACHE_DIR"] = str(hit_dir)
+    t, m = cold([*kgtool, "--no-cache"], runs)
+    row(
+        0, f"cold `kgtool query founders --no-cache` ({peaks.format(f'{m:.0f}')})", t, t_base, t_nat
+    )
+
+
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reason-max", type=int, default=10000)
+    parser.add_argument("--shipped", action="store_true", help="Cold rows on the shipped graph.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ENV["KGTOOL_CACHE_DIR"] = tmp
+        if args.shipped:
+            bench_shipped(args.runs, Path(tmp))
         for size in args.sizes:
+            ENV["KGTOOL_CACHE_DIR"] = tmp
             bench_size(size, args.runs, args.reason_max, Path(tmp))
     print(
         "| triples | stage | kgtool (s) | rdflib stack (s, ratio) | pyoxigraph native (s, ratio) |"

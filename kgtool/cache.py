@@ -16,11 +16,13 @@ import hashlib
 import os
 import re
 from pathlib import Path
-
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from kgtool import __version__
 from kgtool.errors import ExportError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 _HEADER_RE = re.compile(r"^# kgtool-closure asserted=(\d+) dropped=(\d+)$")
 
@@ -57,6 +59,8 @@ def read_closure(cache_dir: Path, key: str) -> tuple[Graph, int, int] | None:
 
     A file that cannot be read or parsed counts as a miss (it is rebuilt and replaced).
     """
+    from rdflib import Graph  # the CLI imports this module; keep rdflib off its import path
+
     path = closure_path(cache_dir, key)
     try:
         text = path.read_text(encoding="utf-8")

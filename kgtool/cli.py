@@ -12,32 +12,28 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kgtool import __version__
-from kgtool.cache import default_cache_dir
-from kgtool.check import check as run_checks
-from kgtool.describe import describe as describe_entity
-from kgtool.describe import stats as graph_stats
-from kgtool.errors import KgtoolError, ParameterError
-from kgtool.explain import why as explain_why
-from kgtool.export import EXPORT_FORMATS, context_json, render_inferred, write_atomic
-from kgtool.export import export as export_graph
-from kgtool.load import FORMAT_ALIASES, STORE_CHOICES, KnowledgeGraph, read_text
-from kgtool.query import (
+from kgtool.choices import (
+    EXPORT_FORMATS,
     GRAPH_FORMATS,
+    INFERENCE_CHOICES,
+    INPUT_FORMATS,
+    PROFILES,
+    STORE_CHOICES,
     TABLE_FORMATS,
-    list_queries,
-    render,
-    run_query,
-    uses_service,
 )
-from kgtool.reason import PROFILES
-from kgtool.reason import reason as run_reason
-from kgtool.validate import INFERENCE_CHOICES, idle_shapes
-from kgtool.validate import validate as run_validate
+from kgtool.errors import KgtoolError, ParameterError
+
+if TYPE_CHECKING:
+    from kgtool.load import KnowledgeGraph
+
+# Issue 5 (cold start): the library modules import rdflib, owlrl or pyshacl (a quarter of a
+# second), so each command imports what it uses inside its body, and `kgtool query` can answer
+# from the answer cache without importing them at all.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,7 +122,7 @@ def graph_options(func: F) -> F:
         ),
         click.option(
             "--input-format",
-            type=click.Choice(sorted(FORMAT_ALIASES)),
+            type=click.Choice(sorted(INPUT_FORMATS)),
             default=None,
             help="Format of the --data files (default: from the extension; needed for -).",
         ),
@@ -171,6 +167,9 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 def _load(
     data: Sequence[str], ontology: Sequence[str], shapes: Sequence[str], input_format: str | None
 ) -> KnowledgeGraph:
+    from kgtool.cache import default_cache_dir
+    from kgtool.load import KnowledgeGraph
+
     obj = click.get_current_context().find_object(dict) or {}
     kg = KnowledgeGraph.load(
         data=list(data) or None,
@@ -185,6 +184,8 @@ def _load(
 
 
 def _emit(text: str, output: str | None) -> None:
+    from kgtool.export import write_atomic
+
     if output is None or output == "-":
         click.echo(text, nl=False)
     else:
@@ -229,6 +230,9 @@ def validate(
 
         kgtool validate --format json --fail-on warning
     """
+    from kgtool.validate import idle_shapes
+    from kgtool.validate import validate as run_validate
+
     kg = _load(data, ontology, shapes, input_format)
     report = run_validate(kg, inference=inference)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
@@ -264,6 +268,9 @@ def reason(
 
         kgtool reason --profile rdfs -o inferred.ttl
     """
+    from kgtool.export import render_inferred
+    from kgtool.reason import reason as run_reason
+
     kg = _load(data, ontology, shapes, input_format)
     result = run_reason(kg, profile=profile)
     _emit(render_inferred(result.inferred, fmt), output)
@@ -290,6 +297,8 @@ def queries(queries_dir: Path | None) -> None:
 
         kgtool queries
     """
+    from kgtool.query import list_queries
+
     found = list_queries(queries_dir)
     width = max((len(q.name) for q in found), default=0)
     for q in found:
@@ -383,7 +392,20 @@ def query(
     if endpoint is not None:
         _query_remote(endpoint, query, params, reasoned, fmt, run_all, allow_service, queries_dir)
         return
+    cached = None
+    if query is not None and not allow_service and not service_map:
+        cached = _answer_slot(query, params, fmt, reasoned, data, ontology, shapes, input_format)
+        if cached is not None:
+            from kgtool.answers import read_answer
+
+            answer = read_answer(*cached)
+            if answer is not None:
+                click.echo(answer, nl=False)
+                return
     from kgtool.link import parse_service_map
+    from kgtool.load import read_text
+    from kgtool.query import list_queries, render, run_query, uses_service
+    from kgtool.reason import reason as run_reason
 
     services = parse_service_map(service_map)
     kg = _load(data, ontology, shapes, input_format)
@@ -395,7 +417,12 @@ def query(
         # Read stdin as bytes, so that bad UTF-8 is an input error rather than a crash.
         text = read_text("-") if query == "-" else query
         outcome = run_query(kg, text, given, reasoned, allow_service, queries_dir, services)
-        click.echo(render(outcome, fmt), nl=False)
+        rendered = render(outcome, fmt)
+        click.echo(rendered, nl=False)
+        if cached is not None:
+            from kgtool.answers import write_answer
+
+            write_answer(*cached, rendered)
         return
     for named in list_queries(queries_dir):
         click.echo(f"## {named.name}: {named.header.title}")
@@ -413,6 +440,44 @@ def query(
         click.echo(render(outcome, fmt))
 
 
+def _answer_slot(
+    query: str,
+    params: tuple[str, ...],
+    fmt: str,
+    reasoned: bool,
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+) -> tuple[Path, str] | None:
+    """Return the answer cache folder and key of this run, or None when it is not cached."""
+    ctx = click.get_current_context()
+    obj = ctx.find_object(dict) or {}
+    if obj.get("no_cache"):
+        return None
+    from kgtool.answers import answer_key
+    from kgtool.cache import default_cache_dir
+
+    try:
+        key = answer_key(
+            query,
+            params,
+            fmt,
+            reasoned,
+            list(data) or None,
+            list(ontology) or None,
+            list(shapes) or None,
+            input_format,
+            obj.get("store") or "auto",
+            ctx.params.get("queries_dir"),
+        )
+    except (KgtoolError, OSError):
+        return None  # the full path reports the problem
+    if key is None:
+        return None
+    return obj.get("cache_dir") or default_cache_dir(), key
+
+
 def _query_remote(
     endpoint: str,
     query: str | None,
@@ -423,6 +488,7 @@ def _query_remote(
     allow_service: bool,
     queries_dir: Path | None,
 ) -> None:
+    from kgtool.query import list_queries, render
     from kgtool.remote import run_remote_query
 
     if reasoned:
@@ -479,6 +545,7 @@ def push(
     """
     from rdflib import URIRef
 
+    from kgtool.reason import reason as run_reason
     from kgtool.remote import push as push_graph
     from kgtool.remote import total_triples
 
@@ -536,6 +603,9 @@ def export(
 
         kgtool export --format jsonld --reasoned -o eleutherai.jsonld
     """
+    from kgtool.export import export as export_graph
+    from kgtool.reason import reason as run_reason
+
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
         run_reason(kg)
@@ -554,6 +624,9 @@ def context(ontology: tuple[str, ...], output: str | None) -> None:
 
         kgtool context -o ontology/context.jsonld
     """
+    from kgtool.export import context_json
+    from kgtool.load import KnowledgeGraph
+
     kg = KnowledgeGraph.load(data=[], ontology=list(ontology) or None, shapes=[])
     _emit(context_json(kg.ontology), output)
 
@@ -576,6 +649,9 @@ def stats(
 
         kgtool stats --reasoned
     """
+    from kgtool.describe import stats as graph_stats
+    from kgtool.reason import reason as run_reason
+
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
         run_reason(kg)
@@ -603,6 +679,9 @@ def describe(
 
         kgtool describe "Connor Leahy"
     """
+    from kgtool.describe import describe as describe_entity
+    from kgtool.reason import reason as run_reason
+
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
         run_reason(kg)
@@ -635,6 +714,8 @@ def why(
 
         kgtool why "Connor Leahy" kg:founded EleutherAI
     """
+    from kgtool.explain import why as explain_why
+
     kg = _load(data, ontology, shapes, input_format)
     result = explain_why(kg, subject, predicate, object)
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
@@ -666,6 +747,9 @@ def check(
 
         kgtool check --format json
     """
+    from kgtool.check import check as run_checks
+    from kgtool.reason import reason as run_reason
+
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
         run_reason(kg)
@@ -812,7 +896,7 @@ def serve(
 )
 @click.option(
     "--input-format",
-    type=click.Choice(sorted(FORMAT_ALIASES)),
+    type=click.Choice(sorted(INPUT_FORMATS)),
     default=None,
     help="Format of the --data files (default: from the extension).",
 )
@@ -835,6 +919,8 @@ def diagram(
         kgtool diagram GPT-J-6B --depth 2 -o gpt-j.svg
     """
     from kgtool.diagram import diagram as draw
+    from kgtool.export import write_atomic
+    from kgtool.load import KnowledgeGraph
 
     if entity is not None and draw_ontology:
         raise click.UsageError("give ENTITY or --ontology, not both")
@@ -871,6 +957,7 @@ def canonicalize(files: tuple[Path, ...], check_only: bool) -> None:
     # Imported here: only contributors need it, and it must not slow down other commands.
     from kgtool import paths
     from kgtool.canonical import canonical_text
+    from kgtool.export import write_atomic
     from kgtool.load import read_text
 
     targets = list(files) or [
@@ -904,6 +991,7 @@ def build(check_only: bool) -> None:
         kgtool build --check
     """
     from kgtool.build import build as rebuild
+    from kgtool.load import KnowledgeGraph
 
     changed = rebuild(KnowledgeGraph.load(), check=check_only)
     for path in changed:

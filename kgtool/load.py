@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,24 +19,14 @@ from xml.sax import SAXParseException
 import rdflib.plugins.parsers.ntriples as _ntriples
 from rdflib import Dataset, Graph, URIRef
 
-from kgtool import paths
 from kgtool.errors import InputError, UsageError
+from kgtool.inputs import FORMATS_BY_EXTENSION, shapes_files
+from kgtool.inputs import data_files as list_data_files
+from kgtool.inputs import expand_inputs as expand_inputs  # re-exported: moved for issue 5
+from kgtool.inputs import ontology_files as ontology_inputs
 from kgtool.namespaces import GRAPH_ONTOLOGY
 from kgtool.store import MemoryStore, Store, bind_prefixes
 
-#: rdflib parser names by file extension.
-FORMATS_BY_EXTENSION: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
 #: Formats that carry graph names.
 QUAD_FORMATS = frozenset({"trig", "nquads", "json-ld"})
 #: Accepted spellings of ``format`` and what rdflib calls them.
@@ -326,39 +316,6 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into the sorted list of RDF files to load.
-
-    Folders are walked recursively; files in them whose extension is not an RDF one (``.txt``,
-    ``.md``...) are skipped. A file named explicitly must exist.
-
-    Args:
-        inputs: Files, folders, or ``-`` for stdin.
-
-    Returns:
-        The files, folders expanded in sorted order.
-
-    Raises:
-        InputError: If a named path does not exist.
-    """
-    files: list[Path] = []
-    for item in inputs:
-        p = Path(item)
-        if str(item) == "-":
-            files.append(p)
-        elif p.is_dir():
-            files.extend(
-                f
-                for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in FORMATS_BY_EXTENSION
-            )
-        elif p.exists():
-            files.append(p)
-        else:
-            raise InputError(f"{item}: no such file or directory")
-    return files
-
-
 def parse_file(path: str | Path, fmt: str | None = None) -> Dataset:
     """Read and parse one RDF file (``-`` is stdin and needs ``fmt``).
 
@@ -426,14 +383,8 @@ class KnowledgeGraph:
         0
         """
         sources: list[Path] = []
-        ontology_files = (
-            _existing([paths.ontology_file()]) if ontology is None else expand_inputs(ontology)
-        )
-        data_files = (
-            expand_inputs([paths.graph_dir()] if paths.graph_dir().is_dir() else [])
-            if data is None
-            else expand_inputs(data)
-        )
+        ontology_files = ontology_inputs(ontology)
+        data_files = list_data_files(data)
         if resolve_store(store, [*ontology_files, *data_files]) == "oxigraph":
             return cls._load_oxigraph(ontology_files, data_files, shapes, format)
         memory = MemoryStore()
@@ -488,7 +439,7 @@ class KnowledgeGraph:
 
 
 def _load_shapes(shapes: Sequence[str | Path] | None) -> Graph:
-    shape_files = _existing([paths.shapes_file()]) if shapes is None else expand_inputs(shapes)
+    shape_files = shapes_files(shapes)
     shapes_graph = bind_prefixes(Graph())
     for f in shape_files:
         for triple in _as_graph(parse_file(f)):
@@ -532,7 +483,3 @@ def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
         size = sum(f.stat().st_size for f in files if str(f) != "-" and f.exists())
         return "oxigraph" if size > AUTO_OXIGRAPH_BYTES and oxigraph_available() else "memory"
     return kind
-
-
-def _existing(files: list[Path]) -> list[Path]:
-    return [f for f in files if f.exists()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,6 +41,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:rdflib")
     # CLI commands cache closures on disk (issue 5); keep that out of the user's ~/.cache.
     os.environ.setdefault("KGTOOL_CACHE_DIR", tempfile.mkdtemp(prefix="kgtool-test-cache-"))
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_answers() -> None:
+    # Issue 5: `kgtool query` replays answers cached by earlier runs; a test that patches the
+    # library to fail must not be answered from another test's run. Closures stay shared.
+    from kgtool.answers import answer_path
+    from kgtool.cache import default_cache_dir
+
+    shutil.rmtree(answer_path(default_cache_dir(), "x").parent, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,0 +1,174 @@
+"""Cold start (issue 5): a lazy CLI, and an answer cache that prints exactly what a full run does.
+
+No timings here (bench/run.py --shipped has them); these tests check what makes the fast path
+fast (nothing heavy imported) and that it never changes an answer.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kgtool import answers, choices, paths
+from kgtool.answers import answer_key, read_answer, write_answer
+from kgtool.query import find_query, list_queries, uses_service
+
+from .conftest import FACTS, FIXTURE_ARGS, QUERIES, Invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(cache: Path) -> dict[str, str]:
+    return {**os.environ, "KGTOOL_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+
+
+def test_cli_choices_equal_the_library_constants() -> None:
+    from kgtool.export import EXPORT_FORMATS
+    from kgtool.load import FORMAT_ALIASES, STORE_CHOICES
+    from kgtool.query import GRAPH_FORMATS, TABLE_FORMATS
+    from kgtool.reason import PROFILES
+    from kgtool.validate import INFERENCE_CHOICES
+
+    assert sorted(choices.INPUT_FORMATS) == sorted(FORMAT_ALIASES)
+    assert choices.STORE_CHOICES == STORE_CHOICES
+    assert choices.TABLE_FORMATS == TABLE_FORMATS
+    assert choices.GRAPH_FORMATS == GRAPH_FORMATS
+    assert choices.EXPORT_FORMATS == EXPORT_FORMATS
+    assert choices.PROFILES == PROFILES
+    assert choices.INFERENCE_CHOICES == INFERENCE_CHOICES
+
+
+def test_importing_the_cli_imports_no_rdf_library() -> None:
+    code = (
+        "import sys, kgtool.cli; "
+        "print(sorted(m for m in ('rdflib', 'owlrl', 'pyshacl', 'pyoxigraph') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_cache_hit_prints_the_same_bytes_without_rdflib(tmp_path: Path) -> None:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    runner = (
+        "import sys\n"
+        "from kgtool.cli import cli\n"
+        "try:\n"
+        "    cli(sys.argv[1:])\n"
+        "except SystemExit as e:\n"
+        "    sys.stderr.write('rdflib' if 'rdflib' in sys.modules else 'none')\n"
+        "    raise\n"
+    )
+
+    def run(*args: str) -> tuple[bytes, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", runner, "query", "founders", *args],
+            capture_output=True,
+            check=True,
+            env=_env(tmp_path),
+        )
+        return done.stdout, done.stderr.decode()
+
+    for fmt in ("table", "csv"):
+        miss, loaded = run("--format", fmt)
+        hit, skipped = run("--format", fmt)
+        full, _ = run("--format", fmt, "--no-cache")
+        assert (loaded, skipped) == ("rdflib", "none")
+        assert hit == miss == full
+    assert b"id:Connor_Leahy" in miss.replace(b"https://w3id.org/eleutherai-kg/id/", b"id:")
+
+
+BUNDLED = [q.name for q in list_queries() if not uses_service(find_query(q.name))]
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_bundled_query_replays_exactly(invoke: Invoke, name: str) -> None:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    fmt = ("table", "csv", "tsv", "json")[BUNDLED.index(name) % 4]
+    args = ["query", name, "--format", fmt]
+    miss = invoke(args, fixture=False)
+    hit = invoke(args, fixture=False)
+    full = invoke([*args, "--no-cache"], fixture=False)
+    assert miss.exit_code == hit.exit_code == full.exit_code
+    assert miss.stdout == hit.stdout == full.stdout
+
+
+def _key(data: list[str], *params: str, fmt: str = "csv", query: str = "agents") -> str | None:
+    ontology = [FIXTURE_ARGS[FIXTURE_ARGS.index("--ontology") + 1]]
+    return answer_key(query, params, fmt, False, data, ontology, [], None, "auto", None)
+
+
+def test_the_key_changes_with_every_input(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.trig"
+    facts.write_bytes(FACTS.read_bytes())
+    first = _key([str(facts)])
+    assert first == _key([str(facts)])
+    assert first != _key([str(facts)], "org=x")
+    assert first != _key([str(facts)], fmt="tsv")
+    assert first != _key([str(facts)], query="founders")
+    facts.write_bytes(FACTS.read_bytes() + b"\n# one more byte\n")
+    assert first != _key([str(facts)])
+    assert _key(["-"]) is None
+
+
+def test_a_changed_input_is_answered_afresh(invoke: Invoke, tmp_path: Path) -> None:
+    facts = tmp_path / "facts.nt"
+    person = "<https://w3id.org/eleutherai-kg/id/{0}>"
+    line = f'{person} <http://www.w3.org/2000/01/rdf-schema#label> "{{0}}" .\n'
+    facts.write_text(line.format("A"), encoding="utf-8")
+    args = ["query", "SELECT ?n WHERE { ?s rdfs:label ?n }", "--data", str(facts)]
+    args += ["--ontology", str(facts), "--shapes", str(facts), "--format", "csv"]
+    assert invoke(args, fixture=False).stdout.split() == ["n", "A"]
+    facts.write_text(line.format("B"), encoding="utf-8")
+    assert invoke(args, fixture=False).stdout.split() == ["n", "B"]
+
+
+def test_failures_are_not_cached(invoke: Invoke, tmp_path: Path) -> None:
+    args = ["query", "agents", "--queries", str(QUERIES), "--param", "nope=1"]
+    args += ["--cache-dir", str(tmp_path)]
+    assert invoke(args).exit_code == 2
+    assert invoke(args).exit_code == 2
+    assert not list(tmp_path.rglob("*.answer"))
+
+
+def test_no_cache_neither_reads_nor_writes(invoke: Invoke, tmp_path: Path) -> None:
+    args = ["query", "agents", "--queries", str(QUERIES), "--cache-dir", str(tmp_path)]
+    assert invoke([*args, "--no-cache"]).exit_code == 0
+    assert not list(tmp_path.rglob("*.answer"))
+    assert invoke(args).exit_code == 0
+    assert len(list(tmp_path.rglob("*.answer"))) == 1
+
+
+def test_entries_are_written_whole_and_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "MAX_ENTRIES", 4)
+    for i in range(6):
+        write_answer(tmp_path, f"{i:064x}", f"answer {i}\n")
+    names = sorted(p.name for p in (tmp_path / "answers").iterdir())
+    assert not [n for n in names if n.startswith(".")]  # no temp files left
+    assert 3 <= len(names) <= 5
+    assert read_answer(tmp_path, f"{5:064x}") == "answer 5\n"
+    assert read_answer(tmp_path, "f" * 64) is None
+
+
+def test_concurrent_processes_share_one_entry(tmp_path: Path) -> None:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    argv = [sys.executable, "-m", "kgtool", "query", "founders", "--format", "tsv"]
+    procs: list[Any] = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, env=_env(tmp_path)) for _ in range(3)
+    ]
+    outputs = {p.communicate()[0] for p in procs}
+    assert all(p.returncode == 0 for p in procs)
+    assert len(outputs) == 1
+    entries = list((tmp_path / "kgtool" / "answers").iterdir())
+    assert [e.name.endswith(".answer") and not e.name.startswith(".") for e in entries] == [True]
