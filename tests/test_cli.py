@@ -52,7 +52,7 @@ def test_internal_error_is_reported_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("oops")
 
-    monkeypatch.setattr("kgtool.cli.graph_stats", broken)
+    monkeypatch.setattr("kgtool.describe.stats", broken)  # cli imports it per call
     result = invoke(["stats"])
     assert result.exit_code == 2
     assert "Internal error" in result.stderr and "RuntimeError: oops" in result.stderr
