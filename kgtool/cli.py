@@ -7,10 +7,12 @@ prints or exits; the library raises :class:`kgtool.errors.KgtoolError` subclasse
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +32,7 @@ from kgtool.errors import KgtoolError, ParameterError
 
 if TYPE_CHECKING:
     from kgtool.load import KnowledgeGraph
+    from kgtool.reason import ReasoningResult
 
 # Issue 5 (cold start): the library modules import rdflib, owlrl or pyshacl (a quarter of a
 # second), so each command imports what it uses inside its body, and `kgtool query` can answer
@@ -171,13 +174,14 @@ def _load(
     from kgtool.load import KnowledgeGraph
 
     obj = click.get_current_context().find_object(dict) or {}
-    kg = KnowledgeGraph.load(
-        data=list(data) or None,
-        ontology=list(ontology) or None,
-        shapes=list(shapes) or None,
-        format=input_format,
-        store=obj.get("store") or "auto",
-    )
+    with _activity("load"):
+        kg = KnowledgeGraph.load(
+            data=list(data) or None,
+            ontology=list(ontology) or None,
+            shapes=list(shapes) or None,
+            format=input_format,
+            store=obj.get("store") or "auto",
+        )
     if not obj.get("no_cache"):
         kg.cache_dir = obj.get("cache_dir") or default_cache_dir()
     return kg
@@ -234,7 +238,8 @@ def validate(
     from kgtool.validate import validate as run_validate
 
     kg = _load(data, ontology, shapes, input_format)
-    report = run_validate(kg, inference=inference)
+    with _activity("validate"):
+        report = run_validate(kg, inference=inference)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
     for shape in idle_shapes(kg):
@@ -269,10 +274,9 @@ def reason(
         kgtool reason --profile rdfs -o inferred.ttl
     """
     from kgtool.export import render_inferred
-    from kgtool.reason import reason as run_reason
 
     kg = _load(data, ontology, shapes, input_format)
-    result = run_reason(kg, profile=profile)
+    result = _reason(kg, profile=profile)
     _emit(render_inferred(result.inferred, fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(
@@ -405,12 +409,11 @@ def query(
     from kgtool.link import parse_service_map
     from kgtool.load import read_text
     from kgtool.query import list_queries, render, run_query, uses_service
-    from kgtool.reason import reason as run_reason
 
     services = parse_service_map(service_map)
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
-        run_reason(kg)
+        _reason(kg)
     given = _parse_params(params)
     if not run_all:
         assert query is not None
@@ -545,13 +548,12 @@ def push(
     """
     from rdflib import URIRef
 
-    from kgtool.reason import reason as run_reason
     from kgtool.remote import push as push_graph
     from kgtool.remote import total_triples
 
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
-        run_reason(kg)
+        _reason(kg)
     target = URIRef(graph_iri) if graph_iri else None
     bar = _progress_bar(total_triples(kg, reasoned), "push", "triples")
     try:
@@ -568,15 +570,90 @@ def push(
     )
 
 
-def _progress_bar(total: int, desc: str, unit: str) -> Any:
-    """Return a tqdm bar on stderr when it is a terminal and tqdm is installed, else None."""
-    if not sys.stderr.isatty():
-        return None
+#: Seconds a step runs before its progress line appears: only slow steps show one (issue 5).
+PROGRESS_DELAY = 2.0
+
+
+def _progress_enabled() -> bool:
+    """Show progress on stderr when it is a terminal and tqdm is installed.
+
+    ``KGTOOL_PROGRESS=always`` or ``never`` overrides the terminal test (scripts, tests).
+    """
+    mode = os.environ.get("KGTOOL_PROGRESS", "auto").strip().lower()
+    if mode in ("never", "0", "off", "no"):
+        return False
+    if mode not in ("always", "1", "on", "yes") and not sys.stderr.isatty():
+        return False
     try:
-        from tqdm import tqdm
+        import tqdm  # noqa: F401  (the progress extra)
     except ImportError:
+        return False
+    return True
+
+
+def _progress_bar(total: int, desc: str, unit: str) -> Any:
+    """Return a tqdm bar on stderr when progress is shown (see _progress_enabled), else None."""
+    if not _progress_enabled():
         return None
+    from tqdm import tqdm
+
     return tqdm(total=total, desc=desc, unit=" " + unit, file=sys.stderr, leave=False)
+
+
+@contextlib.contextmanager
+def _activity(desc: str) -> Iterator[None]:
+    """Show ``desc`` and the time spent on stderr while a step without known size runs.
+
+    The line appears once the step has taken PROGRESS_DELAY seconds and is erased at the end;
+    nothing is shown when progress is off. The library reports no progress for load, reason,
+    validate and export, so the line counts time, not work.
+    """
+    if not _progress_enabled():
+        yield
+        return
+    from tqdm import tqdm
+
+    done = threading.Event()
+    bars: list[Any] = []
+
+    def show() -> None:
+        bars.append(
+            tqdm(
+                total=None,
+                desc=desc,
+                bar_format="{desc}: {elapsed}",
+                file=sys.stderr,
+                leave=False,
+            )
+        )
+
+    def tick() -> None:
+        if not bars and done.wait(PROGRESS_DELAY):
+            return
+        if not bars:
+            show()
+        while not done.wait(0.5):
+            bars[0].refresh()
+
+    if PROGRESS_DELAY <= 0:
+        show()  # at once, in this thread (deterministic for tests)
+    thread = threading.Thread(target=tick, name=f"progress-{desc}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        for bar in bars:
+            bar.close()
+
+
+def _reason(kg: KnowledgeGraph, profile: str = "owlrl") -> ReasoningResult:
+    """Run :func:`kgtool.reason.reason` with a progress line."""
+    from kgtool.reason import reason
+
+    with _activity("reason"):
+        return reason(kg, profile=profile)
 
 
 @cli.command()
@@ -604,12 +681,12 @@ def export(
         kgtool export --format jsonld --reasoned -o eleutherai.jsonld
     """
     from kgtool.export import export as export_graph
-    from kgtool.reason import reason as run_reason
 
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
-        run_reason(kg)
-    text = export_graph(kg, fmt, reasoned=reasoned, dest=output)
+        _reason(kg)
+    with _activity("export"):
+        text = export_graph(kg, fmt, reasoned=reasoned, dest=output)
     if output is None or output == "-":
         click.echo(text, nl=False)
 
@@ -650,11 +727,10 @@ def stats(
         kgtool stats --reasoned
     """
     from kgtool.describe import stats as graph_stats
-    from kgtool.reason import reason as run_reason
 
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
-        run_reason(kg)
+        _reason(kg)
     result = graph_stats(kg, reasoned=reasoned)
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
@@ -680,11 +756,10 @@ def describe(
         kgtool describe "Connor Leahy"
     """
     from kgtool.describe import describe as describe_entity
-    from kgtool.reason import reason as run_reason
 
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
-        run_reason(kg)
+        _reason(kg)
     result = describe_entity(kg, entity, reasoned=reasoned)
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
@@ -748,11 +823,10 @@ def check(
         kgtool check --format json
     """
     from kgtool.check import check as run_checks
-    from kgtool.reason import reason as run_reason
 
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
-        run_reason(kg)
+        _reason(kg)
     report = run_checks(kg, queries_dir / "checks" if queries_dir else None, reasoned=reasoned)
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
     if not report.passed:

@@ -1,0 +1,61 @@
+"""Progress lines on stderr (issue 5): shown on a terminal or when forced, never otherwise.
+
+No timing: the delay before a line appears is set to 0, and the environment forces the mode.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import kgtool.cli
+
+from .conftest import Invoke
+
+pytest.importorskip("tqdm")
+
+STEPS = [
+    (["reason"], ["load: ", "reason: "]),
+    (["validate"], ["load: ", "validate: "]),
+    (["export", "--format", "nt"], ["load: ", "export: "]),
+    (["query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--reasoned"], ["load: ", "reason: "]),
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kgtool.cli, "PROGRESS_DELAY", 0)
+
+
+@pytest.mark.parametrize(("args", "lines"), STEPS, ids=[s[0][0] for s in STEPS])
+def test_forced_on_shows_each_step(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, args: list[str], lines: list[str]
+) -> None:
+    monkeypatch.setenv("KGTOOL_PROGRESS", "always")
+    result = invoke(args)
+    assert result.exit_code in (0, 1), result.output
+    for line in lines:
+        assert line in result.stderr
+    assert ": 00:" not in result.stdout  # progress never mixes with results
+
+
+@pytest.mark.parametrize("mode", ["never", "auto"])
+@pytest.mark.parametrize(("args", "lines"), STEPS, ids=[s[0][0] for s in STEPS])
+def test_quiet_when_off_or_not_a_terminal(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, mode: str, args: list[str], lines: list[str]
+) -> None:
+    monkeypatch.setenv("KGTOOL_PROGRESS", mode)  # CliRunner's stderr is not a terminal
+    result = invoke(args)
+    assert result.exit_code in (0, 1), result.output
+    assert not any(line in result.stderr for line in lines)
+
+
+def test_forced_on_without_tqdm_stays_quiet(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setenv("KGTOOL_PROGRESS", "always")
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm now raises ImportError
+    result = invoke(["reason"])
+    assert result.exit_code == 0
+    assert "reason: " not in result.stderr
