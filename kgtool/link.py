@@ -65,7 +65,6 @@ from kgtool.terms import resolve_entity, shorten
 WIKIDATA_ENDPOINT = str(WIKIDATA_SPARQL)
 #: Environment variable that replaces the default endpoint.
 ENDPOINT_ENV = "KGTOOL_WIKIDATA_ENDPOINT"
-#: Environment variable that moves the answer cache.
 #: Short names accepted by ``--service-map NAME=URL``.
 SERVICE_ALIASES: dict[str, str] = {"wikidata": WIKIDATA_ENDPOINT}
 #: Contact for the User-Agent, as the Wikimedia User-Agent policy asks.
