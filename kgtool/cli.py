@@ -386,10 +386,12 @@ def query(
 
     Example:
 
-        kgtool query founders --param org=EleutherAI --format csv
-
+    \b
+        kgtool query founders --param organization=OpenAI --format csv
+        kgtool query sources --param entity="The Pile"
         kgtool query founders --endpoint http://127.0.0.1:7878/query
-        kgtool query wikidata-inception --allow-service --service-map wikidata=http://127.0.0.1:7878/query
+        kgtool query wikidata-inception --allow-service \\
+            --service-map wikidata=http://127.0.0.1:7878/query
     """
     if run_all == (query is not None):
         raise click.UsageError("give a query NAME|FILE|- or --all (not both)")
@@ -787,7 +789,7 @@ def why(
 
     Example:
 
-        kgtool why "Connor Leahy" kg:founded EleutherAI
+        kgtool why "Connor Leahy" kg:founderOf EleutherAI
     """
     from kgtool.explain import why as explain_why
 
@@ -1093,7 +1095,10 @@ def link() -> None:
 
 
 def endpoint_options(func: F) -> F:
-    """Add --endpoint, --offline, --cache-dir, --timeout, --retries and --batch-size."""
+    """Add --endpoint, --offline, --timeout, --retries and --batch-size.
+
+    The answer cache lives in ``sparql/`` under the shared ``--cache-dir`` of the graph options.
+    """
     options = [
         click.option(
             "--endpoint",
@@ -1104,12 +1109,6 @@ def endpoint_options(func: F) -> F:
         ),
         click.option(
             "--offline", is_flag=True, help="Use cached answers only; never touch the network."
-        ),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=None,
-            help="Answer cache (default: $KGTOOL_CACHE_DIR, else ~/.cache/kgtool/sparql).",
         ),
         click.option(
             "--timeout",
@@ -1138,16 +1137,20 @@ def endpoint_options(func: F) -> F:
     return func
 
 
-def _client(
-    endpoint: str | None, offline: bool, cache_dir: Path | None, timeout: float, retries: int
-) -> Any:
+def _answer_cache_dir() -> Path | None:
+    obj = click.get_current_context().find_object(dict) or {}
+    root = obj.get("cache_dir")
+    return Path(root) / "sparql" if root else None
+
+
+def _client(endpoint: str | None, offline: bool, timeout: float, retries: int) -> Any:
     from kgtool.link import AnswerCache, SparqlClient, default_cache_dir, resolve_endpoint
 
     return SparqlClient(
         resolve_endpoint(endpoint),
         timeout=timeout,
         retries=retries,
-        cache=AnswerCache(cache_dir or default_cache_dir()),
+        cache=AnswerCache(_answer_cache_dir() or default_cache_dir()),
         offline=offline,
     )
 
@@ -1163,7 +1166,6 @@ def link_check(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1180,7 +1182,7 @@ def link_check(
     """
     from kgtool.link import check_links
 
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     report = check_links(_load(data, ontology, shapes, input_format), client, batch_size)
     client.commit()
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
@@ -1223,7 +1225,6 @@ def link_suggest(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1259,7 +1260,7 @@ def link_suggest(
             raise UsageError(f"--pick takes ENTITY=QID, not {pick!r}")
         chosen[resolve_entity(kg.store.union(), name)] = WD[item.strip().upper()]
     wanted = list(entities) + [str(e) for e in chosen if str(e) not in entities]
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     report = suggest_links(kg, client, wanted or None, limit, batch_size)
     accepted = choose_links(report, min_score, picks=chosen) if (accept or picks) else []
     client.commit()
@@ -1304,7 +1305,6 @@ def link_enrich(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1325,7 +1325,7 @@ def link_enrich(
     from kgtool.link import enrich as run_enrich
 
     kg = _load(data, ontology, shapes, input_format)
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     pids = [p.strip().upper() for p in properties] or list(DEFAULT_ENRICH_PROPERTIES)
     result = run_enrich(kg, client, pids, list(languages) or None, batch_size)
     dest = output or default_enrichment_file()
@@ -1347,7 +1347,6 @@ def link_quickstatements(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1365,7 +1364,7 @@ def link_quickstatements(
     from kgtool.link import quickstatements as run_quickstatements
 
     kg = _load(data, ontology, shapes, input_format)
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     result = run_quickstatements(kg, client, batch_size)
     client.commit()
     _emit("".join(line + "\n" for line in result.lines), output)
