@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,8 @@ MAX_ANSWER_BYTES = 8 * 1024 * 1024
 MAX_ENTRIES = 2000
 _SUFFIX = ".answer"
 _PACKAGE_DIR = Path(__file__).resolve().parent
+#: SPARQL functions whose value changes from run to run: such queries are never cached.
+_VOLATILE_RE = re.compile(rb"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 def _hash_file(digest: hashlib._Hash, path: Path) -> None:
@@ -70,7 +73,7 @@ def answer_key(
         queries_dir: ``--queries`` (None: the bundled queries).
 
     Returns:
-        A hex digest, or None.
+        A hex digest, or None (stdin, or a query that calls NOW, RAND, UUID, STRUUID or BNODE).
 
     Raises:
         InputError: If a named input file does not exist.
@@ -79,6 +82,7 @@ def answer_key(
     True
     >>> answer_key("-", [], "csv", False, None, [], [], None, "auto", None) is None
     True
+    >>> answer_key("SELECT (NOW() AS ?t) {}", [], "csv", False, [], [], [], None, "auto", None)
     """
     if query == "-":
         return None
@@ -108,13 +112,17 @@ def answer_key(
     candidates = [folder / f"{query}.rq"]
     if "\n" not in query and len(query) < 4096:
         candidates.append(Path(query))
+    texts = [query.encode("utf-8", "surrogateescape")]
     for candidate in candidates:
         digest.update(b"query-file\0")
         try:
             if candidate.is_file():
                 _hash_file(digest, candidate)
+                texts.append(candidate.read_bytes())
         except (OSError, ValueError):
             continue
+    if any(_VOLATILE_RE.search(text) for text in texts):
+        return None
     return digest.hexdigest()
 
 

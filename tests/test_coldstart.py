@@ -117,6 +117,7 @@ def test_the_key_changes_with_every_input(tmp_path: Path) -> None:
     facts.write_bytes(FACTS.read_bytes() + b"\n# one more byte\n")
     assert first != _key([str(facts)])
     assert _key(["-"]) is None
+    assert _key([str(facts)], query="SELECT (rand() AS ?r) WHERE {}") is None
 
 
 def test_a_changed_input_is_answered_afresh(invoke: Invoke, tmp_path: Path) -> None:
