@@ -34,7 +34,7 @@ from kgtool.query import (
     run_query,
     uses_service,
 )
-from kgtool.reason import PROFILES
+from kgtool.reason import ENGINES, PROFILES
 from kgtool.reason import reason as run_reason
 from kgtool.validate import INFERENCE_CHOICES, idle_shapes
 from kgtool.validate import validate as run_validate
@@ -242,6 +242,13 @@ def validate(
 @cli.command()
 @graph_options
 @click.option("--profile", type=click.Choice(PROFILES), default="owlrl", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="owlrl itself, or the fast compiled rules (same closure; auto: fast on big graphs).",
+)
 @click.option("-o", "--output", metavar="FILE", default=None, help="Write here (default: stdout).")
 @click.option(
     "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
@@ -252,6 +259,7 @@ def reason(
     shapes: tuple[str, ...],
     input_format: str | None,
     profile: str,
+    engine: str,
     output: str | None,
     fmt: str,
 ) -> None:
@@ -263,9 +271,11 @@ def reason(
     Example:
 
         kgtool reason --profile rdfs -o inferred.ttl
+
+        kgtool reason --engine fast --data big.trig -o inferred.ttl
     """
     kg = _load(data, ontology, shapes, input_format)
-    result = run_reason(kg, profile=profile)
+    result = run_reason(kg, profile=profile, engine=engine)
     _emit(render_inferred(result.inferred, fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(
