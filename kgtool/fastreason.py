@@ -26,7 +26,7 @@ change the T-box (e.g. ``owl:sameAs`` between classes). See https://www.w3.org/T
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rdflib import Literal
 from rdflib.namespace import OWL, RDF, RDFS
@@ -35,6 +35,7 @@ from rdflib.term import Node
 from kgtool.errors import InconsistencyError, UsageError
 
 Triple = tuple[Node, Node, Node]
+IntTriple = tuple[int, int, int]
 
 
 class UnsupportedConstruct(UsageError):
@@ -196,29 +197,21 @@ _CHARACTERISTICS = frozenset(
 )
 
 
-def _changes_rules(triple: Triple) -> bool:
-    # A new "x a owl:Class" (or a property declaration) only makes scm-cls / scm-op noise
-    # (x rdfs:subClassOf x, x rdfs:subClassOf owl:Thing...), so it is allowed; a new axiom
-    # between two terms, or a new property characteristic, would need the T-box re-compiled.
-    s, p, o = triple
-    return (p in TBOX_PREDICATES and s != o) or (p == RDF.type and o in _CHARACTERISTICS)
-
-
 class _Rules:
-    """The T-box compiled into lookup tables, one per rule."""
+    """The T-box compiled into lookup tables on term numbers, one table per rule."""
 
-    def __init__(self, tbox: set[Triple]) -> None:
-        self.supers: dict[Node, list[Node]] = defaultdict(list)  # cax-sco (eqc folded in by scm)
-        self.super_props: dict[Node, list[Node]] = defaultdict(list)  # prp-spo1, prp-eqp
-        self.domains: dict[Node, list[Node]] = defaultdict(list)
-        self.ranges: dict[Node, list[Node]] = defaultdict(list)
-        self.inverses: dict[Node, list[Node]] = defaultdict(list)
-        self.transitive: set[Node] = set()
-        self.symmetric: set[Node] = set()
-        self.functional: set[Node] = set()
-        self.inverse_functional: set[Node] = set()
-        self.disjoint: list[tuple[Node, Node]] = []
-        kinds: dict[Node, set[Node]] = {
+    def __init__(self, tbox: set[Triple], code: Callable[[Node], int]) -> None:
+        self.supers: dict[int, list[int]] = defaultdict(list)  # cax-sco (eqc folded in by scm)
+        self.super_props: dict[int, list[int]] = defaultdict(list)  # prp-spo1, prp-eqp
+        self.domains: dict[int, list[int]] = defaultdict(list)
+        self.ranges: dict[int, list[int]] = defaultdict(list)
+        self.inverses: dict[int, list[int]] = defaultdict(list)
+        self.transitive: set[int] = set()
+        self.symmetric: set[int] = set()
+        self.functional: set[int] = set()
+        self.inverse_functional: set[int] = set()
+        self.disjoint: list[tuple[int, int]] = []
+        kinds: dict[Node, set[int]] = {
             OWL.TransitiveProperty: self.transitive,
             OWL.SymmetricProperty: self.symmetric,
             OWL.FunctionalProperty: self.functional,
@@ -227,40 +220,42 @@ class _Rules:
         for s, p, o in sorted(tbox):
             if s == o and p != OWL.inverseOf and p != OWL.disjointWith:
                 continue  # reflexive axioms derive nothing new
+            a, b = code(s), code(o)
             if p == RDFS.subClassOf:
-                self.supers[s].append(o)
+                self.supers[a].append(b)
             elif p == OWL.equivalentClass:
-                self.supers[s].append(o)
-                self.supers[o].append(s)
+                self.supers[a].append(b)
+                self.supers[b].append(a)
             elif p == RDFS.subPropertyOf:
-                self.super_props[s].append(o)
+                self.super_props[a].append(b)
             elif p == OWL.equivalentProperty:
-                self.super_props[s].append(o)
-                self.super_props[o].append(s)
+                self.super_props[a].append(b)
+                self.super_props[b].append(a)
             elif p == RDFS.domain:
-                self.domains[s].append(o)
+                self.domains[a].append(b)
             elif p == RDFS.range:
-                self.ranges[s].append(o)
+                self.ranges[a].append(b)
             elif p == OWL.inverseOf:
-                self.inverses[s].append(o)
-                self.inverses[o].append(s)
+                self.inverses[a].append(b)
+                self.inverses[b].append(a)
             elif p == OWL.disjointWith:
-                self.disjoint.append((s, o))
+                self.disjoint.append((a, b))
             elif p == RDF.type and o in kinds:
-                kinds[o].add(s)
+                kinds[o].add(a)
+        same_as = code(OWL.sameAs)
         # Properties whose triples must be reachable by subject or by object for a join.
-        self.by_subject = self.transitive | self.functional | {OWL.sameAs}
-        self.by_object = self.transitive | self.inverse_functional | {OWL.sameAs}
+        self.by_subject = self.transitive | self.functional | {same_as}
+        self.by_object = self.transitive | self.inverse_functional | {same_as}
 
 
-def close(asserted: Iterable[Triple]) -> set[Triple]:
-    """Return owlrl's OWL 2 RL closure of ``asserted`` (asserted triples included, noise too).
+def infer(asserted: Iterable[Triple]) -> set[Triple]:
+    """Return what owlrl's OWL 2 RL closure adds to ``asserted`` (noise included).
 
     Args:
         asserted: The triples (the union of the asserted graphs, ontology included).
 
     Returns:
-        Every triple of the closure.
+        The closure's triples that are not in ``asserted``.
 
     Raises:
         UnsupportedConstruct: If the data uses OWL the engine does not implement.
@@ -268,7 +263,7 @@ def close(asserted: Iterable[Triple]) -> set[Triple]:
 
     >>> from rdflib import URIRef
     >>> a, b, x = (URIRef(f"http://example.org/{n}") for n in "abx")
-    >>> (x, RDF.type, b) in close([(a, RDFS.subClassOf, b), (x, RDF.type, a)])
+    >>> (x, RDF.type, b) in infer([(a, RDFS.subClassOf, b), (x, RDF.type, a)])
     True
     """
     facts = set(asserted)
@@ -276,52 +271,85 @@ def close(asserted: Iterable[Triple]) -> set[Triple]:
     if bad:
         raise UnsupportedConstruct("the fast reasoner does not support " + ", ".join(bad))
     tbox = _close_tbox({t for t in facts if _is_tbox(t)})
-    rules = _Rules(tbox)
-    closure = facts | tbox
+
+    # Terms become small ints: hashing and comparing ints is many times cheaper than rdflib terms.
+    ids: dict[Node, int] = {}
+    number = ids.setdefault
+
+    def code(term: Node) -> int:
+        return number(term, len(ids))
+
+    encoded = {(number(s, len(ids)), number(p, len(ids)), number(o, len(ids))) for s, p, o in facts}
+    encoded_tbox = {(code(s), code(p), code(o)) for s, p, o in tbox}
+    rules = _Rules(tbox, code)
+    same_as, rdf_type, nothing = code(OWL.sameAs), code(RDF.type), code(OWL.Nothing)
+    rule_predicates = {code(p) for p in TBOX_PREDICATES}
+    characteristics = {code(c) for c in _CHARACTERISTICS}
+    closure = encoded | encoded_tbox
     # eq-ref: owlrl states "x owl:sameAs x" for every node, and those reach the super-properties
     # of owl:sameAs (this ontology: schema:sameAs). Literal subjects lead only to noise.
-    nodes = {n for t in closure for n in t if not isinstance(n, Literal)}
-    closure.update((n, OWL.sameAs, n) for n in nodes)
-    _chain(closure, rules)
+    closure.update((i, same_as, i) for term, i in ids.items() if not isinstance(term, Literal))
+    _chain(closure, rules, same_as, rdf_type)
+    terms = list(ids)
+
+    subjects_same: set[int] = set()
+    predicates: set[int] = set()
     for triple in closure:
-        if _changes_rules(triple) and triple not in tbox:
+        s, p, o = triple
+        predicates.add(p)
+        if p == same_as and s != o:
+            subjects_same.add(s)
+        # A new "x a owl:Class" (or a property declaration) only makes scm-cls / scm-op noise
+        # (x rdfs:subClassOf x, x rdfs:subClassOf owl:Thing...), so it is allowed; a new axiom
+        # between two terms, or a new property characteristic, would need the T-box recompiled.
+        if (
+            (p in rule_predicates and s != o) or (p == rdf_type and o in characteristics)
+        ) and triple not in encoded_tbox:
+            shown = " ".join(terms[i].n3() for i in triple)
             raise UnsupportedConstruct(
-                f"the data changes the T-box ({' '.join(t.n3() for t in triple)}), "
-                "which the fast reasoner does not handle"
+                f"the data changes the T-box ({shown}), which the fast reasoner does not handle"
             )
-    same = {s for s, p, o in closure if p == OWL.sameAs and s != o}
-    used_as_predicate = {p for _s, p, _o in closure}
-    if same & used_as_predicate:
+    if subjects_same & predicates:
         raise UnsupportedConstruct("owl:sameAs between properties (eq-rep-p) is not supported")
-    messages = _clashes(facts, closure, rules)
+    messages = _clashes(facts, closure, rules, terms, rdf_type, nothing)
     if messages:
         raise InconsistencyError(messages)
-    return closure
+    return {(terms[s], terms[p], terms[o]) for s, p, o in closure - encoded}
 
 
-def _chain(closure: set[Triple], rules: _Rules) -> None:
+def close(asserted: Iterable[Triple]) -> set[Triple]:
+    """Return owlrl's OWL 2 RL closure of ``asserted``: the asserted triples plus :func:`infer`.
+
+    >>> from rdflib import URIRef
+    >>> a, b = URIRef("http://example.org/a"), URIRef("http://example.org/b")
+    >>> (b, OWL.sameAs, a) in close([(a, OWL.sameAs, b)])
+    True
+    """
+    facts = set(asserted)
+    return facts | infer(facts)
+
+
+def _chain(closure: set[IntTriple], rules: _Rules, same_as: int, rdf_type: int) -> None:
     """Close ``closure`` in place under the A-box rules, semi-naively."""
     queue = list(closure)
     # Indexes of the triples already processed: each new triple joins against them once.
-    by_s: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    by_o: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    sp: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-    po: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+    by_s: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    by_o: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    sp: dict[tuple[int, int], list[int]] = defaultdict(list)
+    po: dict[tuple[int, int], list[int]] = defaultdict(list)
     supers, super_props = rules.supers, rules.super_props
     domains, ranges, inverses = rules.domains, rules.ranges, rules.inverses
     transitive, symmetric = rules.transitive, rules.symmetric
     functional, inverse_functional = rules.functional, rules.inverse_functional
     by_subject, by_object = rules.by_subject, rules.by_object
-    same_as, rdf_type = OWL.sameAs, RDF.type
-    empty: list[Node] = []
-    no_pairs: list[tuple[Node, Node]] = []
-    out: list[Triple] = []
+    empty: list[int] = []
+    no_pairs: list[tuple[int, int]] = []
+    out: list[IntTriple] = []
     emit = out.append
     add, push = closure.add, queue.append
 
     while queue:
-        t = queue.pop()
-        s, p, o = t
+        s, p, o = queue.pop()
         by_s[s].append((p, o))
         by_o[o].append((s, p))
         # A reflexive owl:sameAs joined with anything gives back the other triple: not indexed.
@@ -374,28 +402,37 @@ def _chain(closure: set[Triple], rules: _Rules) -> None:
                     emit((s, same_as, x))
                     emit((x, same_as, s))
 
+        # No literal can reach the predicate position here (that takes eq-rep-p, refused), so
+        # owlrl's "no literal predicate" check is not needed.
         for new in out:
-            if new not in closure and not isinstance(new[1], Literal):
+            if new not in closure:
                 add(new)
                 push(new)
         out.clear()
 
 
-def _clashes(asserted: set[Triple], closure: set[Triple], rules: _Rules) -> list[str]:
+def _clashes(
+    asserted: set[Triple],
+    closure: set[IntTriple],
+    rules: _Rules,
+    terms: list[Node],
+    rdf_type: int,
+    nothing: int,
+) -> list[str]:
     """Return owlrl's error messages for the closure: cax-dw, cls-nothing2, dt-not-type."""
     messages: set[str] = set()
-    if rules.disjoint:
-        members: dict[Node, set[Node]] = defaultdict(set)
-        wanted = {c for pair in rules.disjoint for c in pair}
-        for s, p, o in closure:
-            if p == RDF.type and o in wanted:
-                members[o].add(s)
-        for c1, c2 in rules.disjoint:
-            for x in members[c1] & members[c2]:
-                messages.add(f"Disjoint classes {c1} and {c2} have a common individual {x}")
+    members: dict[int, set[int]] = defaultdict(set)
+    wanted = {c for pair in rules.disjoint for c in pair} | {nothing}
     for s, p, o in closure:
-        if p == RDF.type and o == OWL.Nothing:
-            messages.add(f"{s} is defined of type 'Nothing'")
+        if p == rdf_type and o in wanted:
+            members[o].add(s)
+    for c1, c2 in rules.disjoint:
+        for x in members[c1] & members[c2]:
+            messages.add(
+                f"Disjoint classes {terms[c1]} and {terms[c2]} have a common individual {terms[x]}"
+            )
+    for x in members[nothing]:
+        messages.add(f"{terms[x]} is defined of type 'Nothing'")
     # dt-not-type, as owlrl does it: its own lexical-form checks on the asserted literals
     from owlrl.DatatypeHandling import AltXSDToPYTHON
     from owlrl.XsdDatatypes import OWL_RL_Datatypes

@@ -40,13 +40,19 @@ AUTO_FAST_THRESHOLD = 2000
 #: The vocabulary owlrl writes its error messages in (``Closure.Core.closure``).
 OWLRL_ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
-_REFLEXIVE_NOISE = (
-    OWL.sameAs,
-    RDFS.subClassOf,
-    RDFS.subPropertyOf,
-    OWL.equivalentClass,
-    OWL.equivalentProperty,
+_REFLEXIVE_NOISE = frozenset(
+    {
+        OWL.sameAs,
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+    }
 )
+# Looked up once: attribute access on rdflib's DefinedNamespace is slow, and is_noise runs once
+# per closure triple (hundreds of thousands on big graphs, issue 5).
+_TYPE, _THING, _NOTHING, _RESOURCE = RDF.type, OWL.Thing, OWL.Nothing, RDFS.Resource
+_SUBCLASS, _ERROR, _ERROR_MESSAGE = RDFS.subClassOf, OWLRL_ERRORS.error, OWLRL_ERRORS.ErrorMessage
 
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 
@@ -84,13 +90,13 @@ def is_noise(triple: Triple) -> bool:
         return True
     if p in _REFLEXIVE_NOISE and s == o:
         return True
-    if o == OWL.Thing or (p == RDF.type and o == RDFS.Resource):
+    if o == _THING or (p == _TYPE and o == _RESOURCE):
         return True
     if isinstance(s, URIRef) and str(s).startswith(_BUILTIN_NAMESPACES):
         return True
-    if s == OWL.Nothing and p == RDFS.subClassOf:
+    if s == _NOTHING and p == _SUBCLASS:
         return True
-    return p in (OWLRL_ERRORS.error,) or (p == RDF.type and o == OWLRL_ERRORS.ErrorMessage)
+    return p == _ERROR or (p == _TYPE and o == _ERROR_MESSAGE)
 
 
 def content_key(graph: Graph, profile: str) -> str:
@@ -140,17 +146,19 @@ def compute_closure(asserted: Graph, profile: str, engine: str = "owlrl") -> Rea
         from kgtool import fastreason
 
         try:
-            closure: set[Triple] | Graph = fastreason.close(asserted)
+            # only the new triples: no need to test each against the asserted graph
+            closure: set[Triple] | Graph = fastreason.infer(asserted)
+            new_only = True
         except fastreason.UnsupportedConstruct:
             if engine == "fast":
                 raise
-            closure = _owlrl_closure(asserted, profile)
+            closure, new_only = _owlrl_closure(asserted, profile), False
     else:
-        closure = _owlrl_closure(asserted, profile)
+        closure, new_only = _owlrl_closure(asserted, profile), False
     inferred = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
     dropped = 0
     for triple in closure:
-        if triple in asserted:
+        if not new_only and triple in asserted:
             continue
         if is_noise(triple) or _is_proxy_junk(triple):
             dropped += 1
