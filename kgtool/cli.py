@@ -36,6 +36,7 @@ from kgtool.query import (
 )
 from kgtool.reason import ENGINES, PROFILES
 from kgtool.reason import reason as run_reason
+from kgtool.validate import ENGINES as VALIDATION_ENGINES
 from kgtool.validate import INFERENCE_CHOICES, idle_shapes
 from kgtool.validate import validate as run_validate
 
@@ -214,6 +215,13 @@ def _emit(text: str, output: str | None) -> None:
     show_default=True,
     help="The least severe result that makes the exit code 1.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(VALIDATION_ENGINES),
+    default="auto",
+    show_default=True,
+    help="pyshacl, or fast: each SPARQL constraint run once on the whole graph (same report).",
+)
 def validate(
     data: tuple[str, ...],
     ontology: tuple[str, ...],
@@ -222,15 +230,18 @@ def validate(
     inference: str,
     fmt: str,
     fail_on: str,
+    engine: str,
 ) -> None:
     """Validate the facts against the SHACL shapes (exit 1 on violations).
 
     Example:
 
         kgtool validate --format json --fail-on warning
+
+        kgtool validate --engine fast --data big.trig
     """
     kg = _load(data, ontology, shapes, input_format)
-    report = run_validate(kg, inference=inference)
+    report = run_validate(kg, inference=inference, engine=engine)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
     for shape in idle_shapes(kg):

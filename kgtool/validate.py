@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import Literal as TypingLiteral
 
@@ -26,6 +27,10 @@ from kgtool.store import bind_prefixes
 
 Inference = TypingLiteral["none", "rdfs", "owlrl"]
 INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+#: Validation engines: plain pySHACL, or pySHACL with whole-graph SPARQL constraints (same report).
+ENGINES: tuple[str, ...] = ("auto", "pyshacl", "fast")
+#: ``auto`` uses the fast engine from this many data triples up.
+AUTO_FAST_THRESHOLD = 1000
 #: Severities, most severe first.
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
 
@@ -168,18 +173,21 @@ def _with_inferred(kg: KnowledgeGraph) -> Dataset:
     return out
 
 
-def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
+def validate(kg: KnowledgeGraph, inference: str = "none", engine: str = "auto") -> ValidationReport:
     """Validate the union of the asserted graphs against the shapes.
 
     Args:
         kg: The loaded knowledge graph.
         inference: ``none``, ``rdfs`` or ``owlrl``: what pySHACL infers (on its own copy) first.
+        engine: ``pyshacl``; ``fast``, which runs each SHACL-SPARQL constraint once over the
+            whole graph (:mod:`kgtool.fastvalidate`) for the same report; or ``auto``: fast
+            from :data:`AUTO_FAST_THRESHOLD` triples up.
 
     Returns:
         The report; ``conforms`` is False if any result was found.
 
     Raises:
-        InputError: If ``inference`` is not one of the choices.
+        InputError: If ``inference`` or ``engine`` is not one of the choices.
 
     >>> from rdflib import Dataset
     >>> validate(KnowledgeGraph.from_dataset(Dataset())).conforms
@@ -187,6 +195,8 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
     """
     if inference not in INFERENCE_CHOICES:
         raise InputError(f"unknown inference {inference!r} (choose from {INFERENCE_CHOICES})")
+    if engine not in ENGINES:
+        raise InputError(f"unknown validation engine {engine!r} (choose from {ENGINES})")
     if inference != "none":
         # Imported here: reasoning pulls in owlrl, which plain validation does not need.
         from kgtool.reason import reason
@@ -199,21 +209,32 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
     data = kg.store.dataset(reasoned=False)
     if inference != "none":
         data = _with_inferred(kg)
+    fast = engine == "fast" or (engine == "auto" and len(data) >= AUTO_FAST_THRESHOLD)
     try:
-        conforms, report_graph, _text = shacl_validate(
-            data,
-            shacl_graph=kg.shapes,
-            inference="none",
-            advanced=True,
-            abort_on_first=False,
-            inplace=False,
-        )
+        with _sparql_mode(data, fast):
+            conforms, report_graph, _text = shacl_validate(
+                data,
+                shacl_graph=kg.shapes,
+                inference="none",
+                advanced=True,
+                abort_on_first=False,
+                inplace=False,
+            )
     except (ReportableRuntimeError, ParseException) as exc:
         # pySHACL reports broken shapes (a bad sh:path, a SPARQL constraint that does not parse)
         # this way: an input error in shapes.ttl, not a finding about the data.
         raise InputError(f"the shapes cannot be used: {exc}") from exc
     assert isinstance(report_graph, Graph)
     return _report_from_graph(bool(conforms), report_graph)
+
+
+def _sparql_mode(data: Dataset, fast: bool) -> AbstractContextManager[None]:
+    """Whole-graph SPARQL constraints when ``fast``, else pySHACL's own per-node runs."""
+    if not fast:
+        return nullcontext()
+    from kgtool.fastvalidate import whole_graph_sparql
+
+    return whole_graph_sparql(data)
 
 
 def idle_shapes(kg: KnowledgeGraph) -> list[str]:
