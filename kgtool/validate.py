@@ -9,6 +9,7 @@ lands in ``GRAPH_INFERRED``, so the shapes can tell inferred triples from assert
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
@@ -20,7 +21,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from kgtool.errors import InputError
+from kgtool.errors import InputError, UsageError
 from kgtool.load import KnowledgeGraph
 from kgtool.namespaces import GRAPH_INFERRED, WD
 from kgtool.store import bind_prefixes
@@ -209,7 +210,13 @@ def validate(kg: KnowledgeGraph, inference: str = "none", engine: str = "auto") 
     data = kg.store.dataset(reasoned=False)
     if inference != "none":
         data = _with_inferred(kg)
-    fast = engine == "fast" or (engine == "auto" and len(data) >= AUTO_FAST_THRESHOLD)
+    # The fast engine needs pyoxigraph (the `oxigraph` extra); auto does without it.
+    has_oxigraph = importlib.util.find_spec("pyoxigraph") is not None
+    if engine == "fast" and not has_oxigraph:
+        raise UsageError("--engine fast needs pyoxigraph: pip install 'kgtool[oxigraph]'")
+    fast = engine == "fast" or (
+        engine == "auto" and has_oxigraph and len(data) >= AUTO_FAST_THRESHOLD
+    )
     try:
         with _sparql_mode(data, fast):
             conforms, report_graph, _text = shacl_validate(
