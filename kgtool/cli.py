@@ -394,10 +394,12 @@ def query(
 
     Example:
 
-        kgtool query founders --param org=EleutherAI --format csv
-
+    \b
+        kgtool query founders --param organization=OpenAI --format csv
+        kgtool query sources --param entity="The Pile"
         kgtool query founders --endpoint http://127.0.0.1:7878/query
-        kgtool query wikidata-inception --allow-service --service-map wikidata=http://127.0.0.1:7878/query
+        kgtool query wikidata-inception --allow-service \\
+            --service-map wikidata=http://127.0.0.1:7878/query
     """
     if run_all == (query is not None):
         raise click.UsageError("give a query NAME|FILE|- or --all (not both)")
@@ -654,7 +656,7 @@ def why(
 
     Example:
 
-        kgtool why "Connor Leahy" kg:founded EleutherAI
+        kgtool why "Connor Leahy" kg:founderOf EleutherAI
     """
     kg = _load(data, ontology, shapes, input_format)
     result = explain_why(kg, subject, predicate, object)
@@ -952,7 +954,10 @@ def link() -> None:
 
 
 def endpoint_options(func: F) -> F:
-    """Add --endpoint, --offline, --cache-dir, --timeout, --retries and --batch-size."""
+    """Add --endpoint, --offline, --timeout, --retries and --batch-size.
+
+    The answer cache lives in ``sparql/`` under the shared ``--cache-dir`` of the graph options.
+    """
     options = [
         click.option(
             "--endpoint",
@@ -963,12 +968,6 @@ def endpoint_options(func: F) -> F:
         ),
         click.option(
             "--offline", is_flag=True, help="Use cached answers only; never touch the network."
-        ),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=None,
-            help="Answer cache (default: $KGTOOL_CACHE_DIR, else ~/.cache/kgtool/sparql).",
         ),
         click.option(
             "--timeout",
@@ -997,16 +996,20 @@ def endpoint_options(func: F) -> F:
     return func
 
 
-def _client(
-    endpoint: str | None, offline: bool, cache_dir: Path | None, timeout: float, retries: int
-) -> Any:
+def _answer_cache_dir() -> Path | None:
+    obj = click.get_current_context().find_object(dict) or {}
+    root = obj.get("cache_dir")
+    return Path(root) / "sparql" if root else None
+
+
+def _client(endpoint: str | None, offline: bool, timeout: float, retries: int) -> Any:
     from kgtool.link import AnswerCache, SparqlClient, default_cache_dir, resolve_endpoint
 
     return SparqlClient(
         resolve_endpoint(endpoint),
         timeout=timeout,
         retries=retries,
-        cache=AnswerCache(cache_dir or default_cache_dir()),
+        cache=AnswerCache(_answer_cache_dir() or default_cache_dir()),
         offline=offline,
     )
 
@@ -1022,7 +1025,6 @@ def link_check(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1039,7 +1041,7 @@ def link_check(
     """
     from kgtool.link import check_links
 
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     report = check_links(_load(data, ontology, shapes, input_format), client, batch_size)
     client.commit()
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
@@ -1082,7 +1084,6 @@ def link_suggest(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1118,7 +1119,7 @@ def link_suggest(
             raise UsageError(f"--pick takes ENTITY=QID, not {pick!r}")
         chosen[resolve_entity(kg.store.union(), name)] = WD[item.strip().upper()]
     wanted = list(entities) + [str(e) for e in chosen if str(e) not in entities]
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     report = suggest_links(kg, client, wanted or None, limit, batch_size)
     accepted = choose_links(report, min_score, picks=chosen) if (accept or picks) else []
     client.commit()
@@ -1163,7 +1164,6 @@ def link_enrich(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1184,7 +1184,7 @@ def link_enrich(
     from kgtool.link import enrich as run_enrich
 
     kg = _load(data, ontology, shapes, input_format)
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     pids = [p.strip().upper() for p in properties] or list(DEFAULT_ENRICH_PROPERTIES)
     result = run_enrich(kg, client, pids, list(languages) or None, batch_size)
     dest = output or default_enrichment_file()
@@ -1206,7 +1206,6 @@ def link_quickstatements(
     input_format: str | None,
     endpoint: str | None,
     offline: bool,
-    cache_dir: Path | None,
     timeout: float,
     retries: int,
     batch_size: int,
@@ -1224,7 +1223,7 @@ def link_quickstatements(
     from kgtool.link import quickstatements as run_quickstatements
 
     kg = _load(data, ontology, shapes, input_format)
-    client = _client(endpoint, offline, cache_dir, timeout, retries)
+    client = _client(endpoint, offline, timeout, retries)
     result = run_quickstatements(kg, client, batch_size)
     client.commit()
     _emit("".join(line + "\n" for line in result.lines), output)

@@ -65,8 +65,6 @@ from kgtool.terms import resolve_entity, shorten
 WIKIDATA_ENDPOINT = str(WIKIDATA_SPARQL)
 #: Environment variable that replaces the default endpoint.
 ENDPOINT_ENV = "KGTOOL_WIKIDATA_ENDPOINT"
-#: Environment variable that moves the answer cache.
-CACHE_ENV = "KGTOOL_CACHE_DIR"
 #: Short names accepted by ``--service-map NAME=URL``.
 SERVICE_ALIASES: dict[str, str] = {"wikidata": WIKIDATA_ENDPOINT}
 #: Contact for the User-Agent, as the Wikimedia User-Agent policy asks.
@@ -117,11 +115,11 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
 
 
 def default_cache_dir() -> Path:
-    """Return where answers are cached: ``$KGTOOL_CACHE_DIR``, else the user cache folder."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kgtool" / "sparql"
+    """Return where answers are cached: ``sparql/`` in kgtool's cache folder (shared with the
+    closure cache; ``$KGTOOL_CACHE_DIR`` or ``$XDG_CACHE_HOME`` move it)."""
+    from kgtool.cache import default_cache_dir as cache_root
+
+    return cache_root() / "sparql"
 
 
 def qid(item: Node) -> str:

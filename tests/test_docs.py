@@ -42,3 +42,41 @@ def test_readme_gives_the_two_commands() -> None:
     assert "pip install '.[test]' && pytest" in README
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text("utf-8")
     assert "pytest" in ci
+
+
+def _examples() -> list[list[str]]:
+    import shlex
+
+    found = []
+    for path in COMMANDS:
+        command: click.Command = cli
+        for name in path:
+            assert isinstance(command, click.Group)
+            command = command.commands[name]
+        text = (command.help or "").split("Example:", 1)[-1].replace("\\\n", " ")
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("kgtool "):
+                for part in line.split(" && "):
+                    found.append(shlex.split(part)[1:])
+    return found
+
+
+#: Examples that need the network, a server, Graphviz, or write into the package's own files.
+OFFLINE_UNSAFE = {"link", "serve", "push", "diagram", "context", "canonicalize"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [a for a in _examples() if a[0] not in OFFLINE_UNSAFE and "--endpoint" not in a],
+    ids=" ".join,
+)
+def test_help_examples_run(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every offline example in --help runs as written (outputs land in a temporary folder)."""
+    monkeypatch.chdir(tmp_path)
+    if "--allow-service" in argv:
+        pytest.skip("needs a SPARQL endpoint")
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 0, result.output

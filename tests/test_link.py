@@ -260,7 +260,7 @@ def test_offline_repeats_the_last_check_without_the_network(
     cache = tmp_path / "cache"
     online = _link(invoke, ["check", "--format", "json"], wikidata, cache)
     assert online.exit_code == 1
-    files = sorted(cache.iterdir())
+    files = sorted((cache / "sparql").iterdir())
     assert files and all(f.suffix == ".json" for f in files)  # no temp file left behind
     record = json.loads(files[0].read_text(encoding="utf-8"))
     assert set(record) == {"endpoint", "query", "fetched", "answer"}
