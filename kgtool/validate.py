@@ -270,9 +270,9 @@ def idle_shapes(kg: KnowledgeGraph) -> list[str]:
             targeted = True
             subclasses = set(data.transitive_subjects(RDFS.subClassOf, cls)) | {cls}
             selected |= any(next(data.subjects(RDF.type, c), None) is not None for c in subclasses)
-        for node in shapes.objects(shape, SH.targetNode):
-            targeted = True
-            selected |= (node, None, None) in data or (None, None, node) in data
+        for _node in shapes.objects(shape, SH.targetNode):
+            # A target node is a focus node whether or not the data mentions it (SHACL 2.1.3.1).
+            targeted = selected = True
         for predicate in shapes.objects(shape, SH.targetSubjectsOf):
             targeted = True
             selected |= (None, predicate, None) in data
