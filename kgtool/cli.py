@@ -236,9 +236,9 @@ def validate(
 
     Example:
 
+    \b
         kgtool validate --format json --fail-on warning
-
-        kgtool validate --engine fast --data big.trig
+        kgtool validate --engine fast --inference owlrl
     """
     kg = _load(data, ontology, shapes, input_format)
     report = run_validate(kg, inference=inference, engine=engine)
@@ -281,9 +281,9 @@ def reason(
 
     Example:
 
+    \b
         kgtool reason --profile rdfs -o inferred.ttl
-
-        kgtool reason --engine fast --data big.trig -o inferred.ttl
+        kgtool reason --engine fast --format trig -o inferred.trig
     """
     kg = _load(data, ontology, shapes, input_format)
     result = run_reason(kg, profile=profile, engine=engine)
