@@ -45,7 +45,9 @@ def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]
     org = f"id:Org-{i}"
     people = [f"id:Person-{i}-{k}" for k in range(3)]
     body = f'    {org} a kg:ResearchGroup ; rdfs:label "Organisation {i}"@en ;\n'
-    body += f'        kg:foundingDate "{2000 + rng.randrange(24)}-07-01"^^xsd:date ;\n'
+    # Founded 2000-2018, so that every model (released 2019-2024) comes after its developer
+    # (shape:ReleaseAfterFoundingShape).
+    body += f'        kg:foundingDate "{2000 + rng.randrange(19)}-07-01"^^xsd:date ;\n'
     body += f'        skos:altLabel "Org {i}"@en ; kg:founder {", ".join(people)} .\n'
     body += "\n".join(
         f'    {p} a kg:Person ; rdfs:label "Person {i} {k}"@en ; kg:memberOf {org} .'

@@ -4,7 +4,8 @@ For each size it generates a graph (bench/generate.py), then times each stage an
 Markdown table: the median of several runs, and ratios to the baselines measured in the same
 invocation. Cold-process rows are whole ``python`` processes, with their peak RSS (``ru_maxrss``).
 
-Usage: python bench/run.py --sizes 1000 10000 [--runs 5] [--reason-max 10000] [--shipped]
+Usage: python bench/run.py --sizes 1000 10000 [--runs 5] [--reason-max 10000] [--validate-max 1000]
+    [--shipped]
 
 ``--shipped`` adds the cold-start rows of issue 5's first target on the shipped graph; with
 ``--sizes`` left empty (``--sizes``) only those rows run.
@@ -86,7 +87,7 @@ def row(size: int, stage: str, ours: float, base: float | None, native: float | 
     )
 
 
-def bench_size(size: int, runs: int, reason_max: int, folder: Path) -> None:
+def bench_size(size: int, runs: int, reason_max: int, validate_max: int, folder: Path) -> None:
     """Time every stage at one size."""
     data = folder / f"kg-{size}.trig"
     data.write_text(generate(size), encoding="utf-8")
@@ -153,22 +154,26 @@ def bench_size(size: int, runs: int, reason_max: int, folder: Path) -> None:
             t_base,
             t_nat,
         )
-    if size <= reason_max:
-        from kgtool.reason import _CACHE, compute_closure
+    from kgtool.reason import _CACHE, compute_closure
+    from kgtool.validate import validate
 
-        union = kgs["memory"].store.union()
-        t = median(lambda: compute_closure(union, "owlrl"), max(1, n // 2))
-        row(size, "reason owlrl (kgtool = owlrl; no fast path yet)", t, None, None)
-        _CACHE.clear()
-        from kgtool.validate import validate
-
-        row(
-            size,
-            "validate (pyshacl)",
-            median(lambda: validate(kgs["memory"]), max(1, n // 2)),
-            None,
-            None,
-        )
+    union = kgs["memory"].store.union()
+    slow_runs = max(1, n // 2)
+    t_fast = median(lambda: compute_closure(union, "owlrl", "fast"), slow_runs)
+    t_owlrl = (
+        median(lambda: compute_closure(union, "owlrl", "owlrl"), slow_runs)
+        if size <= reason_max
+        else None
+    )
+    row(size, "reason (fast engine; baseline: owlrl)", t_fast, t_owlrl, None)
+    _CACHE.clear()
+    t_fast = median(lambda: validate(kgs["memory"], engine="fast"), slow_runs)
+    t_plain = (
+        median(lambda: validate(kgs["memory"], engine="pyshacl"), slow_runs)
+        if size <= validate_max
+        else None
+    )
+    row(size, "validate (fast engine; baseline: plain pyshacl)", t_fast, t_plain, None)
     py = sys.executable
     founders = ["query", "founders", "--data", str(data), "--no-cache"]
     base_script = (
@@ -267,7 +272,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--reason-max", type=int, default=10000)
+    parser.add_argument("--reason-max", type=int, default=10000, help="largest size for owlrl")
+    parser.add_argument(
+        "--validate-max", type=int, default=1000, help="largest size for plain pyshacl"
+    )
     parser.add_argument("--shipped", action="store_true", help="Cold rows on the shipped graph.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -276,7 +284,7 @@ def main() -> None:
             bench_shipped(args.runs, Path(tmp))
         for size in args.sizes:
             ENV["KGTOOL_CACHE_DIR"] = tmp
-            bench_size(size, args.runs, args.reason_max, Path(tmp))
+            bench_size(size, args.runs, args.reason_max, args.validate_max, Path(tmp))
     print(
         "| triples | stage | kgtool (s) | rdflib stack (s, ratio) | pyoxigraph native (s, ratio) |"
     )

@@ -36,3 +36,7 @@ EXPORT_FORMATS: tuple[str, ...] = ("turtle", "jsonld", "nt", "nquads", "trig", "
 PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
 #: :data:`kgtool.validate.INFERENCE_CHOICES`.
 INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+#: :data:`kgtool.reason.ENGINES`.
+ENGINES: tuple[str, ...] = ("auto", "owlrl", "fast")
+#: :data:`kgtool.validate.ENGINES`.
+VALIDATION_ENGINES: tuple[str, ...] = ("auto", "pyshacl", "fast")

@@ -20,6 +20,7 @@ import click
 
 from kgtool import __version__
 from kgtool.choices import (
+    ENGINES,
     EXPORT_FORMATS,
     GRAPH_FORMATS,
     INFERENCE_CHOICES,
@@ -27,6 +28,7 @@ from kgtool.choices import (
     PROFILES,
     STORE_CHOICES,
     TABLE_FORMATS,
+    VALIDATION_ENGINES,
 )
 from kgtool.errors import KgtoolError, ParameterError
 
@@ -219,6 +221,13 @@ def _emit(text: str, output: str | None) -> None:
     show_default=True,
     help="The least severe result that makes the exit code 1.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(VALIDATION_ENGINES),
+    default="auto",
+    show_default=True,
+    help="pyshacl, or fast: each SPARQL constraint run once on the whole graph (same report).",
+)
 def validate(
     data: tuple[str, ...],
     ontology: tuple[str, ...],
@@ -227,19 +236,22 @@ def validate(
     inference: str,
     fmt: str,
     fail_on: str,
+    engine: str,
 ) -> None:
     """Validate the facts against the SHACL shapes (exit 1 on violations).
 
     Example:
 
+    \b
         kgtool validate --format json --fail-on warning
+        kgtool validate --engine fast --inference owlrl
     """
     from kgtool.validate import idle_shapes
     from kgtool.validate import validate as run_validate
 
     kg = _load(data, ontology, shapes, input_format)
     with _activity("validate"):
-        report = run_validate(kg, inference=inference)
+        report = run_validate(kg, inference=inference, engine=engine)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
     for shape in idle_shapes(kg):
@@ -251,6 +263,13 @@ def validate(
 @cli.command()
 @graph_options
 @click.option("--profile", type=click.Choice(PROFILES), default="owlrl", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="owlrl itself, or the fast compiled rules (same closure; auto: fast on big graphs).",
+)
 @click.option("-o", "--output", metavar="FILE", default=None, help="Write here (default: stdout).")
 @click.option(
     "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
@@ -261,6 +280,7 @@ def reason(
     shapes: tuple[str, ...],
     input_format: str | None,
     profile: str,
+    engine: str,
     output: str | None,
     fmt: str,
 ) -> None:
@@ -271,12 +291,14 @@ def reason(
 
     Example:
 
+    \b
         kgtool reason --profile rdfs -o inferred.ttl
+        kgtool reason --engine fast --format trig -o inferred.trig
     """
     from kgtool.export import render_inferred
 
     kg = _load(data, ontology, shapes, input_format)
-    result = _reason(kg, profile=profile)
+    result = _reason(kg, profile=profile, engine=engine)
     _emit(render_inferred(result.inferred, fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(
@@ -650,12 +672,12 @@ def _activity(desc: str) -> Iterator[None]:
             bar.close()
 
 
-def _reason(kg: KnowledgeGraph, profile: str = "owlrl") -> ReasoningResult:
+def _reason(kg: KnowledgeGraph, profile: str = "owlrl", engine: str = "auto") -> ReasoningResult:
     """Run :func:`kgtool.reason.reason` with a progress line."""
     from kgtool.reason import reason
 
     with _activity("reason"):
-        return reason(kg, profile=profile)
+        return reason(kg, profile=profile, engine=engine)
 
 
 @cli.command()

@@ -9,8 +9,10 @@ lands in ``GRAPH_INFERRED``, so the shapes can tell inferred triples from assert
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import Literal as TypingLiteral
 
@@ -19,13 +21,17 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from kgtool.errors import InputError
+from kgtool.errors import InputError, UsageError
 from kgtool.load import KnowledgeGraph
 from kgtool.namespaces import GRAPH_INFERRED, WD
 from kgtool.store import bind_prefixes
 
 Inference = TypingLiteral["none", "rdfs", "owlrl"]
 INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+#: Validation engines: plain pySHACL, or pySHACL with whole-graph SPARQL constraints (same report).
+ENGINES: tuple[str, ...] = ("auto", "pyshacl", "fast")
+#: ``auto`` uses the fast engine from this many data triples up.
+AUTO_FAST_THRESHOLD = 1000
 #: Severities, most severe first.
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
 
@@ -168,18 +174,21 @@ def _with_inferred(kg: KnowledgeGraph) -> Dataset:
     return out
 
 
-def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
+def validate(kg: KnowledgeGraph, inference: str = "none", engine: str = "auto") -> ValidationReport:
     """Validate the union of the asserted graphs against the shapes.
 
     Args:
         kg: The loaded knowledge graph.
         inference: ``none``, ``rdfs`` or ``owlrl``: what pySHACL infers (on its own copy) first.
+        engine: ``pyshacl``; ``fast``, which runs each SHACL-SPARQL constraint once over the
+            whole graph (:mod:`kgtool.fastvalidate`) for the same report; or ``auto``: fast
+            from :data:`AUTO_FAST_THRESHOLD` triples up.
 
     Returns:
         The report; ``conforms`` is False if any result was found.
 
     Raises:
-        InputError: If ``inference`` is not one of the choices.
+        InputError: If ``inference`` or ``engine`` is not one of the choices.
 
     >>> from rdflib import Dataset
     >>> validate(KnowledgeGraph.from_dataset(Dataset())).conforms
@@ -187,6 +196,8 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
     """
     if inference not in INFERENCE_CHOICES:
         raise InputError(f"unknown inference {inference!r} (choose from {INFERENCE_CHOICES})")
+    if engine not in ENGINES:
+        raise InputError(f"unknown validation engine {engine!r} (choose from {ENGINES})")
     if inference != "none":
         # Imported here: reasoning pulls in owlrl, which plain validation does not need.
         from kgtool.reason import reason
@@ -199,21 +210,38 @@ def validate(kg: KnowledgeGraph, inference: str = "none") -> ValidationReport:
     data = kg.store.dataset(reasoned=False)
     if inference != "none":
         data = _with_inferred(kg)
+    # The fast engine needs pyoxigraph (the `oxigraph` extra); auto does without it.
+    has_oxigraph = importlib.util.find_spec("pyoxigraph") is not None
+    if engine == "fast" and not has_oxigraph:
+        raise UsageError("--engine fast needs pyoxigraph: pip install 'kgtool[oxigraph]'")
+    fast = engine == "fast" or (
+        engine == "auto" and has_oxigraph and len(data) >= AUTO_FAST_THRESHOLD
+    )
     try:
-        conforms, report_graph, _text = shacl_validate(
-            data,
-            shacl_graph=kg.shapes,
-            inference="none",
-            advanced=True,
-            abort_on_first=False,
-            inplace=False,
-        )
+        with _sparql_mode(data, fast):
+            conforms, report_graph, _text = shacl_validate(
+                data,
+                shacl_graph=kg.shapes,
+                inference="none",
+                advanced=True,
+                abort_on_first=False,
+                inplace=False,
+            )
     except (ReportableRuntimeError, ParseException) as exc:
         # pySHACL reports broken shapes (a bad sh:path, a SPARQL constraint that does not parse)
         # this way: an input error in shapes.ttl, not a finding about the data.
         raise InputError(f"the shapes cannot be used: {exc}") from exc
     assert isinstance(report_graph, Graph)
     return _report_from_graph(bool(conforms), report_graph)
+
+
+def _sparql_mode(data: Dataset, fast: bool) -> AbstractContextManager[None]:
+    """Whole-graph SPARQL constraints when ``fast``, else pySHACL's own per-node runs."""
+    if not fast:
+        return nullcontext()
+    from kgtool.fastvalidate import whole_graph_sparql
+
+    return whole_graph_sparql(data)
 
 
 def idle_shapes(kg: KnowledgeGraph) -> list[str]:
@@ -242,9 +270,9 @@ def idle_shapes(kg: KnowledgeGraph) -> list[str]:
             targeted = True
             subclasses = set(data.transitive_subjects(RDFS.subClassOf, cls)) | {cls}
             selected |= any(next(data.subjects(RDF.type, c), None) is not None for c in subclasses)
-        for node in shapes.objects(shape, SH.targetNode):
-            targeted = True
-            selected |= (node, None, None) in data or (None, None, node) in data
+        for _node in shapes.objects(shape, SH.targetNode):
+            # A target node is a focus node whether or not the data mentions it (SHACL 2.1.3.1).
+            targeted = selected = True
         for predicate in shapes.objects(shape, SH.targetSubjectsOf):
             targeted = True
             selected |= (None, predicate, None) in data

@@ -31,7 +31,8 @@ def test_cli_choices_equal_the_library_constants() -> None:
     from kgtool.export import EXPORT_FORMATS
     from kgtool.load import FORMAT_ALIASES, STORE_CHOICES
     from kgtool.query import GRAPH_FORMATS, TABLE_FORMATS
-    from kgtool.reason import PROFILES
+    from kgtool.reason import ENGINES, PROFILES
+    from kgtool.validate import ENGINES as VALIDATION_ENGINES
     from kgtool.validate import INFERENCE_CHOICES
 
     assert sorted(choices.INPUT_FORMATS) == sorted(FORMAT_ALIASES)
@@ -41,6 +42,8 @@ def test_cli_choices_equal_the_library_constants() -> None:
     assert choices.EXPORT_FORMATS == EXPORT_FORMATS
     assert choices.PROFILES == PROFILES
     assert choices.INFERENCE_CHOICES == INFERENCE_CHOICES
+    assert choices.ENGINES == ENGINES
+    assert choices.VALIDATION_ENGINES == VALIDATION_ENGINES
 
 
 def test_importing_the_cli_imports_no_rdf_library() -> None:
