@@ -144,6 +144,10 @@ def build_context(ontology: Graph) -> dict[str, Any]:
                 ):
                     definition = {"@id": compact, "@type": f"xsd:{str(ranges[0])[len(str(XSD)) :]}"}
             terms[local] = definition
+    # Names and links every entity has, so that they read plainly too ("label": "GPT-J-6B").
+    terms.setdefault("label", {"@id": "rdfs:label", "@language": "en"})
+    terms.setdefault("altLabel", {"@id": "skos:altLabel", "@language": "en"})
+    terms.setdefault("sameAs", {"@id": "owl:sameAs", "@type": "@id"})
     context.update(terms)
     return {"@context": dict(sorted(context.items()))}
 
