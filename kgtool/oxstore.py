@@ -245,6 +245,30 @@ class OxigraphStore:
             if q.graph_name not in skip:
                 yield q
 
+    def dump_lines(self, fmt: str, reasoned: bool = False) -> str | None:
+        """Serialize the view as N-Triples (``nt``) or N-Quads (``nquads``) inside Oxigraph.
+
+        Returns the unsorted text, or None when the view holds blank nodes: their labels
+        differ from load to load, and only the canonical rdflib path labels them the same way
+        every time.
+        """
+        if fmt == "nt":
+            self._ensure_union()
+            quads: list[Any] = list(self.ox.quads_for_pattern(None, None, None, UNION_GRAPH))
+            if reasoned:
+                quads += list(self.ox.quads_for_pattern(None, None, None, _INFERRED))
+            items: list[Any] = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            rdf_format = ox.RdfFormat.N_TRIPLES
+        elif fmt == "nquads":
+            items = list(self._quads(reasoned))
+            rdf_format = ox.RdfFormat.N_QUADS
+        else:
+            return None
+        if any(isinstance(t, ox.BlankNode) for q in items for t in (q.subject, q.object)):
+            return None
+        data = ox.serialize(items, format=rdf_format)  # bytes, since no output is given
+        return data.decode("utf-8") if data is not None else ""
+
     def union(self, reasoned: bool = False) -> Graph:
         """Return the merged rdflib graph of the chosen view (cached until the store changes)."""
         key = ("union", reasoned)

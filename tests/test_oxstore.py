@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 pytest.importorskip("pyoxigraph")
 
@@ -204,3 +204,31 @@ def test_cli_store_option(invoke: Any) -> None:
     assert memory.exit_code == 0, memory.output
     assert oxi.exit_code == 0, oxi.output
     assert oxi.output == memory.output
+
+
+@pytest.mark.parametrize("fmt", ["nt", "nquads"])
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_oxigraph_line_export_is_the_same_bytes(fmt: str, reasoned: bool) -> None:
+    """The Oxigraph fast path for N-Triples/N-Quads prints exactly what the rdflib path prints."""
+    from kgtool.export import render_export
+
+    memory = KnowledgeGraph.load(store="memory")
+    oxigraph = KnowledgeGraph.load(store="oxigraph")
+    if reasoned:
+        reason(memory)
+        reason(oxigraph)
+    assert oxigraph.store.dump_lines(fmt, reasoned) is not None  # the fast path is taken
+    assert render_export(oxigraph, fmt, reasoned) == render_export(memory, fmt, reasoned)
+
+
+def test_oxigraph_line_export_leaves_blank_nodes_to_the_canonical_path() -> None:
+    from kgtool.export import render_export
+
+    ds = Dataset()
+    ds.graph(URIRef("urn:g")).add((BNode(), URIRef("urn:p"), Literal("x")))
+    kg = KnowledgeGraph.from_dataset(ds)
+    store = OxigraphStore()
+    store.add_dataset(ds)
+    ox_kg = KnowledgeGraph(store=store, ontology=kg.ontology, shapes=kg.shapes)
+    assert store.dump_lines("nt") is None
+    assert render_export(ox_kg, "nt") == render_export(kg, "nt")
