@@ -405,3 +405,12 @@ def test_readme_counts_match_the_void_description(kg: KnowledgeGraph) -> None:
     triples = int(void.value(DATASET_IRI, VOID.triples))
     entities = int(void.value(DATASET_IRI, VOID.entities))
     assert f"{triples:,} triples outside the VoID graph, {entities} entities" in readme
+
+
+def test_readme_counts_the_ontology(kg: KnowledgeGraph) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    onto = kg.ontology
+    classes = len(set(onto.subjects(RDF.type, OWL.Class)))
+    objects = len(set(onto.subjects(RDF.type, OWL.ObjectProperty)))
+    datatypes = len(set(onto.subjects(RDF.type, OWL.DatatypeProperty)))
+    assert f"{classes} classes, {objects} object and {datatypes} datatype properties" in readme
