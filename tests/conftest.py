@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,48 @@ def assert_same_dataset(expected: Dataset, actual: Dataset) -> None:
     assert sorted(a) == sorted(b)
     for name in a:
         assert_isomorphic(a[name], b[name])
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def oxigraph_server(binary: str, location: Path, *extra: str) -> Iterator[str]:
+    """Run ``oxigraph serve`` on 127.0.0.1 until the block ends; yield its base URL.
+
+    Waits (bounded) until the server answers a query, so a broken server fails the test
+    instead of hanging it, and always stops the process.
+    """
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    argv = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *extra]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail("oxigraph serve exited")
+                time.sleep(0.05)
+        else:
+            pytest.fail("oxigraph serve did not answer")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

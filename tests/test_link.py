@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -38,7 +37,7 @@ from kgtool.namespaces import (
     WDT,
 )
 
-from .conftest import Invoke, assert_isomorphic
+from .conftest import Invoke, assert_isomorphic, free_port, oxigraph_server
 
 DATA = Path(__file__).parent / "data" / "link"
 WIKIDATA_FIXTURE = DATA / "wikidata.ttl"
@@ -49,12 +48,6 @@ EMPTY_RESULTS = b'{"head": {"vars": ["item"]}, "results": {"bindings": []}}'
 pytestmark = pytest.mark.skipif(
     not paths.ontology_file().exists(), reason="the bundled ontology is needed for class mappings"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _oxigraph() -> str:
@@ -74,32 +67,8 @@ def wikidata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [binary, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(200):  # until it answers; bounded, so a broken server fails the tests
-            try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if proc.poll() is not None:
-                    pytest.fail("oxigraph serve exited")
-                threading.Event().wait(0.05)
-        else:
-            pytest.fail("oxigraph serve did not answer")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with oxigraph_server(binary, store) as base:
+        yield base + "/query"
 
 
 class _FlakyServer(ThreadingHTTPServer):
@@ -341,7 +310,7 @@ def test_garbage_is_an_endpoint_error(
 
 
 def test_endpoint_down_is_an_endpoint_error() -> None:
-    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    url = f"http://127.0.0.1:{free_port()}/sparql"
     waits: list[float] = []
     with pytest.raises(EndpointError, match="cannot connect"):
         SparqlClient(url, retries=1, sleep=waits.append).select("SELECT ?item {}")
@@ -616,7 +585,7 @@ def test_query_all_skips_service_queries_offline(invoke: Invoke, tmp_path: Path)
 
 
 def test_unreachable_service_is_exit_2(invoke: Invoke) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    url = f"http://127.0.0.1:{free_port()}/sparql"
     args = ["wikidata-inception", "--allow-service", "--service-map", f"wikidata={url}"]
     result = _query(invoke, args)
     assert result.exit_code == 2

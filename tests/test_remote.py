@@ -7,11 +7,7 @@ port and stopped in ``finally``; nothing here touches the internet.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +20,7 @@ from kgtool.load import KnowledgeGraph
 from kgtool.query import render, run_query
 from kgtool.remote import push, query_endpoint, run_remote_query
 
-from .conftest import FACTS, ONTOLOGY, QUERIES, SHAPES
+from .conftest import FACTS, ONTOLOGY, QUERIES, SHAPES, free_port, oxigraph_server
 
 # The PyPI package puts the binary next to the interpreter, which may not be on PATH.
 _BESIDE = Path(sys.executable).parent / "oxigraph"
@@ -32,48 +28,12 @@ OXIGRAPH = str(_BESIDE) if _BESIDE.exists() else shutil.which("oxigraph")
 pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """An empty Oxigraph server whose default graph is the union (as kgtool's local view)."""
     assert OXIGRAPH is not None
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            OXIGRAPH,
-            "serve",
-            "--location",
-            str(tmp_path / "db"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("oxigraph serve exited early")
-                time.sleep(0.05)
+    with oxigraph_server(OXIGRAPH, tmp_path / "db", "--union-default-graph") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
@@ -141,7 +101,7 @@ def test_cli_push_then_query(server: str, invoke: Any) -> None:
 
 
 def test_unreachable_endpoint_is_a_clean_error(invoke: Any) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     result = invoke(["query", "ASK { ?s ?p ?o }", "--endpoint", url], fixture=False)
     assert result.exit_code == 2
     assert "cannot reach the endpoint" in result.stderr
