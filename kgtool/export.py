@@ -387,6 +387,16 @@ def write_atomic(dest: str | Path, text: str | bytes) -> None:
         ExportError: If writing fails; ``dest`` is then untouched and no temp file is left.
     """
     path = Path(dest)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # A device, FIFO or socket (-o /dev/null, -o /dev/stdout, a named pipe): there is no
+        # file to keep intact, and renaming over it would replace the device itself.
+        try:
+            with path.open("wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise ExportError(f"{dest}: cannot write ({exc.strerror or exc})") from None
+        return
     folder = path.parent if str(path.parent) else Path(".")
     _remove_stale_temps(folder, path.name)
     try:
@@ -396,7 +406,6 @@ def write_atomic(dest: str | Path, text: str | bytes) -> None:
     except OSError as exc:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
     try:
-        data = text.encode("utf-8") if isinstance(text, str) else text
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
