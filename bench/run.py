@@ -87,8 +87,18 @@ def row(size: int, stage: str, ours: float, base: float | None, native: float | 
     )
 
 
-def bench_size(size: int, runs: int, reason_max: int, validate_max: int, folder: Path) -> None:
-    """Time every stage at one size."""
+STAGES = ("load", "query", "export", "reason", "validate", "cold")
+
+
+def bench_size(
+    size: int,
+    runs: int,
+    reason_max: int,
+    validate_max: int,
+    folder: Path,
+    stages: tuple[str, ...] = STAGES,
+) -> None:
+    """Time the chosen stages at one size."""
     data = folder / f"kg-{size}.trig"
     data.write_text(generate(size), encoding="utf-8")
     onto = ROOT / "ontology" / "eleutherai.ttl"
@@ -110,13 +120,29 @@ def bench_size(size: int, runs: int, reason_max: int, validate_max: int, folder:
         s.bulk_load(path=str(data))
         return s
 
-    t_ox = median(ox_load, n)
-    t_rdf = median(rdflib_load, n)
-    for store in ("memory", "oxigraph"):
-        row(size, f"load ({store})", median(lambda s=store: load(s), n), t_rdf, t_ox)
+    if "load" in stages:
+        t_ox = median(ox_load, n)
+        t_rdf = median(rdflib_load, n)
+        for store in ("memory", "oxigraph"):
+            row(size, f"load ({store})", median(lambda s=store: load(s), n), t_rdf, t_ox)
     kgs = {s: load(s) for s in ("memory", "oxigraph")}
-    plain = rdflib_load()
-    native = ox_load()
+    if "query" in stages or "export" in stages:
+        plain = rdflib_load()
+        native = ox_load()
+    if "query" in stages:
+        bench_queries(size, n, kgs, plain, native)
+    if "export" in stages:
+        bench_export(size, n, kgs, plain, native)
+    if "reason" in stages or "validate" in stages:
+        bench_reason_validate(size, n, kgs, reason_max, validate_max, stages)
+    if "cold" in stages:
+        bench_cold(size, n, data, onto)
+
+
+def bench_queries(
+    size: int, n: int, kgs: dict[str, KnowledgeGraph], plain: Dataset, native: Any
+) -> None:
+    """Every bundled query that runs offline without a parameter value, on each store."""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     for q in list_queries():
         if any(p.default is None for p in q.header.parameters) or uses_service(q):
@@ -142,6 +168,12 @@ def bench_size(size: int, runs: int, reason_max: int, validate_max: int, folder:
                 t_base,
                 t_nat,
             )
+
+
+def bench_export(
+    size: int, n: int, kgs: dict[str, KnowledgeGraph], plain: Dataset, native: Any
+) -> None:
+    """TriG export of the whole dataset."""
     from kgtool.export import render_export
 
     t_base = median(lambda: plain.serialize(format="trig"), n)
@@ -154,26 +186,43 @@ def bench_size(size: int, runs: int, reason_max: int, validate_max: int, folder:
             t_base,
             t_nat,
         )
+
+
+def bench_reason_validate(
+    size: int,
+    n: int,
+    kgs: dict[str, KnowledgeGraph],
+    reason_max: int,
+    validate_max: int,
+    stages: tuple[str, ...],
+) -> None:
+    """The fast reasoner against owlrl, fast validation against plain pySHACL."""
     from kgtool.reason import _CACHE, compute_closure
     from kgtool.validate import validate
 
-    union = kgs["memory"].store.union()
     slow_runs = max(1, n // 2)
-    t_fast = median(lambda: compute_closure(union, "owlrl", "fast"), slow_runs)
-    t_owlrl = (
-        median(lambda: compute_closure(union, "owlrl", "owlrl"), slow_runs)
-        if size <= reason_max
-        else None
-    )
-    row(size, "reason (fast engine; baseline: owlrl)", t_fast, t_owlrl, None)
-    _CACHE.clear()
-    t_fast = median(lambda: validate(kgs["memory"], engine="fast"), slow_runs)
-    t_plain = (
-        median(lambda: validate(kgs["memory"], engine="pyshacl"), slow_runs)
-        if size <= validate_max
-        else None
-    )
-    row(size, "validate (fast engine; baseline: plain pyshacl)", t_fast, t_plain, None)
+    if "reason" in stages:
+        union = kgs["memory"].store.union()
+        t_fast = median(lambda: compute_closure(union, "owlrl", "fast"), slow_runs)
+        t_owlrl = (
+            median(lambda: compute_closure(union, "owlrl", "owlrl"), slow_runs)
+            if size <= reason_max
+            else None
+        )
+        row(size, "reason (fast engine; baseline: owlrl)", t_fast, t_owlrl, None)
+    if "validate" in stages:
+        _CACHE.clear()
+        t_fast = median(lambda: validate(kgs["memory"], engine="fast"), slow_runs)
+        t_plain = (
+            median(lambda: validate(kgs["memory"], engine="pyshacl"), slow_runs)
+            if size <= validate_max
+            else None
+        )
+        row(size, "validate (fast engine; baseline: plain pyshacl)", t_fast, t_plain, None)
+
+
+def bench_cold(size: int, n: int, data: Path, onto: Path) -> None:
+    """Cold `kgtool query founders` as a whole process on each store, against both scripts."""
     py = sys.executable
     founders = ["query", "founders", "--data", str(data), "--no-cache"]
     base_script = (
@@ -277,6 +326,9 @@ def main() -> None:
         "--validate-max", type=int, default=1000, help="largest size for plain pyshacl"
     )
     parser.add_argument("--shipped", action="store_true", help="Cold rows on the shipped graph.")
+    parser.add_argument(
+        "--stages", nargs="+", choices=STAGES, default=list(STAGES), help="stages to time"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ENV["KGTOOL_CACHE_DIR"] = tmp
@@ -284,7 +336,9 @@ def main() -> None:
             bench_shipped(args.runs, Path(tmp))
         for size in args.sizes:
             ENV["KGTOOL_CACHE_DIR"] = tmp
-            bench_size(size, args.runs, args.reason_max, args.validate_max, Path(tmp))
+            bench_size(
+                size, args.runs, args.reason_max, args.validate_max, Path(tmp), tuple(args.stages)
+            )
     print(
         "| triples | stage | kgtool (s) | rdflib stack (s, ratio) | pyoxigraph native (s, ratio) |"
     )
