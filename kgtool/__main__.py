@@ -1,6 +1,6 @@
 """Run the command line interface as ``python -m kgtool``."""
 
-from kgtool.cli import cli
+from kgtool.entry import main
 
 if __name__ == "__main__":  # pragma: no cover
-    cli(prog_name="kgtool")
+    main()

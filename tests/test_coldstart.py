@@ -176,3 +176,92 @@ def test_concurrent_processes_share_one_entry(tmp_path: Path) -> None:
     assert len(outputs) == 1
     entries = list((tmp_path / "kgtool" / "answers").iterdir())
     assert [e.name.endswith(".answer") and not e.name.startswith(".") for e in entries] == [True]
+
+
+ENTRY_FORMS = [
+    ["query", "founders"],
+    ["query", "--format", "csv", "founders"],
+    ["query", "founders", "--format=json", "--asserted"],
+    ["query", "founders", "--param", "organization=OpenAI", "--format", "tsv"],
+    ["query", "founders", "--param=organization=OpenAI", "--store", "memory"],
+    ["query", "models", "--reasoned", "--format", "csv"],
+]
+
+
+@pytest.mark.parametrize("argv", ENTRY_FORMS, ids=[" ".join(a[1:]) for a in ENTRY_FORMS])
+def test_the_console_script_answers_a_hit_before_click(tmp_path: Path, argv: list[str]) -> None:
+    """`kgtool` (kgtool.entry) prints what the full command printed, without importing click."""
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    runner = (
+        "import sys\n"
+        "from kgtool.entry import main\n"
+        "sys.argv = ['kgtool', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    sys.stderr.write('click' if 'click' in sys.modules else 'none')\n"
+    )
+
+    def run(*args: str) -> tuple[bytes, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", runner, *args],
+            capture_output=True,
+            check=True,
+            env=_env(tmp_path),
+        )
+        return done.stdout, done.stderr.decode()[-5:]
+
+    miss, loaded = run(*argv)
+    hit, skipped = run(*argv)
+    full, _ = run(*argv, "--no-cache")
+    assert (loaded, skipped) == ("click", "none")
+    assert hit == miss == full != b""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["validate"],
+        ["query"],
+        ["query", "-"],
+        ["query", "founders", "--all"],
+        ["query", "founders", "models"],
+        ["query", "founders", "--format"],
+        ["query", "founders", "--format", "rdfxml"],
+        ["query", "founders", "--store", "sqlite"],
+        ["query", "founders", "--param", "--format"],
+        ["query", "founders", "--data", "x.ttl"],
+        ["query", "founders", "--no-cache"],
+        ["query", "founders", "--allow-service"],
+        ["query", "founders", "-h"],
+    ],
+)
+def test_the_console_script_leaves_everything_else_to_click(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    from kgtool import entry
+
+    seen: list[str] = []
+    monkeypatch.setattr(entry, "_lookup", lambda name, *rest: seen.append(name) or "stored")
+    assert entry.cached_answer(argv) is None
+    assert seen == []
+
+
+def test_the_console_script_refuses_answers_click_would_print_differently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kgtool import entry
+
+    monkeypatch.setenv("KGTOOL_CACHE_DIR", str(tmp_path))
+    key = answer_key("founders", [], "table", False, None, None, None, None, "auto", None)
+    assert key is not None
+    cache_dir = tmp_path / "kgtool"
+    write_answer(cache_dir, key, "plain\n")
+    assert entry.cached_answer(["query", "founders"]) == "plain\n"
+    write_answer(cache_dir, key, "\x1b[31mred\x1b[0m\n")  # click strips escapes off a terminal
+    assert entry.cached_answer(["query", "founders"]) is None
+    assert entry.cached_answer(["query", "founders", "--cache-dir", str(tmp_path / "f")]) is None
+    (tmp_path / "file").write_text("")
+    assert entry.cached_answer(["query", "founders", "--cache-dir", str(tmp_path / "file")]) is None
