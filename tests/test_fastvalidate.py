@@ -61,3 +61,35 @@ def test_validate_engine_option(invoke: Invoke) -> None:
     plain = invoke(["validate", "--engine", "pyshacl", "--format", "json"])
     assert fast.exit_code == plain.exit_code
     assert fast.stdout == plain.stdout
+
+
+def test_pyshacl_is_left_as_it_was_after_a_fast_validation() -> None:
+    """The set-lookup list and the SPARQL hook live only inside one fast validation."""
+    from pyshacl import shape
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+
+    from kgtool.fastvalidate import _SetList
+
+    before = (
+        getattr(shape, "CONSTRAINT_PARAMS", None),
+        SPARQLBasedConstraint._validate_sparql_query,
+    )
+    validate(KnowledgeGraph.load(), engine="fast")
+    after = (
+        getattr(shape, "CONSTRAINT_PARAMS", None),
+        SPARQLBasedConstraint._validate_sparql_query,
+    )
+    assert after == before
+    assert not isinstance(after[0] and after[0][0], _SetList)
+
+
+def test_the_set_list_answers_like_the_list() -> None:
+    from rdflib import URIRef
+
+    from kgtool.fastvalidate import _SetList
+
+    items = [URIRef(f"urn:p{i}") for i in range(5)]
+    fast = _SetList(items).copy()
+    fast.append(URIRef("urn:extra"))
+    assert list(fast) == [*items, URIRef("urn:extra")]
+    assert all(x in fast for x in fast) and URIRef("urn:p9") not in fast
