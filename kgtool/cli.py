@@ -430,11 +430,14 @@ def query(
             if answer is not None:
                 click.echo(answer, nl=False)
                 return
-    from kgtool.link import parse_service_map
     from kgtool.load import read_text
     from kgtool.query import list_queries, render, run_query, uses_service
 
-    services = parse_service_map(service_map)
+    services: dict[str, str] = {}
+    if service_map:
+        from kgtool.link import parse_service_map  # the link module's imports cost ~0.1 s
+
+        services = parse_service_map(service_map)
     kg = _load(data, ontology, shapes, input_format)
     if reasoned:
         _reason(kg)

@@ -347,11 +347,25 @@ class KnowledgeGraph:
 
     store: Store
     ontology: Graph
-    shapes: Graph
+    #: The shapes graph; None until first read when :attr:`shape_files` are given (see shapes).
+    shapes_graph: Graph | None = None
     sources: list[Path] = field(default_factory=list)
     reasoned_profile: str | None = None
     #: Where :func:`kgtool.reason.reason` keeps closures on disk (None: in this process only).
     cache_dir: Path | None = None
+    #: Shape files parsed on first use of :attr:`shapes` (a query never needs them).
+    shape_files: list[Path] = field(default_factory=list)
+
+    @property
+    def shapes(self) -> Graph:
+        """The SHACL shapes, parsed from :attr:`shape_files` on first use.
+
+        Raises:
+            InputError: If a shapes file is malformed (reported when first needed).
+        """
+        if self.shapes_graph is None:
+            self.shapes_graph = _parse_shapes(self.shape_files)
+        return self.shapes_graph
 
     @classmethod
     def load(
@@ -394,11 +408,13 @@ class KnowledgeGraph:
                 ontology_graph.add(triple)
             sources.append(f)
         memory.add_graph(GRAPH_ONTOLOGY, ontology_graph)
-        shapes_graph = _load_shapes(shapes)
+        # Shape files must exist now (a typo is an input error at once); parsing them costs
+        # more than parsing the bundled facts and only validate needs it (issue 5, cold start).
+        shape_files = shapes_files(shapes)
         for f in data_files:
             memory.add_dataset(parse_file(f, format))
             sources.append(f)
-        return cls(store=memory, ontology=ontology_graph, shapes=shapes_graph, sources=sources)
+        return cls(store=memory, ontology=ontology_graph, sources=sources, shape_files=shape_files)
 
     @classmethod
     def _load_oxigraph(
@@ -416,8 +432,8 @@ class KnowledgeGraph:
         return cls(
             store=store,
             ontology=ontology_graph,
-            shapes=_load_shapes(shapes),
             sources=[*ontology_files, *data_files],
+            shape_files=shapes_files(shapes),
         )
 
     @classmethod
@@ -435,11 +451,12 @@ class KnowledgeGraph:
         onto = ontology if ontology is not None else Graph(identifier=GRAPH_ONTOLOGY)
         if len(onto):
             store.add_graph(GRAPH_ONTOLOGY, onto)
-        return cls(store=store, ontology=onto, shapes=shapes if shapes is not None else Graph())
+        return cls(
+            store=store, ontology=onto, shapes_graph=shapes if shapes is not None else Graph()
+        )
 
 
-def _load_shapes(shapes: Sequence[str | Path] | None) -> Graph:
-    shape_files = shapes_files(shapes)
+def _parse_shapes(shape_files: Sequence[Path]) -> Graph:
     shapes_graph = bind_prefixes(Graph())
     for f in shape_files:
         for triple in _as_graph(parse_file(f)):

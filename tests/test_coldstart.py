@@ -265,3 +265,19 @@ def test_the_console_script_refuses_answers_click_would_print_differently(
     assert entry.cached_answer(["query", "founders", "--cache-dir", str(tmp_path / "f")]) is None
     (tmp_path / "file").write_text("")
     assert entry.cached_answer(["query", "founders", "--cache-dir", str(tmp_path / "file")]) is None
+
+
+def test_shapes_are_parsed_only_when_used(tmp_path: Path, invoke: Invoke) -> None:
+    """A query does not parse the shapes; a missing shapes file is still an input error."""
+    from kgtool.load import KnowledgeGraph
+
+    kg = KnowledgeGraph.load()
+    assert kg.shapes_graph is None
+    assert len(kg.shapes) > 0 and kg.shapes_graph is kg.shapes
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:x sh:y\n")
+    assert invoke(["query", "founders", "--no-cache", "--shapes", str(broken)]).exit_code == 0
+    done = invoke(["validate", "--shapes", str(broken)])
+    assert done.exit_code == 2 and "broken.ttl" in done.stderr
+    missing = invoke(["query", "founders", "--no-cache", "--shapes", str(tmp_path / "no.ttl")])
+    assert missing.exit_code == 2 and "no.ttl" in missing.stderr
