@@ -352,6 +352,10 @@ class KnowledgeGraph:
     reasoned_profile: str | None = None
     #: Where :func:`kgtool.reason.reason` keeps closures on disk (None: in this process only).
     cache_dir: Path | None = None
+    #: ``format`` as given to :meth:`load`: with ``sources`` it determines the asserted triples,
+    #: so the closure cache is keyed by them (issue 5). Code that adds triples to ``store`` after
+    #: loading must clear ``sources`` (the key then falls back to hashing the triples).
+    input_format: str | None = None
 
     @classmethod
     def load(
@@ -386,7 +390,9 @@ class KnowledgeGraph:
         ontology_files = ontology_inputs(ontology)
         data_files = list_data_files(data)
         if resolve_store(store, [*ontology_files, *data_files]) == "oxigraph":
-            return cls._load_oxigraph(ontology_files, data_files, shapes, format)
+            kg = cls._load_oxigraph(ontology_files, data_files, shapes, format)
+            kg.input_format = format
+            return kg
         memory = MemoryStore()
         ontology_graph = bind_prefixes(Graph(identifier=GRAPH_ONTOLOGY))
         for f in ontology_files:
@@ -398,7 +404,13 @@ class KnowledgeGraph:
         for f in data_files:
             memory.add_dataset(parse_file(f, format))
             sources.append(f)
-        return cls(store=memory, ontology=ontology_graph, shapes=shapes_graph, sources=sources)
+        return cls(
+            store=memory,
+            ontology=ontology_graph,
+            shapes=shapes_graph,
+            sources=sources,
+            input_format=format,
+        )
 
     @classmethod
     def _load_oxigraph(
