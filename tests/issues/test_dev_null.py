@@ -26,4 +26,3 @@ def test_write_to_a_fifo_keeps_the_fifo(tmp_path: Path) -> None:
     assert received == [b"<a> <b> <c> .\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
-
