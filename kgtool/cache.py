@@ -15,9 +15,11 @@ change while kgtool is developed (an editable install), so, as :mod:`kgtool.answ
 package modules' sizes and modification times stand for the code. The store (memory or
 Oxigraph) is not part of the key: both give the same closure (``tests/test_fastreason.py``).
 
-Each entry is one N-Triples file whose first line carries the counts. It is written and read by
-pyoxigraph when it is installed (~20x faster than rdflib's N-Triples parser and serializer),
-else by rdflib; either reads the other's files. It is written with
+Each entry is one N-Triples file whose first line carries the counts. It is read by pyoxigraph
+when it is installed (the Oxigraph store keeps its triples; for the memory store, parsing with
+pyoxigraph then converting took 3.9 s against rdflib's 6.1 s for 139 k triples), else by rdflib;
+the Oxigraph store writes it with pyoxigraph, the memory store with rdflib's N-Triples writer.
+Either store reads the other's entries. It is written with
 :func:`kgtool.export.write_atomic` (temp file + ``os.replace``), so concurrent processes that build
 the same entry each replace it with identical content and a reader never sees half a file; an
 entry that does not parse is a miss, and is rebuilt.
@@ -199,14 +201,12 @@ def write_closure(
     """
     from kgtool.export import write_atomic  # export pulls in the serializers; only needed here
 
-    ox = _oxigraph()
     if isinstance(inferred, Sequence):
+        ox = _oxigraph()
         body = ox.serialize(inferred, format=ox.RdfFormat.N_TRIPLES)
-    elif ox is not None:
-        from kgtool.oxstore import oxigraph_triples
-
-        body = ox.serialize(oxigraph_triples(inferred), format=ox.RdfFormat.N_TRIPLES)
     else:
+        # From an rdflib graph, rdflib's own writer is the faster (0.67 s against 0.88 s for
+        # converting to pyoxigraph and writing, 139 k triples).
         body = inferred.serialize(format="nt", encoding="utf-8")
     header = f"# kgtool-closure asserted={asserted} dropped={dropped}\n".encode()
     try:

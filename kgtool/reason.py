@@ -16,6 +16,11 @@ Dropped as noise (true in every OWL RL closure, or not RDF a user can read):
   ``x owl:equivalentProperty x`` (reflexive schema axioms);
 * triples with a literal or blank node as subject produced by owlrl's literal proxies;
 * owlrl's inconsistency reports (they become an :class:`InconsistencyError` instead).
+
+Closures are cached in this process and on disk (:mod:`kgtool.cache`, which says what the key
+hashes: the input files, not the shapes). On the Oxigraph store the reasoner reads the store's
+quads and the closure goes back into the store as quads, with no rdflib graph either way; the
+rdflib graph of :attr:`ReasoningResult.inferred` is built only if a caller asks for it (issue 5).
 """
 
 from __future__ import annotations
