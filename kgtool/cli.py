@@ -300,10 +300,10 @@ def reason(
     kg = _load(data, ontology, shapes, input_format)
     result = _reason(kg, profile=profile, engine=engine)
     text = None
-    if result.native is not None:  # the Oxigraph store: no rdflib graph for 1 M triples
-        from kgtool.oxstore import render_triples
+    if result.ntriples is not None:  # the Oxigraph store: no rdflib graph for 1 M triples
+        from kgtool.oxstore import render_ntriples
 
-        text = render_triples(result.native, fmt)
+        text = render_ntriples(result.ntriples, fmt)
     _emit(text if text is not None else render_inferred(result.inferred, fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(

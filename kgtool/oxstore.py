@@ -137,36 +137,45 @@ def oxigraph_triples(triples: Iterable[Triple], known: dict[Node, Any] | None = 
     return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in triples]
 
 
-def render_triples(triples: Sequence[Any], fmt: str) -> str | None:
-    """Serialize pyoxigraph triples as ``nt``, ``nquads`` (in ``GRAPH_INFERRED``) or ``turtle``.
-
-    Lines (and Turtle's triples) are sorted, so the output is deterministic; N-Triples and
-    N-Quads are the same bytes as :func:`kgtool.export.render_inferred`'s. Returns None for other
-    formats, or when a blank node is present (only the rdflib path labels those canonically).
+def sorted_ntriples(triples: Sequence[Any]) -> bytes:
+    """Return pyoxigraph triples as N-Triples, one triple a line, lines sorted and distinct.
 
     >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
-    >>> render_triples([t], "nt")
-    '<urn:a> <urn:b> "c" .\\n'
+    >>> sorted_ntriples([t, t])
+    b'<urn:a> <urn:b> "c" .\\n'
     """
-    if fmt not in ("nt", "nquads", "turtle"):
-        return None
-    blank = ox.BlankNode
-    if any(isinstance(t.subject, blank) or isinstance(t.object, blank) for t in triples):
-        return None
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     # Split on "\n" only: N-Triples leaves U+2028 and friends unescaped inside literals.
     lines = sorted({line for line in data.split(b"\n") if line.strip()})
-    if fmt == "turtle":
-        ordered = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
-        text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
-        # Oxigraph writes the prefixes in hash order; put them in sorted order, for stable bytes.
-        body = b"\n".join(x for x in text.split(b"\n") if not x.startswith(b"@prefix "))
-        head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(_PREFIXES.items()))
-        return head + "\n" + body.decode("utf-8")
+    return b"".join(line + b"\n" for line in lines)
+
+
+def render_ntriples(body: bytes, fmt: str) -> str | None:
+    """Serialize sorted N-Triples (:func:`sorted_ntriples`) as ``nt``, ``nquads`` or ``turtle``.
+
+    N-Triples and N-Quads (in ``GRAPH_INFERRED``) come out as the same bytes as
+    :func:`kgtool.export.render_inferred`'s; Turtle is Oxigraph's, triples in sorted order and
+    prefixes sorted. Returns None for other formats, or when the text may hold a blank node
+    (only the rdflib path labels those canonically).
+
+    >>> render_ntriples(b'<urn:a> <urn:b> "c" .\\n', "nquads")
+    '<urn:a> <urn:b> "c" <https://w3id.org/eleutherai-kg/graph/inferred> .\\n'
+    """
+    if fmt not in ("nt", "nquads", "turtle") or b"_:" in body:
+        return None
+    if fmt == "nt":
+        return body.decode("utf-8")
     if fmt == "nquads":
-        graph = f" {_INFERRED} .".encode()
-        lines = [line[: -len(b" .")] + graph for line in lines]
-    return b"".join(line + b"\n" for line in lines).decode("utf-8")
+        graph = f" {_INFERRED} .\n".encode()
+        return b"".join(line[: -len(b" .")] + graph for line in body.split(b"\n") if line).decode(
+            "utf-8"
+        )
+    ordered = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
+    # Oxigraph writes the prefixes in hash order; put them in sorted order, for stable bytes.
+    rest = b"\n".join(x for x in text.split(b"\n") if not x.startswith(b"@prefix "))
+    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(_PREFIXES.items()))
+    return head + "\n" + rest.decode("utf-8")
 
 
 def _graph_name(name: Node | None) -> Any:
@@ -279,20 +288,21 @@ class OxigraphStore:
         # The union graph holds asserted triples only, so it stays valid.
         self._cache.clear()
 
-    def set_inferred_native(self, triples: Iterable[Any]) -> None:
-        """Replace the inferred graph with pyoxigraph triples, with no rdflib graph in between."""
+    def load_inferred(self, ntriples: bytes) -> bool:
+        """Replace the inferred graph with N-Triples text, parsed natively (no rdflib graph).
+
+        Returns False, with no inferred graph left, when the text does not parse (a damaged
+        cache entry): Oxigraph loads in one transaction, so nothing of it is kept.
+        """
         if self.ox.contains_named_graph(_INFERRED):
             self.ox.remove_graph(_INFERRED)
-        self.ox.add_graph(_INFERRED)
-        self.ox.extend(ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in triples)
         self._cache.clear()
-
-    def inferred_native(self) -> list[Any]:
-        """Return the inferred triples as pyoxigraph ``Triple`` objects (empty if not reasoned)."""
-        return [
-            ox.Triple(q.subject, q.predicate, q.object)
-            for q in self.ox.quads_for_pattern(None, None, None, _INFERRED)
-        ]
+        try:
+            self.ox.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=_INFERRED)
+        except (SyntaxError, ValueError):
+            return False
+        self.ox.add_graph(_INFERRED)  # an empty closure is still a reasoned store
+        return True
 
     def asserted_for_reasoning(self) -> tuple[set[Triple], dict[Node, Any]]:
         """Return the distinct asserted triples as rdflib terms, for the reasoner (issue 5).

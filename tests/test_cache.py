@@ -211,7 +211,7 @@ def test_entries_are_shared_by_both_stores(tmp_path: Path, engine_calls: list[in
     _CACHE.clear()
     from_ox = reason(_kg_from(tmp_path, FACTS, ONTOLOGY, SHAPES, "oxigraph"))
     assert len(engine_calls) == 1  # the Oxigraph store read the memory store's entry
-    assert from_ox.native is not None
+    assert from_ox.ntriples is not None
     assert_isomorphic(expected, from_ox.inferred)
     # and the other way round
     for entry in tmp_path.glob("closure-*.nt"):
