@@ -299,11 +299,15 @@ def reason(
 
     kg = _load(data, ontology, shapes, input_format)
     result = _reason(kg, profile=profile, engine=engine)
-    _emit(render_inferred(result.inferred, fmt), output)
+    text = None
+    if result.ntriples is not None:  # the Oxigraph store: no rdflib graph for 1 M triples
+        from kgtool.oxstore import render_ntriples
+
+        text = render_ntriples(result.ntriples, fmt)
+    _emit(text if text is not None else render_inferred(result.inferred, fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(
-        f"Inferred {len(result.inferred)} triples ({profile}) "
-        f"from {result.asserted_count} asserted.",
+        f"Inferred {len(result)} triples ({profile}) from {result.asserted_count} asserted.",
         err=to_stdout,
     )
 

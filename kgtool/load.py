@@ -355,6 +355,10 @@ class KnowledgeGraph:
     cache_dir: Path | None = None
     #: Shape files parsed on first use of :attr:`shapes` (a query never needs them).
     shape_files: list[Path] = field(default_factory=list)
+    #: ``format`` as given to :meth:`load`: with ``sources`` it determines the asserted triples,
+    #: so the closure cache is keyed by them (issue 5). Code that adds triples to ``store`` after
+    #: loading must clear ``sources`` (the key then falls back to hashing the triples).
+    input_format: str | None = None
 
     @property
     def shapes(self) -> Graph:
@@ -400,7 +404,9 @@ class KnowledgeGraph:
         ontology_files = ontology_inputs(ontology)
         data_files = list_data_files(data)
         if resolve_store(store, [*ontology_files, *data_files]) == "oxigraph":
-            return cls._load_oxigraph(ontology_files, data_files, shapes, format)
+            kg = cls._load_oxigraph(ontology_files, data_files, shapes, format)
+            kg.input_format = format
+            return kg
         memory = MemoryStore()
         ontology_graph = bind_prefixes(Graph(identifier=GRAPH_ONTOLOGY))
         for f in ontology_files:
@@ -414,7 +420,13 @@ class KnowledgeGraph:
         for f in data_files:
             memory.add_dataset(parse_file(f, format))
             sources.append(f)
-        return cls(store=memory, ontology=ontology_graph, sources=sources, shape_files=shape_files)
+        return cls(
+            store=memory,
+            ontology=ontology_graph,
+            sources=sources,
+            shape_files=shape_files,
+            input_format=format,
+        )
 
     @classmethod
     def _load_oxigraph(

@@ -91,6 +91,93 @@ def from_ox(term: Any) -> Node:
     raise TypeError(f"cannot convert {term!r} from Oxigraph")
 
 
+def rdflib_triples(triples: Iterable[Any]) -> Iterator[Triple]:
+    """Convert pyoxigraph triples (or quads) to rdflib ones, each distinct term once.
+
+    A big graph repeats its terms many times; a dictionary lookup is cheaper than
+    :func:`from_ox` (issue 5).
+
+    >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+    >>> next(rdflib_triples([t]))[2]
+    rdflib.term.Literal('c')
+    """
+    seen: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = from_ox(term)
+        return found
+
+    for t in triples:
+        yield convert(t.subject), convert(t.predicate), convert(t.object)
+
+
+def oxigraph_triples(triples: Iterable[Triple], known: dict[Node, Any] | None = None) -> list[Any]:
+    """Convert rdflib triples to pyoxigraph ``Triple`` objects, each distinct term once.
+
+    Args:
+        triples: rdflib triples.
+        known: Conversions already made (rdflib term to pyoxigraph term); extended in place.
+
+    Returns:
+        The pyoxigraph triples, in the same order.
+
+    >>> oxigraph_triples([(URIRef("urn:a"), URIRef("urn:b"), Literal(1))])[0].object.value
+    '1'
+    """
+    seen: dict[Node, Any] = {} if known is None else known
+
+    def convert(term: Node) -> Any:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = to_ox(term)
+        return found
+
+    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in triples]
+
+
+def sorted_ntriples(triples: Sequence[Any]) -> bytes:
+    """Return pyoxigraph triples as N-Triples, one triple a line, lines sorted and distinct.
+
+    >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+    >>> sorted_ntriples([t, t])
+    b'<urn:a> <urn:b> "c" .\\n'
+    """
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    # Split on "\n" only: N-Triples leaves U+2028 and friends unescaped inside literals.
+    lines = sorted({line for line in data.split(b"\n") if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
+
+
+def render_ntriples(body: bytes, fmt: str) -> str | None:
+    """Serialize sorted N-Triples (:func:`sorted_ntriples`) as ``nt``, ``nquads`` or ``turtle``.
+
+    N-Triples and N-Quads (in ``GRAPH_INFERRED``) come out as the same bytes as
+    :func:`kgtool.export.render_inferred`'s; Turtle is Oxigraph's, triples in sorted order and
+    prefixes sorted. Returns None for other formats, or when the text may hold a blank node
+    (only the rdflib path labels those canonically).
+
+    >>> render_ntriples(b'<urn:a> <urn:b> "c" .\\n', "nquads")
+    '<urn:a> <urn:b> "c" <https://w3id.org/eleutherai-kg/graph/inferred> .\\n'
+    """
+    if fmt not in ("nt", "nquads", "turtle") or b"_:" in body:
+        return None
+    if fmt == "nt":
+        return body.decode("utf-8")
+    if fmt == "nquads":
+        graph = f" {_INFERRED} .\n".encode()
+        return b"".join(line[: -len(b" .")] + graph for line in body.split(b"\n") if line).decode(
+            "utf-8"
+        )
+    ordered = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
+    # Oxigraph writes the prefixes in hash order; put them in sorted order, for stable bytes.
+    rest = b"\n".join(x for x in text.split(b"\n") if not x.startswith(b"@prefix "))
+    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(_PREFIXES.items()))
+    return head + "\n" + rest.decode("utf-8")
+
+
 def _graph_name(name: Node | None) -> Any:
     if name is None or name == DATASET_DEFAULT_GRAPH_ID:
         return ox.DefaultGraph()
@@ -200,6 +287,44 @@ class OxigraphStore:
             self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _INFERRED) for s, p, o in inferred)
         # The union graph holds asserted triples only, so it stays valid.
         self._cache.clear()
+
+    def load_inferred(self, ntriples: bytes) -> bool:
+        """Replace the inferred graph with N-Triples text, parsed natively (no rdflib graph).
+
+        Returns False, with no inferred graph left, when the text does not parse (a damaged
+        cache entry): Oxigraph loads in one transaction, so nothing of it is kept.
+        """
+        if self.ox.contains_named_graph(_INFERRED):
+            self.ox.remove_graph(_INFERRED)
+        self._cache.clear()
+        try:
+            self.ox.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=_INFERRED)
+        except (SyntaxError, ValueError):
+            return False
+        self.ox.add_graph(_INFERRED)  # an empty closure is still a reasoned store
+        return True
+
+    def asserted_for_reasoning(self) -> tuple[set[Triple], dict[Node, Any]]:
+        """Return the distinct asserted triples as rdflib terms, for the reasoner (issue 5).
+
+        Each distinct term is converted once, and no rdflib graph is built (that cost ~24 s at
+        1 M triples). Also returns the conversions made, rdflib term to pyoxigraph term, so the
+        inferred triples go back into the store without converting their terms again.
+        """
+        seen: dict[Any, Node] = {}
+
+        def convert(term: Any) -> Node:
+            found = seen.get(term)
+            if found is None:
+                found = seen[term] = from_ox(term)
+            return found
+
+        triples = {
+            (convert(q.subject), convert(q.predicate), convert(q.object))
+            for q in self.ox.quads_for_pattern(None, None, None, None)
+            if q.graph_name not in _INTERNAL
+        }
+        return triples, {rd: native for native, rd in seen.items()}
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from rdflib import Graph
 from kgtool import fastreason
 from kgtool.errors import InconsistencyError, UsageError
 from kgtool.load import KnowledgeGraph
-from kgtool.reason import compute_closure, reason
+from kgtool.reason import _CACHE, compute_closure, reason
 
 from .conftest import FACTS, INVALID, ONTOLOGY, SHAPES, Invoke, assert_isomorphic
 
@@ -185,3 +185,30 @@ def test_reason_engine_rdfs_fast_is_a_usage_error(invoke: Invoke) -> None:
 
 def test_library_reason_takes_an_engine(kg: KnowledgeGraph) -> None:
     assert len(reason(kg, engine="fast").inferred) > 0
+
+
+# -- the Oxigraph store's path (issue 5): quads in, quads out, the same closure ----------------
+
+
+def _on_oxigraph(data: list[Path] | None, engine: str) -> Graph:
+    pytest.importorskip("pyoxigraph")
+    kg = KnowledgeGraph.load(data=data, store="oxigraph")
+    _CACHE.clear()  # both stores share closures by input files: compute this one afresh
+    result = reason(kg, engine=engine)
+    assert result.ntriples is not None  # the store's own path was taken
+    return result.inferred
+
+
+def test_oxigraph_path_equals_owlrl_on_the_shipped_graph() -> None:
+    expected = reason(KnowledgeGraph.load(), engine="owlrl").inferred
+    assert_isomorphic(expected, _on_oxigraph(None, "fast"))
+    assert_isomorphic(expected, _on_oxigraph(None, "owlrl"))
+
+
+def test_oxigraph_path_equals_memory_path_on_a_synthetic_graph(tmp_path: Path) -> None:
+    _synthetic(tmp_path, 10000)
+    path = tmp_path / "kg-10000.trig"
+    expected = reason(KnowledgeGraph.load(data=[path]), engine="fast").inferred
+    actual = _on_oxigraph([path], "fast")
+    assert len(expected) > 0
+    assert_isomorphic(expected, actual)
