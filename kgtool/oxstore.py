@@ -5,12 +5,18 @@ only converts terms between rdflib and pyoxigraph at the edges. SPARQL given as 
 Oxigraph; an rdflib-prepared query (which has no text left) runs on an rdflib view of the quads,
 so every caller of the :class:`~kgtool.store.Store` protocol keeps working (issue 5).
 
-Asserted quads and the reasoner's ``GRAPH_INFERRED`` share one Oxigraph store; the asserted view of
-a query lists the asserted graphs explicitly, so asserted and inferred triples never mix.
+Asserted quads and the reasoner's ``GRAPH_INFERRED`` share one Oxigraph store. rdflib's union
+default graph is a *set* of triples, Oxigraph's ``use_default_graph_as_union`` a *bag* of quads (a
+triple stated by two sentences matches twice). So a query takes the native union only when the
+view has no triple in two graphs (one ``ASK`` inside Oxigraph, asked once per change of the store)
+and, for the asserted view, no inferred graph is stored; otherwise it falls back to ``UNION_GRAPH``,
+a deduplicated copy of the asserted triples built on first need (issue 5: the native union keeps
+queries near pyoxigraph's own speed at 1 M triples, where the copy doubled memory).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +50,14 @@ _PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
 UNION_GRAPH = ox.NamedNode("urn:x-kgtool:union")
 _INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
 _INTERNAL = (UNION_GRAPH, _INFERRED)
+_INTERNAL_LIST = f"({UNION_GRAPH}, {_INFERRED})"
+#: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED is refused).
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+_LABELS = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+)
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 Triple = tuple[Node, Node, Node]
@@ -308,6 +322,70 @@ class OxigraphStore:
     def __len__(self) -> int:
         return sum(1 for _ in self._quads(reasoned=True))
 
+    def _has_duplicates(self) -> bool:
+        """Return whether a triple sits in two graphs (default graph included), asked in Oxigraph.
+
+        Cached until the store changes: at 1 M triples the hash join takes about a second,
+        once, where copying every triple into ``UNION_GRAPH`` took seconds and doubled memory.
+        """
+        key = ("duplicates", True)
+        if key not in self._cache:
+            answer = self.ox.query(
+                f"ASK {{ {{ GRAPH ?g1 {{ ?s ?p ?o }} GRAPH ?g2 {{ ?s ?p ?o }} "
+                f"FILTER(?g1 != ?g2 && ?g1 != {UNION_GRAPH} && ?g2 != {UNION_GRAPH}) }} "
+                f"UNION {{ ?s ?p ?o GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {UNION_GRAPH}) }} }}"
+            )
+            self._cache[key] = bool(answer)
+        return bool(self._cache[key])
+
+    def _dataset_options(self, text: str, reasoned: bool) -> dict[str, Any]:
+        """Choose the query dataset that gives the memory store's answers for this view."""
+        inferred = self.has_inferred()
+        native = (reasoned or not inferred) and not self.ox.contains_named_graph(UNION_GRAPH)
+        if native and not self._has_duplicates():
+            # Every stored graph belongs to the view: the union of all is its set of triples.
+            return {"use_default_graph_as_union": True}
+        self._ensure_union()
+        options: dict[str, Any] = {}
+        if reasoned and inferred:
+            options["default_graph"] = [UNION_GRAPH, _INFERRED]
+        else:
+            options["default_graph"] = UNION_GRAPH
+        if _GRAPH_KEYWORD.search(text):
+            # Only GRAPH patterns see the named graphs; listing thousands of them costs
+            # milliseconds per query, so the list is built (and cached) only for those.
+            key = ("names", reasoned and inferred)
+            if key not in self._cache:
+                names = self._asserted_names()
+                self._cache[key] = [*names, _INFERRED] if reasoned and inferred else names
+            options["named_graphs"] = self._cache[key]
+        return options
+
+    def labelled(self, text: str) -> Graph:
+        """Return the label triples (``rdfs:label``, ``skos:altLabel``...) whose text is ``text``.
+
+        Enough for :func:`kgtool.terms.resolve_entity` to find an entity by label without
+        turning the whole store into an rdflib graph. Asserted graphs only.
+
+        >>> s = OxigraphStore()
+        >>> g = Graph().add((URIRef("urn:a"), URIRef(_LABELS[0]), Literal("A", lang="en")))
+        >>> s.add_graph(URIRef("urn:g"), g)
+        >>> len(s.labelled("A")), len(s.labelled("B"))
+        (1, 0)
+        """
+        graph = bind_prefixes(Graph())
+        wanted = ox.Literal(text)
+        for prop in _LABELS:
+            answer = self.ox.query(
+                f"SELECT DISTINCT ?s ?o WHERE {{ {{ ?s <{prop}> ?o }} UNION "
+                f"{{ GRAPH ?g {{ ?s <{prop}> ?o }} FILTER(?g NOT IN {_INTERNAL_LIST}) }} "
+                f"FILTER(STR(?o) = {wanted}) }}"  # N-Triples form: quotes escaped
+            )
+            assert isinstance(answer, ox.QuerySolutions)
+            for solution in answer:
+                graph.add((from_ox(solution["s"]), URIRef(prop), from_ox(solution["o"])))
+        return graph
+
     def query(
         self,
         query: Any,
@@ -346,14 +424,7 @@ class OxigraphStore:
             from kgtool.query import inline_bindings
 
             text = inline_bindings(text, dict(init_bindings))
-        self._ensure_union()
-        names = self._asserted_names()
-        if reasoned and self.has_inferred():
-            options["default_graph"] = [UNION_GRAPH, _INFERRED]
-            options["named_graphs"] = [*names, _INFERRED]
-        else:
-            options["default_graph"] = UNION_GRAPH
-            options["named_graphs"] = names
+        options.update(self._dataset_options(text, reasoned))
         try:
             answer = self.ox.query(text, **options)
             return _to_result(answer)
