@@ -331,3 +331,43 @@ def test_entity_parameter_by_label_on_oxigraph(
     for kg in (memory, oxi):
         with pytest.raises(ParameterError, match="no entity is labelled"):
             bind_parameters(named.header, {"e": "no such label"}, label_lookup(kg.store))
+
+
+def test_ask_on_oxigraph() -> None:
+    # pyoxigraph 0.5 answers ASK with a QueryBoolean (the store used to fail on it).
+    store = OxigraphStore()
+    store.add_graph(URIRef("urn:g"), Graph().add((URIRef("urn:a"), URIRef("urn:p"), Literal(1))))
+    assert store.query("ASK { ?s ?p 1 }").askAnswer is True
+    assert store.query("ASK { ?s ?p 2 }").askAnswer is False
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype"),
+    [
+        (lexical, f"http://www.w3.org/2001/XMLSchema#{name}")
+        for name, values in {
+            "integer": ["0", "7", "-7", "+7", "007", "-0", "123456789012345678901234", "1.0", "x"],
+            "date": [
+                "2021-03-01",
+                "20210301",
+                "2021-3-1",
+                "2021-02-30",
+                "2021-03-01Z",
+                "-0044-03-15",
+            ],
+        }.items()
+        for lexical in values
+    ],
+)
+def test_typed_literals_convert_as_rdflib_parses_them(lexical: str, datatype: str) -> None:
+    # from_ox builds common typed literals from their value (faster); the term is rdflib's own.
+    import pyoxigraph as ox
+
+    expected = Literal(lexical, datatype=URIRef(datatype))
+    actual = from_ox(ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
+    assert (str(actual), actual.datatype, actual.value) == (
+        str(expected),
+        expected.datatype,
+        expected.value,
+    )
+    assert actual == expected
