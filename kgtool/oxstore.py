@@ -493,6 +493,41 @@ def _to_result(answer: Any) -> Result:
     return result
 
 
+def load_graph(files: Sequence[Path]) -> Graph:
+    """Parse triple files natively and merge their triples (graph names dropped) into one graph.
+
+    Args:
+        files: The files (formats Oxigraph cannot parse, and stdin, go through rdflib).
+
+    Returns:
+        An rdflib graph with the terms rdflib's own parser would have made.
+
+    Raises:
+        InputError: If a file is missing, of unknown format or malformed (rdflib's message).
+
+    >>> len(load_graph([]))
+    0
+    """
+    from kgtool.load import parse_file, rdf_format
+
+    store = ox.Store()
+    graph = Graph()
+    for f in files:
+        fmt = rdf_format(f)
+        native = _NATIVE_FORMATS.get(fmt)
+        try:
+            if native is None or str(f) == "-":
+                raise ValueError("not parsed natively")
+            store.load(path=str(f), format=native, base_iri=BASE_IRI)
+        except (SyntaxError, ValueError, OSError, MemoryError):
+            # rdflib parses it instead, or raises the memory store's InputError.
+            for s, p, o, _ in parse_file(f, fmt).quads((None, None, None, None)):
+                graph.add((s, p, o))
+    for triple in _triples(store):
+        graph.add(triple)
+    return graph
+
+
 def load_store(
     ontology_files: Sequence[Path], data_files: Sequence[Path], fmt: str | None = None
 ) -> OxigraphStore:

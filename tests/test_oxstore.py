@@ -166,6 +166,7 @@ def test_views_match_memory_store(fixtures: tuple[KnowledgeGraph, KnowledgeGraph
         assert_isomorphic(memory.store.union(reasoned), oxi.store.union(reasoned))
         assert len(oxi.store.dataset(reasoned)) == len(memory.store.dataset(reasoned))
     assert_isomorphic(memory.ontology, oxi.ontology)
+    assert_isomorphic(memory.shapes, oxi.shapes)  # Oxigraph parses the shapes too
     for name in memory.store.graph_names():
         assert_isomorphic(memory.store.named_graph(name), oxi.store.named_graph(name))
     triple = next(iter(memory.store.named_graph(memory.store.graph_names()[-1])))
@@ -371,3 +372,15 @@ def test_typed_literals_convert_as_rdflib_parses_them(lexical: str, datatype: st
         expected.value,
     )
     assert actual == expected
+
+
+def test_malformed_shapes_give_the_memory_store_error() -> None:
+    errors = []
+    for store in ("memory", "oxigraph"):
+        with pytest.raises(InputError) as info:
+            KnowledgeGraph.load(
+                data=[FACTS], ontology=[ONTOLOGY], shapes=[DATA / "malformed.ttl"], store=store
+            )
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
+    assert "malformed.ttl:" in errors[0]
