@@ -4,6 +4,11 @@ Organisations with founders and members, models (with parameter counts, release 
 suites, trained on datasets), awards with receipts, and one source sentence per fact group, each
 a named graph described in the sources graph, as in ``graph/``. Deterministic for a given size.
 
+A hub, ``id:EleutherAI`` (the bundled queries' default) with ``id:The_Pile``, is tied to every
+``HUB_EVERY``-th organisation by a founder, a role, a co-developed model, a model trained on The
+Pile, an award receipt, a funding, a collaboration, a praise and a contradiction between two
+claims; so every offline bundled query has an answer that grows with the size (issue 5).
+
 Usage: python bench/generate.py --triples 10000 -o /tmp/kg-10k.trig
 """
 
@@ -19,9 +24,24 @@ PREFIXES = """@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix claim: <https://w3id.org/eleutherai-kg/claim/> .
 """
 ARTICLE = "<https://en.wikipedia.org/wiki/EleutherAI>"
 SOURCES = "<https://w3id.org/eleutherai-kg/graph/sources>"
+#: One organisation in this many is tied to the hub.
+HUB_EVERY = 2
+HUB = """src:syn-hub {
+    id:EleutherAI a kg:ResearchGroup ; rdfs:label "EleutherAI"@en ;
+        kg:foundingDate "2020-07-07"^^xsd:date .
+    id:The_Pile a kg:Dataset ; rdfs:label "The Pile"@en ; kg:developer id:EleutherAI .
+}
+"""
+HUB_SOURCE = (
+    '    src:syn-hub a kg:SourceSentence ; rdfs:label "Synthetic hub sentence"@en ;\n'
+    f'        kg:inArticle {ARTICLE} ; kg:section "Synthetic" ; kg:position 1 ;\n'
+    '        kg:quote "EleutherAI, founded in 2020, released The Pile."@en .'
+)
+HUB_TRIPLES = 4 + 6 + 6  # the article, the hub graph, its source sentence
 
 
 def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]:
@@ -53,7 +73,7 @@ def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]
         f'    {p} a kg:Person ; rdfs:label "Person {i} {k}"@en ; kg:memberOf {org} .'
         for k, p in enumerate(people)
     )
-    sentence(body, 5 + 4 * 3 + 2)
+    sentence(body, 4 + 3 + 3 * 3)
     suite = f"id:Suite-{i}"
     data = f"id:Dataset-{i}"
     body = f'    {suite} a kg:ModelSuite ; rdfs:label "Suite {i}"@en ; kg:developer {org} .\n'
@@ -67,23 +87,61 @@ def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]
             f"        kg:parameterCount {rng.randrange(10**6, 10**11)} ;\n"
             f'        kg:releaseDate "{year}-{month:02d}-01"^^xsd:date .\n'
         )
-    sentence(body, 8 + 3 * 8)
+    sentence(body, 6 + 3 * 7)
     body = (
         f'    id:Award-{i} a kg:Award ; rdfs:label "Award {i}"@en ; kg:presentedBy {org} .\n'
         f'    id:Receipt-{i} a kg:AwardReceipt ; rdfs:label "award receipt {i}"@en ;\n'
         f"        kg:recipient {org} ; kg:forAward id:Award-{i} ;\n"
         f'        kg:date "{2020 + rng.randrange(5)}"^^xsd:gYear .'
     )
-    sentence(body, 9)
+    sentence(body, 8)
+    if i % HUB_EVERY == 0:
+        sentence(_hub_links(i, org, people, rng), 57)
     return graphs, sources, count
+
+
+def _hub_links(i: int, org: str, people: list[str], rng: random.Random) -> str:
+    """The facts tying organisation ``i`` to the hub, one of each kind a bundled query reads."""
+    year = 2021 + rng.randrange(4)
+    founded = [f"{2000 + k}-07-01" for k in (rng.randrange(19), rng.randrange(19))]
+    return f"""    id:EleutherAI kg:founder {people[0]} .
+    id:Role-{i} a kg:Role ; rdfs:label "Person {i} 1 advises EleutherAI ({year})"@en ;
+        kg:roleIn id:EleutherAI ; kg:roleHolder {people[1]} ; kg:roleName "advisor" ;
+        kg:heldIn "{year}"^^xsd:gYear ; kg:dateText "in {year}" .
+    id:Model-{i}-hub a kg:LanguageModel ; rdfs:label "Model {i}-hub"@en ;
+        kg:developer id:EleutherAI ; kg:trainedOn id:The_Pile ;
+        kg:parameterCount {rng.randrange(10**6, 10**11)} ;
+        kg:releaseDate "{year}-{1 + rng.randrange(12):02d}-01"^^xsd:date .
+    id:Model-{i}-0 kg:trainedOn id:The_Pile .
+    id:HubReceipt-{i} a kg:AwardReceipt ; rdfs:label "award receipt {i} (EleutherAI)"@en ;
+        kg:recipient id:EleutherAI ; kg:forAward id:Award-{i} ; kg:date "{year}"^^xsd:gYear .
+    id:Funding-{i} a kg:Funding ; rdfs:label "funding from Organisation {i}"@en ;
+        kg:recipient id:EleutherAI ; kg:supporter {org} ; kg:supportForm "GPU time"@en ;
+        kg:date "{year}"^^xsd:gYear ; kg:dateText "in {year}" .
+    id:Collaboration-{i} a kg:Collaboration ; rdfs:label "Collaboration {i}"@en ;
+        kg:participant id:EleutherAI , {org} ; kg:ledBy {org} ; kg:produced id:Model-{i}-hub ;
+        kg:purpose "to train Model {i}-hub"@en .
+    id:Praise-{i} a kg:Praise ; rdfs:label "Person {i} 2 praises Organisation {i}"@en ;
+        kg:about {org} ; kg:by {people[2]} ; kg:gist "praised its open models"@en .
+    claim:founding-{i}-a a kg:Claim ; kg:claimSubject {org} ; kg:claimProperty kg:foundingDate ;
+        kg:claimValue "{founded[0]}"^^xsd:date ; kg:valueAsStated "{founded[0]}" ;
+        kg:statedIn src:syn-{i}-1 .
+    claim:founding-{i}-b a kg:Claim ; kg:claimSubject {org} ; kg:claimProperty kg:foundingDate ;
+        kg:claimValue "{founded[1]}"^^xsd:date ; kg:valueAsStated "{founded[1]}" ;
+        kg:statedIn src:syn-{i}-4 .
+    claim:conflict-founding-{i} a kg:Contradiction ;
+        rdfs:label "Organisation {i}'s founding: {founded[0]} or {founded[1]}"@en ;
+        kg:hasClaim claim:founding-{i}-a , claim:founding-{i}-b ;
+        kg:preferredClaim claim:founding-{i}-a ;
+        kg:rationale "The first sentence is preferred."@en ."""
 
 
 def generate(triples: int, seed: int = 5) -> str:
     """Return a TriG document of about ``triples`` triples."""
     rng = random.Random(seed)
-    graphs: list[str] = []
-    sources: list[str] = []
-    total = i = 0
+    graphs: list[str] = [HUB]
+    sources: list[str] = [HUB_SOURCE]
+    total, i = HUB_TRIPLES, 0
     while total < triples:
         g, s, n = organisation(i, rng)
         graphs += g

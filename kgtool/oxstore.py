@@ -5,13 +5,20 @@ only converts terms between rdflib and pyoxigraph at the edges. SPARQL given as 
 Oxigraph; an rdflib-prepared query (which has no text left) runs on an rdflib view of the quads,
 so every caller of the :class:`~kgtool.store.Store` protocol keeps working (issue 5).
 
-Asserted quads and the reasoner's ``GRAPH_INFERRED`` share one Oxigraph store; the asserted view of
-a query lists the asserted graphs explicitly, so asserted and inferred triples never mix.
+Asserted quads and the reasoner's ``GRAPH_INFERRED`` share one Oxigraph store. rdflib's union
+default graph is a *set* of triples, Oxigraph's ``use_default_graph_as_union`` a *bag* of quads (a
+triple stated by two sentences matches twice). So a query takes the native union only when the
+view has no triple in two graphs (one ``ASK`` inside Oxigraph, asked once per change of the store)
+and, for the asserted view, no inferred graph is stored; otherwise it falls back to ``UNION_GRAPH``,
+a deduplicated copy of the asserted triples built on first need (issue 5: the native union keeps
+queries near pyoxigraph's own speed at 1 M triples, where the copy doubled memory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import datetime
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +51,14 @@ _PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
 UNION_GRAPH = ox.NamedNode("urn:x-kgtool:union")
 _INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
 _INTERNAL = (UNION_GRAPH, _INFERRED)
+_INTERNAL_LIST = f"({UNION_GRAPH}, {_INFERRED})"
+#: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED is refused).
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+_LABELS = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+)
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 Triple = tuple[Node, Node, Node]
@@ -68,6 +83,28 @@ def to_ox(term: Node) -> Any:
     raise TypeError(f"cannot store {term!r} in Oxigraph")
 
 
+def _canonical_integer(lexical: str) -> int | None:
+    value = int(lexical) if lexical.lstrip("-").isdigit() and lexical.isascii() else None
+    return value if value is not None and str(value) == lexical else None
+
+
+def _canonical_date(lexical: str) -> datetime.date | None:
+    try:
+        value = datetime.date.fromisoformat(lexical)
+    except ValueError:
+        return None
+    return value if value.isoformat() == lexical else None
+
+
+#: Typed literals whose rdflib construction from the lexical form costs 6-10 us (rdflib parses,
+#: checks and re-serializes it): from the Python value it is 3x cheaper and, for a lexical form
+#: already canonical, the very same term. At 1 M triples converting answers dominated query time.
+_FAST_VALUES: dict[str, Callable[[str], Any]] = {
+    "http://www.w3.org/2001/XMLSchema#integer": _canonical_integer,
+    "http://www.w3.org/2001/XMLSchema#date": _canonical_date,
+}
+
+
 def from_ox(term: Any) -> Node:
     """Convert a pyoxigraph term to the rdflib term rdflib's own parser would have made.
 
@@ -87,6 +124,11 @@ def from_ox(term: Any) -> Node:
         datatype = term.datatype.value
         if datatype in (_XSD_STRING, _RDF_LANGSTRING):
             return Literal(term.value)
+        fast = _FAST_VALUES.get(datatype)
+        if fast is not None:
+            value = fast(term.value)
+            if value is not None:
+                return Literal(value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"cannot convert {term!r} from Oxigraph")
 
@@ -433,6 +475,70 @@ class OxigraphStore:
     def __len__(self) -> int:
         return sum(1 for _ in self._quads(reasoned=True))
 
+    def _has_duplicates(self) -> bool:
+        """Return whether a triple sits in two graphs (default graph included), asked in Oxigraph.
+
+        Cached until the store changes: at 1 M triples the hash join takes about a second,
+        once, where copying every triple into ``UNION_GRAPH`` took seconds and doubled memory.
+        """
+        key = ("duplicates", True)
+        if key not in self._cache:
+            answer = self.ox.query(
+                f"ASK {{ {{ GRAPH ?g1 {{ ?s ?p ?o }} GRAPH ?g2 {{ ?s ?p ?o }} "
+                f"FILTER(?g1 != ?g2 && ?g1 != {UNION_GRAPH} && ?g2 != {UNION_GRAPH}) }} "
+                f"UNION {{ ?s ?p ?o GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {UNION_GRAPH}) }} }}"
+            )
+            self._cache[key] = bool(answer)
+        return bool(self._cache[key])
+
+    def _dataset_options(self, text: str, reasoned: bool) -> dict[str, Any]:
+        """Choose the query dataset that gives the memory store's answers for this view."""
+        inferred = self.has_inferred()
+        native = (reasoned or not inferred) and not self.ox.contains_named_graph(UNION_GRAPH)
+        if native and not self._has_duplicates():
+            # Every stored graph belongs to the view: the union of all is its set of triples.
+            return {"use_default_graph_as_union": True}
+        self._ensure_union()
+        options: dict[str, Any] = {}
+        if reasoned and inferred:
+            options["default_graph"] = [UNION_GRAPH, _INFERRED]
+        else:
+            options["default_graph"] = UNION_GRAPH
+        if _GRAPH_KEYWORD.search(text):
+            # Only GRAPH patterns see the named graphs; listing thousands of them costs
+            # milliseconds per query, so the list is built (and cached) only for those.
+            key = ("names", reasoned and inferred)
+            if key not in self._cache:
+                names = self._asserted_names()
+                self._cache[key] = [*names, _INFERRED] if reasoned and inferred else names
+            options["named_graphs"] = self._cache[key]
+        return options
+
+    def labelled(self, text: str) -> Graph:
+        """Return the label triples (``rdfs:label``, ``skos:altLabel``...) whose text is ``text``.
+
+        Enough for :func:`kgtool.terms.resolve_entity` to find an entity by label without
+        turning the whole store into an rdflib graph. Asserted graphs only.
+
+        >>> s = OxigraphStore()
+        >>> g = Graph().add((URIRef("urn:a"), URIRef(_LABELS[0]), Literal("A", lang="en")))
+        >>> s.add_graph(URIRef("urn:g"), g)
+        >>> len(s.labelled("A")), len(s.labelled("B"))
+        (1, 0)
+        """
+        graph = bind_prefixes(Graph())
+        wanted = ox.Literal(text)
+        for prop in _LABELS:
+            answer = self.ox.query(
+                f"SELECT DISTINCT ?s ?o WHERE {{ {{ ?s <{prop}> ?o }} UNION "
+                f"{{ GRAPH ?g {{ ?s <{prop}> ?o }} FILTER(?g NOT IN {_INTERNAL_LIST}) }} "
+                f"FILTER(STR(?o) = {wanted}) }}"  # N-Triples form: quotes escaped
+            )
+            assert isinstance(answer, ox.QuerySolutions)
+            for solution in answer:
+                graph.add((from_ox(solution["s"]), URIRef(prop), from_ox(solution["o"])))
+        return graph
+
     def query(
         self,
         query: Any,
@@ -471,14 +577,7 @@ class OxigraphStore:
             from kgtool.query import inline_bindings
 
             text = inline_bindings(text, dict(init_bindings))
-        self._ensure_union()
-        names = self._asserted_names()
-        if reasoned and self.has_inferred():
-            options["default_graph"] = [UNION_GRAPH, _INFERRED]
-            options["named_graphs"] = [*names, _INFERRED]
-        else:
-            options["default_graph"] = UNION_GRAPH
-            options["named_graphs"] = names
+        options.update(self._dataset_options(text, reasoned))
         try:
             answer = self.ox.query(text, **options)
             return _to_result(answer)
@@ -487,21 +586,27 @@ class OxigraphStore:
 
 
 def _to_result(answer: Any) -> Result:
-    if isinstance(answer, bool):
+    if isinstance(answer, (bool, ox.QueryBoolean)):
         result = Result("ASK")
-        result.askAnswer = answer
+        result.askAnswer = bool(answer)  # pyoxigraph 0.5 answers a QueryBoolean, not a bool
         return result
     if isinstance(answer, ox.QuerySolutions):
-        names = [v.value for v in answer.variables]
+        variables = [Variable(v.value) for v in answer.variables]
         result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
+        result.vars = variables
+        # Converting terms to rdflib is most of the cost of a query (issue 5): rdflib parses each
+        # typed literal's value. Rows repeat terms (a kind, a developer), so each distinct term
+        # of this answer is converted once.
+        seen: dict[Any, Node] = {}
         rows = []
         for solution in answer:
             row: dict[Variable, Node] = {}
-            for n in names:
-                value = solution[n]
+            for variable, value in zip(variables, solution, strict=True):
                 if value is not None:
-                    row[Variable(n)] = from_ox(value)
+                    node = seen.get(value)
+                    if node is None:
+                        node = seen[value] = from_ox(value)
+                    row[variable] = node
             rows.append(row)
         result.bindings = rows  # type: ignore[assignment]
         return result
@@ -511,6 +616,41 @@ def _to_result(answer: Any) -> Result:
         graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
     result.graph = graph
     return result
+
+
+def load_graph(files: Sequence[Path]) -> Graph:
+    """Parse triple files natively and merge their triples (graph names dropped) into one graph.
+
+    Args:
+        files: The files (formats Oxigraph cannot parse, and stdin, go through rdflib).
+
+    Returns:
+        An rdflib graph with the terms rdflib's own parser would have made.
+
+    Raises:
+        InputError: If a file is missing, of unknown format or malformed (rdflib's message).
+
+    >>> len(load_graph([]))
+    0
+    """
+    from kgtool.load import parse_file, rdf_format
+
+    store = ox.Store()
+    graph = Graph()
+    for f in files:
+        fmt = rdf_format(f)
+        native = _NATIVE_FORMATS.get(fmt)
+        try:
+            if native is None or str(f) == "-":
+                raise ValueError("not parsed natively")
+            store.load(path=str(f), format=native, base_iri=BASE_IRI)
+        except (SyntaxError, ValueError, OSError, MemoryError):
+            # rdflib parses it instead, or raises the memory store's InputError.
+            for s, p, o, _ in parse_file(f, fmt).quads((None, None, None, None)):
+                graph.add((s, p, o))
+    for triple in _triples(store):
+        graph.add(triple)
+    return graph
 
 
 def load_store(

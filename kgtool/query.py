@@ -14,6 +14,7 @@ import datetime
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -333,17 +334,39 @@ def _is_update(text: str) -> bool:
     return True
 
 
+#: Where ``entity`` parameters are looked up: a graph, or a function giving, for the text typed,
+#: a graph that holds at least the label triples reading that text (see :func:`label_lookup`).
+LabelSource = Graph | Callable[[str], Graph]
+
+
+def label_lookup(store: Any) -> Callable[[str], Graph]:
+    """Return a lazy :data:`LabelSource` for a store's asserted triples.
+
+    A store that can find label triples itself (Oxigraph: ``labelled``) is asked for those
+    alone; otherwise the asserted union is used. Nothing is computed until an ``entity``
+    parameter is given as a label, so binding IRIs costs nothing at any size (issue 5).
+
+    >>> from kgtool.store import MemoryStore
+    >>> len(label_lookup(MemoryStore())("EleutherAI"))
+    0
+    """
+    labelled = getattr(store, "labelled", None)
+    if callable(labelled):
+        return labelled
+    return lambda _text: store.union(reasoned=False)
+
+
 _GYEAR_RE = re.compile(r"^-?\d{4,}$")
 _GYEARMONTH_RE = re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])$")
 
 
-def convert_parameter(spec: ParameterSpec, value: str, graph: Graph) -> Node:
+def convert_parameter(spec: ParameterSpec, value: str, graph: LabelSource) -> Node:
     """Turn a parameter value typed by the user into the RDF term its type declares.
 
     Args:
         spec: The declaration.
         value: The text.
-        graph: Where ``entity`` labels are looked up.
+        graph: Where ``entity`` labels are looked up (a graph, or see :func:`label_lookup`).
 
     Returns:
         The term to bind.
@@ -362,8 +385,13 @@ def convert_parameter(spec: ParameterSpec, value: str, graph: Graph) -> Node:
 
     kind = spec.type
     if kind == "entity":
+        iri = expand_iri(value)
+        if iri is not None:
+            return iri
         try:
-            return resolve_entity(graph, value)
+            return resolve_entity(
+                graph if isinstance(graph, Graph) else graph(value.strip()), value
+            )
         except TermError as exc:
             raise ParameterError(f"parameter {spec.name!r}: {exc}") from None
     if kind == "iri":
@@ -408,14 +436,14 @@ def convert_parameter(spec: ParameterSpec, value: str, graph: Graph) -> Node:
 
 
 def bind_parameters(
-    header: QueryHeader, params: dict[str, str] | None, graph: Graph
+    header: QueryHeader, params: dict[str, str] | None, graph: LabelSource
 ) -> dict[str, Node]:
     """Check the given parameters against the declarations and convert them.
 
     Args:
         header: The query's header with its declarations.
         params: Values by name, as typed.
-        graph: Where entity labels are looked up.
+        graph: Where entity labels are looked up (a graph, or see :func:`label_lookup`).
 
     Returns:
         Bindings for ``initBindings`` (declared defaults filled in).
@@ -492,7 +520,7 @@ def run_query(
     """
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
     prepared = prepare(named.text, allow_service=allow_service)
-    bindings = bind_parameters(named.header, params, kg.store.union(reasoned=False))
+    bindings = bind_parameters(named.header, params, label_lookup(kg.store))
     try:
         with contextlib.ExitStack() as stack:
             if allow_service:

@@ -44,6 +44,7 @@ from kgtool.query import (
     NamedQuery,
     QueryOutcome,
     bind_parameters,
+    label_lookup,
     list_queries,
     parse_header,
     prepare,
@@ -218,7 +219,7 @@ def execute(
                         "refuses it (the operator can start it with --allow-service)",
                     )
             return QueryResponse.error(400, str(exc))
-        bindings = bind_parameters(named.header, request.params, kg.store.union(reasoned=False))
+        bindings = bind_parameters(named.header, request.params, label_lookup(kg.store))
         if request.default_graphs or request.named_graphs:
             result = _protocol_dataset(kg, request, reasoned).query(
                 prepared,
