@@ -36,7 +36,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
-from rdflib.term import BNode, Node
+from rdflib.term import BNode, IdentifiedNode, Node
 
 from kgtool.canonical import canonical_trig
 from kgtool.errors import ExportError, UsageError
@@ -73,7 +73,7 @@ def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
     return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
 
 
-def canonical_graph(graph: Graph, identifier: URIRef | None = None) -> Graph:
+def canonical_graph(graph: Graph, identifier: IdentifiedNode | None = None) -> Graph:
     """Return a copy of ``graph`` with canonical blank nodes, triples added in sorted order.
 
     Args:
@@ -208,12 +208,75 @@ class _Converter(Converter):
             if new is not old:
                 s_node[key] = [old, *(new if isinstance(new, list) else [new])]
 
+    def convert_graphs(self, graphs: list[Graph]) -> Any:
+        """Do what ``convert`` does for a dataset, given its non-empty graphs as a list.
 
-def _jsonld(dataset: Dataset, ontology: Graph) -> str:
+        rdflib's ``convert`` checks ``g in graphs`` for every graph, comparing it with every
+        graph kept so far: quadratic in the number of named graphs, which was most of the time
+        of a JSON-LD export with one graph per source sentence (issue 5). Here graphs are
+        matched by name, as ``Graph.__eq__`` matches them, so the output is the same.
+        """
+        context = self.context
+        default_graph = next(
+            (g for g in graphs if g.identifier == DATASET_DEFAULT_GRAPH_ID), Graph()
+        )
+        ordered = [default_graph]
+        for g in graphs:
+            if g is default_graph:
+                continue
+            if isinstance(g.identifier, URIRef):
+                ordered.append(g)
+            else:
+                default_graph += g
+        objs: list[Any] = []
+        for g in ordered:
+            obj: dict[str, Any] = {}
+            graphname = None
+            if isinstance(g.identifier, URIRef) and g.identifier != default_graph.identifier:
+                graphname = context.shrink_iri(g.identifier)
+                obj[context.id_key] = graphname
+            nodes = self.from_graph(g)
+            if not graphname and len(nodes) == 1:
+                obj.update(nodes[0])
+            else:
+                if not nodes:
+                    continue
+                obj[context.graph_key] = nodes
+            if objs and objs[0].get(context.get_key("@id")) == graphname:
+                objs[0].update(obj)
+            else:
+                objs.append(obj)
+        return objs[0] if len(objs) == 1 else objs
+
+
+def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[Graph]:
+    """The view's non-empty graphs for JSON-LD: views into the store, blank nodes canonical.
+
+    No sorted, prefix-bound copy as for the other formats: the JSON-LD converter reads the
+    project context, not a graph's prefixes, and :func:`_sort_json` orders the whole document.
+    """
+    source = kg.store.dataset(reasoned)
+    names = sorted(
+        (g.identifier for g in source.graphs() if len(g)),
+        key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n)),
+    )
+    graphs = []
+    for name in names:
+        graph = source.graph(name)
+        if any(isinstance(t, BNode) for triple in graph for t in triple):
+            graph = canonical_graph(graph, identifier=name)
+        graphs.append(graph)
+    return graphs
+
+
+def _jsonld(dataset: Dataset | list[Graph], ontology: Graph) -> str:
     context = build_context(ontology)["@context"]
     # What rdflib's serializer does (from_rdf), with the fixed converter.
     converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
-    doc = converter.convert(dataset)
+    if isinstance(dataset, list):
+        doc = converter.convert_graphs(dataset)
+    else:
+        doc = converter.convert(dataset)
     if isinstance(doc, list):
         doc = {"@graph": doc}
     body = {k: v for k, v in doc.items() if k != "@context"}
@@ -407,6 +470,8 @@ def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     fast = dump(fmt, reasoned) if dump is not None and fmt in ("nt", "nquads") else None
     if fast is not None:
         return _sorted_lines(fast)
+    if fmt in ("jsonld", "json-ld"):
+        return _jsonld(_jsonld_graphs(kg, reasoned), kg.ontology)
     if fmt in _QUAD_FORMATS:
         return serialize_dataset(_dataset_for_export(kg, reasoned), fmt, kg.ontology)
     return serialize_graph(_graph_for_export(kg, reasoned), fmt)

@@ -1,8 +1,9 @@
-"""Turtle and TriG written by Oxigraph match the canonical rdflib path (issue 5).
+"""The fast export paths match the canonical rdflib path (issue 5).
 
 On the Oxigraph store, Turtle and TriG come from Oxigraph's writer over sorted quads. The layout
-differs from rdflib's ``longturtle``, so outputs are compared by isomorphism (per named graph for
-TriG), on the shipped graph and on a synthetic one from bench/generate.py, asserted and reasoned.
+differs from rdflib's, so outputs are compared by isomorphism (per named graph for TriG), on the
+shipped graph and on a synthetic one from bench/generate.py, asserted and reasoned. The faster
+JSON-LD path must give exactly the bytes of the former one (the dataset copy + rdflib's convert).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ pytest.importorskip("pyoxigraph")
 
 from kgtool import paths
 from kgtool.errors import ExportError
-from kgtool.export import export, oxigraph_writer, render_export, write_atomic
+from kgtool.export import (
+    _dataset_for_export,
+    export,
+    oxigraph_writer,
+    render_export,
+    serialize_dataset,
+    write_atomic,
+)
 from kgtool.load import KnowledgeGraph
 from kgtool.oxstore import OxigraphStore
 from kgtool.reason import reason
@@ -143,3 +151,26 @@ def test_streamed_write_that_fails_leaves_old_file_and_no_temp(tmp_path: Path) -
         write_atomic(out, half_then_fail)
     assert out.read_text(encoding="utf-8") == "old content\n"
     assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_jsonld_is_the_same_bytes_as_the_dataset_path(
+    pair: Pair, store: str, reasoned: bool
+) -> None:
+    kg = pair[0] if store == "memory" else pair[1]
+    former = serialize_dataset(_dataset_for_export(kg, reasoned), "jsonld", kg.ontology)
+    assert render_export(kg, "jsonld", reasoned) == former
+
+
+def test_jsonld_with_blank_nodes_and_falsy_values_is_the_same_bytes() -> None:
+    ds = Dataset()
+    g = ds.graph(URIRef("urn:g"))
+    node = BNode()
+    g.add((URIRef("urn:a"), URIRef("urn:p"), node))
+    g.add((node, URIRef("urn:q"), Literal(0)))
+    g.add((node, URIRef("urn:q"), Literal(1)))
+    ds.graph(URIRef("urn:h")).add((URIRef("urn:a"), URIRef("urn:p"), Literal("")))
+    kg = KnowledgeGraph.from_dataset(ds)
+    former = serialize_dataset(_dataset_for_export(kg, False), "jsonld", kg.ontology)
+    assert render_export(kg, "jsonld") == former
