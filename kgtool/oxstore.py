@@ -300,28 +300,29 @@ class OxigraphStore:
         <urn:b> <urn:p> <urn:c> .
         """
         if fmt == "nt":
-            self._ensure_union()
-            graphs = [UNION_GRAPH]
+            graphs: list[Any] = [UNION_GRAPH]
+            if not self.ox.contains_named_graph(UNION_GRAPH):
+                # Reading each graph once costs less than building the union graph (an INSERT).
+                graphs = [ox.DefaultGraph(), *self._asserted_names()]
             if reasoned and self.has_inferred():
                 graphs.append(_INFERRED)
-            lines: set[str] = set()
+            unique: set[str] = set()
             for g in graphs:
-                lines.update(self._dump_text(ox.RdfFormat.N_TRIPLES, g).split("\n"))
-            lines.discard("")
-            ordered = sorted(lines)
+                unique.update(self._dump_text(ox.RdfFormat.N_TRIPLES, g).split("\n"))
+            unique.discard("")
+            ordered = sorted(unique)
         elif fmt == "nquads":
             default = self._dump_text(ox.RdfFormat.N_TRIPLES, ox.DefaultGraph()).split("\n")
-            defaults = set(default)
-            # A named graph's line is "s p o <g> .", never equal to a default graph's "s p o .".
-            skip = tuple(f" {g} ." for g in ((UNION_GRAPH,) if reasoned else _INTERNAL))
-            named = [
-                line
-                for line in self._dump_text(ox.RdfFormat.N_QUADS).split("\n")
-                if line and line not in defaults and not line.endswith(skip)
-            ]
-            # The graph IRI is the line's last "<...>" (an IRI holds no space or "<").
-            named.sort(key=lambda line: (line[line.rindex(" <") + 1 :], line))
-            ordered = sorted(line for line in default if line) + named
+            ordered = sorted(line for line in default if line)
+            skip = (UNION_GRAPH,) if reasoned else _INTERNAL
+            names = sorted((g for g in self.ox.named_graphs() if g not in skip), key=str)
+            # One dump per graph: cheaper than dumping the store (which holds UNION_GRAPH, a
+            # second copy of every triple) and sorting all lines by graph.
+            for name in names:
+                lines = self._dump_text(ox.RdfFormat.N_TRIPLES, name).split("\n")
+                lines.sort()
+                tail = f"{name} ."
+                ordered += [line[:-1] + tail for line in lines if line]  # "s p o ." → "s p o g ."
         else:
             return None
         if not ordered:

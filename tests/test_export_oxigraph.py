@@ -174,3 +174,17 @@ def test_jsonld_with_blank_nodes_and_falsy_values_is_the_same_bytes() -> None:
     kg = KnowledgeGraph.from_dataset(ds)
     former = serialize_dataset(_dataset_for_export(kg, False), "jsonld", kg.ontology)
     assert render_export(kg, "jsonld") == former
+
+
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_turtle_lines_are_the_same_with_or_without_the_union_graph(
+    synthetic: Pair, reasoned: bool
+) -> None:
+    # Without the store's union graph the triples are read graph by graph and deduplicated.
+    store = synthetic[1].store
+    assert isinstance(store, OxigraphStore)
+    store._changed()  # drops the union graph
+    before = store.sorted_dump("nt", reasoned)
+    store._ensure_union()
+    assert store.sorted_dump("nt", reasoned) == before
+    assert before is not None and before.count(b"\n") == len(store.union(reasoned))
