@@ -221,19 +221,35 @@ def bench_queries(
 def bench_export(
     size: int, n: int, kgs: dict[str, KnowledgeGraph], plain: Dataset, native: Any
 ) -> None:
-    """TriG export of the whole dataset."""
+    """Turtle, TriG and JSON-LD export of the whole dataset, on each store.
+
+    Baseline: rdflib's own serializer on the parsed dataset (not sorted, not canonical). Upper
+    bound: pyoxigraph's native writer (unsorted; its JSON-LD is expanded, not compacted).
+    """
     from kgtool.export import render_export
 
-    t_base = median(lambda: plain.serialize(format="trig"), n)
-    t_nat = median(lambda: native.dump(format=ox.RdfFormat.TRIG), n)
-    for store, kg in kgs.items():
-        row(
-            size,
-            f"export trig ({store})",
-            median(lambda k=kg: render_export(k, "trig"), n),
-            t_base,
-            t_nat,
-        )
+    def ox_turtle() -> bytes | None:
+        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in native)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    natives: dict[str, Callable[[], Any]] = {
+        "turtle": ox_turtle,
+        "trig": lambda: native.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes),
+        "jsonld": lambda: native.dump(format=ox.RdfFormat.JSON_LD),
+    }
+    rdflib_names = {"turtle": "turtle", "trig": "trig", "jsonld": "json-ld"}
+    for fmt, write_native in natives.items():
+        t_base = median(lambda f=rdflib_names[fmt]: plain.serialize(format=f), n)
+        t_nat = median(write_native, n)
+        for store, kg in kgs.items():
+            row(
+                size,
+                f"export {fmt} ({store})",
+                median(lambda k=kg, f=fmt: render_export(k, f), n),
+                t_base,
+                t_nat,
+            )
 
 
 def bench_reason_validate(

@@ -6,18 +6,29 @@ built from the ontology (https://www.w3.org/TR/json-ld11/#the-context) and inlin
 document reads offline. The same input always gives byte-identical output: triples are sorted,
 blank nodes get canonical labels (per named graph, rdflib.compare), and files are replaced
 atomically (temp file in the same folder, fsync, ``os.replace``).
+
+On the Oxigraph store (``--store oxigraph``, or auto for big inputs) Turtle, TriG, N-Triples and
+N-Quads are written by Oxigraph (issue 5): the store dumps its quads as N-Triples/N-Quads lines,
+Python sorts the lines (by graph, then subject, predicate and object in N-Triples form), and
+Oxigraph parses them back and writes Turtle or TriG with the project prefixes, streamed into the
+temp file. That output lays statements out as Oxigraph does (not rdflib's ``longturtle``), but is
+deterministic and isomorphic to the rdflib path's (tests/test_export_oxigraph.py). A view that
+holds blank nodes keeps the canonical rdflib path, whose blank node labels are the same on every
+run; Oxigraph's labels change from load to load. JSON-LD always takes the rdflib path: Oxigraph
+0.5 writes expanded JSON-LD only, not compacted with the project context.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
@@ -25,7 +36,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
-from rdflib.term import BNode, Node
+from rdflib.term import BNode, IdentifiedNode, Node
 
 from kgtool.canonical import canonical_trig
 from kgtool.errors import ExportError, UsageError
@@ -48,13 +59,21 @@ _SERIALIZERS = {
 _QUAD_FORMATS = frozenset({"nquads", "trig", "jsonld", "json-ld"})
 
 Triple = tuple[Node, Node, Node]
+#: Writes the output into a binary file handle (streamed: never held as one string).
+Writer = Callable[[IO[bytes]], None]
+#: Formats Oxigraph writes for the Oxigraph store: kgtool name → (sorted dump, Oxigraph format).
+_OXIGRAPH_FORMATS = {
+    "turtle": ("nt", "TURTLE"),
+    "ttl": ("nt", "TURTLE"),
+    "trig": ("nquads", "TRIG"),
+}
 
 
 def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
     return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
 
 
-def canonical_graph(graph: Graph, identifier: URIRef | None = None) -> Graph:
+def canonical_graph(graph: Graph, identifier: IdentifiedNode | None = None) -> Graph:
     """Return a copy of ``graph`` with canonical blank nodes, triples added in sorted order.
 
     Args:
@@ -189,12 +208,75 @@ class _Converter(Converter):
             if new is not old:
                 s_node[key] = [old, *(new if isinstance(new, list) else [new])]
 
+    def convert_graphs(self, graphs: list[Graph]) -> Any:
+        """Do what ``convert`` does for a dataset, given its non-empty graphs as a list.
 
-def _jsonld(dataset: Dataset, ontology: Graph) -> str:
+        rdflib's ``convert`` checks ``g in graphs`` for every graph, comparing it with every
+        graph kept so far: quadratic in the number of named graphs, which was most of the time
+        of a JSON-LD export with one graph per source sentence (issue 5). Here graphs are
+        matched by name, as ``Graph.__eq__`` matches them, so the output is the same.
+        """
+        context = self.context
+        default_graph = next(
+            (g for g in graphs if g.identifier == DATASET_DEFAULT_GRAPH_ID), Graph()
+        )
+        ordered = [default_graph]
+        for g in graphs:
+            if g is default_graph:
+                continue
+            if isinstance(g.identifier, URIRef):
+                ordered.append(g)
+            else:
+                default_graph += g
+        objs: list[Any] = []
+        for g in ordered:
+            obj: dict[str, Any] = {}
+            graphname = None
+            if isinstance(g.identifier, URIRef) and g.identifier != default_graph.identifier:
+                graphname = context.shrink_iri(g.identifier)
+                obj[context.id_key] = graphname
+            nodes = self.from_graph(g)
+            if not graphname and len(nodes) == 1:
+                obj.update(nodes[0])
+            else:
+                if not nodes:
+                    continue
+                obj[context.graph_key] = nodes
+            if objs and objs[0].get(context.get_key("@id")) == graphname:
+                objs[0].update(obj)
+            else:
+                objs.append(obj)
+        return objs[0] if len(objs) == 1 else objs
+
+
+def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[Graph]:
+    """The view's non-empty graphs for JSON-LD: views into the store, blank nodes canonical.
+
+    No sorted, prefix-bound copy as for the other formats: the JSON-LD converter reads the
+    project context, not a graph's prefixes, and :func:`_sort_json` orders the whole document.
+    """
+    source = kg.store.dataset(reasoned)
+    names = sorted(
+        (g.identifier for g in source.graphs() if len(g)),
+        key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n)),
+    )
+    graphs = []
+    for name in names:
+        graph = source.graph(name)
+        if any(isinstance(t, BNode) for triple in graph for t in triple):
+            graph = canonical_graph(graph, identifier=name)
+        graphs.append(graph)
+    return graphs
+
+
+def _jsonld(dataset: Dataset | list[Graph], ontology: Graph) -> str:
     context = build_context(ontology)["@context"]
     # What rdflib's serializer does (from_rdf), with the fixed converter.
     converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
-    doc = converter.convert(dataset)
+    if isinstance(dataset, list):
+        doc = converter.convert_graphs(dataset)
+    else:
+        doc = converter.convert(dataset)
     if isinstance(doc, list):
         doc = {"@graph": doc}
     body = {k: v for k, v in doc.items() if k != "@context"}
@@ -321,6 +403,42 @@ def render_inferred(inferred: Graph, fmt: str) -> str:
     return serialize_dataset(ds, fmt, Graph())
 
 
+def oxigraph_writer(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> Writer | None:
+    """Return a function writing Turtle or TriG through Oxigraph, when the store allows it.
+
+    Args:
+        kg: The knowledge graph.
+        fmt: The export format.
+        reasoned: Include ``GRAPH_INFERRED``.
+
+    Returns:
+        None unless the store is Oxigraph's, the format Turtle or TriG and the view free of
+        blank nodes (see the module doc); then a function that writes the sorted statements,
+        with the project prefixes, into a binary handle.
+
+    >>> from rdflib import Dataset
+    >>> oxigraph_writer(KnowledgeGraph.from_dataset(Dataset()), "turtle") is None  # memory store
+    True
+    """
+    dump = getattr(kg.store, "sorted_dump", None)
+    if dump is None or fmt not in _OXIGRAPH_FORMATS:
+        return None
+    kind, target = _OXIGRAPH_FORMATS[fmt]
+    data: bytes | None = dump(kind, reasoned)
+    if data is None:
+        return None
+    import pyoxigraph as ox  # only the Oxigraph store gets here, and it has imported it
+
+    source = ox.RdfFormat.N_TRIPLES if kind == "nt" else ox.RdfFormat.N_QUADS
+
+    def write(handle: IO[bytes]) -> None:
+        # Oxigraph's parser and writer both stream, and keep the input order.
+        quads = ox.parse(data, format=source)
+        ox.serialize(quads, handle, format=getattr(ox.RdfFormat, target), prefixes=PREFIXES)
+
+    return write
+
+
 def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     """Return the dataset in ``fmt`` (deterministic; see module doc).
 
@@ -341,12 +459,19 @@ def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     """
     if fmt not in _SERIALIZERS:
         raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    writer = oxigraph_writer(kg, fmt, reasoned)
+    if writer is not None:
+        buffer = io.BytesIO()
+        writer(buffer)
+        return buffer.getvalue().decode("utf-8")
     # Oxigraph writes N-Triples/N-Quads far faster than rdflib; sorted, its lines are the same
     # bytes as the rdflib path's (tests/test_oxstore.py), except with blank nodes (then None).
     dump = getattr(kg.store, "dump_lines", None)
     fast = dump(fmt, reasoned) if dump is not None and fmt in ("nt", "nquads") else None
     if fast is not None:
         return _sorted_lines(fast)
+    if fmt in ("jsonld", "json-ld"):
+        return _jsonld(_jsonld_graphs(kg, reasoned), kg.ontology)
     if fmt in _QUAD_FORMATS:
         return serialize_dataset(_dataset_for_export(kg, reasoned), fmt, kg.ontology)
     return serialize_graph(_graph_for_export(kg, reasoned), fmt)
@@ -376,24 +501,42 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(dest: str | Path, text: str | bytes) -> None:
+def write_atomic(dest: str | Path, text: str | bytes | Writer) -> None:
     """Replace ``dest`` with ``text`` atomically: temp file alongside, fsync, ``os.replace``.
 
     Args:
         dest: The file to write.
-        text: Its new content (text is written as UTF-8; bytes as they are).
+        text: Its new content (text is written as UTF-8; bytes as they are), or a function
+            that writes it into a binary handle (streamed, so a large export is never held
+            whole in memory).
 
     Raises:
         ExportError: If writing fails; ``dest`` is then untouched and no temp file is left.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_atomic(Path(folder) / "a.nt", lambda handle: handle.write(b"<a> <b> <c> .\\n"))
+    ...     (Path(folder) / "a.nt").read_text()
+    '<a> <b> <c> .\\n'
     """
     path = Path(dest)
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    writer: Writer
+    if isinstance(text, (str, bytes)):
+        data = text.encode("utf-8") if isinstance(text, str) else text
+
+        def write(handle: IO[bytes]) -> None:
+            handle.write(data)
+
+        writer = write
+
+    else:
+        writer = text
     if path.exists() and not path.is_file() and not path.is_dir():
         # A device, FIFO or socket (-o /dev/null, -o /dev/stdout, a named pipe): there is no
         # file to keep intact, and renaming over it would replace the device itself.
         try:
             with path.open("wb") as handle:
-                handle.write(data)
+                writer(handle)
         except OSError as exc:
             raise ExportError(f"{dest}: cannot write ({exc.strerror or exc})") from None
         return
@@ -407,7 +550,7 @@ def write_atomic(dest: str | Path, text: str | bytes) -> None:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            writer(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -426,8 +569,8 @@ def export(
 ) -> str:
     """Serialize the dataset and write it to ``dest`` (a path, a text stream, or nowhere).
 
-    Serialisation happens in full before the file is touched, so a failing serializer never
-    leaves a partial file behind.
+    A failing serializer never leaves a partial file behind: the output goes to a temp file
+    that replaces ``dest`` only once complete.
 
     Args:
         kg: The knowledge graph (reason first for ``reasoned``).
@@ -436,7 +579,8 @@ def export(
         dest: A file path (written atomically), ``-``/None for no file, or an open text stream.
 
     Returns:
-        The serialised text.
+        The serialised text; empty when written to a file path (the Oxigraph path streams
+        large exports there, never holding them as one string).
 
     Raises:
         UsageError: If the format is unknown.
@@ -446,12 +590,12 @@ def export(
     >>> export(KnowledgeGraph.from_dataset(Dataset()), "nt")
     ''
     """
+    if isinstance(dest, (str, Path)) and str(dest) != "-":
+        writer = oxigraph_writer(kg, fmt, reasoned)
+        write_atomic(dest, writer if writer is not None else render_export(kg, fmt, reasoned))
+        return ""
     text = render_export(kg, fmt, reasoned)
-    if dest is None or str(dest) == "-":
-        return text
-    if isinstance(dest, (str, Path)):
-        write_atomic(dest, text)
-    else:
+    if dest is not None and not isinstance(dest, (str, Path)):
         dest.write(text)
     return text
 
@@ -463,6 +607,7 @@ __all__ = [
     "canonical_graph",
     "context_json",
     "export",
+    "oxigraph_writer",
     "render_export",
     "render_inferred",
     "serialize_dataset",
