@@ -25,6 +25,7 @@ import glob
 import io
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -501,6 +502,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _target_mode(path: Path) -> int:
+    """Return the permission bits for a new ``path``: its current ones, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(dest: str | Path, text: str | bytes | Writer) -> None:
     """Replace ``dest`` with ``text`` atomically: temp file alongside, fsync, ``os.replace``.
 
@@ -549,6 +560,9 @@ def write_atomic(dest: str | Path, text: str | bytes | Writer) -> None:
     except OSError as exc:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None
     try:
+        # mkstemp makes the file owner-only (0600); give the result the mode a plain open()
+        # would: the existing file's, or what the umask allows.
+        os.fchmod(fd, _target_mode(path))
         with os.fdopen(fd, "wb") as handle:
             writer(handle)
             handle.flush()
