@@ -531,12 +531,13 @@ def run_query(
             # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
             runnable = named.text if getattr(kg.store, "accepts_text", False) else prepared
             result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
-            if result.type == "SELECT":
+            if result.type == "SELECT" and runnable is prepared:
                 # rdflib evaluates lazily; materialise so that errors surface here. rdflib also
                 # answers a GROUP BY over no solutions with one row of nothing (SPARQL says no
                 # rows): drop rows in which every variable is unbound. An aggregate over nothing
                 # (SAMPLE of no value) comes back as an explicit None, which rdflib's own XML
-                # writer then rejects: leave such variables unbound, as SPARQL does.
+                # writer then rejects: leave such variables unbound, as SPARQL does. (Oxigraph's
+                # rows come without None values, and without empty rows: see oxstore._to_result.)
                 result.bindings = [
                     {var: value for var, value in row.items() if value is not None}
                     for row in result.bindings

@@ -385,3 +385,20 @@ def test_malformed_shapes_give_the_memory_store_error() -> None:
         errors.append(str(info.value))
     assert errors[0] == errors[1]
     assert "malformed.ttl:" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("lexical", "language"),
+    [("a", "en"), ("", "en"), ("GPT-J", None), ("", None), ("x\ud800y", None), ("é\n\t", "fr-ca")],
+)
+def test_string_literals_are_the_ones_rdflib_makes(lexical: str, language: str | None) -> None:
+    from rdflib import Literal
+
+    from kgtool.oxstore import string_literal
+
+    fast, slow = string_literal(lexical, language), Literal(lexical, lang=language)
+    assert type(fast) is type(slow) and fast == slow and hash(fast) == hash(slow)
+    assert [getattr(fast, s) for s in Literal.__slots__] == [
+        getattr(slow, s) for s in Literal.__slots__
+    ]
+    assert fast.n3() == slow.n3() and fast.eq(slow)
