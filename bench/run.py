@@ -97,6 +97,8 @@ def row(size: int, stage: str, ours: float, base: float | None, native: float | 
             f"{native:.4f} ({ratio(native)})" if native else "-",
         )
     )
+    # Also as each row is measured: a long run (1 M) that is stopped keeps what it measured.
+    print("| " + " | ".join(ROWS[-1]) + " |", file=sys.stderr, flush=True)
 
 
 STAGES = ("load", "query", "export", "reason", "validate", "cold")
@@ -141,7 +143,8 @@ def bench_size(
             row(size, f"load ({store})", median(lambda s=store: load(s), n), t_rdf, t_ox)
         bench_load_memory(size, n, data, onto, shapes)
     # The reason and validate rows read the memory store whatever the size.
-    needs_memory = "reason" in stages or "validate" in stages
+    # (above memory_max only validate does: reason reads the Oxigraph store there).
+    needs_memory = "validate" in stages or ("reason" in stages and size <= memory_max)
     kgs = {s: load(s) for s in ("memory", "oxigraph") if s in stores or needs_memory}
     timed = {s: kg for s, kg in kgs.items() if s in stores}
     if "query" in stages or "export" in stages:
@@ -156,7 +159,7 @@ def bench_size(
     if "reason" in stages:
         bench_reason_process(size, n, data, onto, folder)
     if "cold" in stages:
-        bench_cold(size, n, data, onto)
+        bench_cold(size, n, data, onto, stores)
 
 
 def bench_load_memory(size: int, n: int, data: Path, onto: Path, shapes: Path) -> None:
@@ -265,7 +268,7 @@ def bench_reason_validate(
     from kgtool.validate import validate
 
     slow_runs = max(1, n // 2)
-    if "reason" in stages:
+    if "reason" in stages and "memory" in kgs:
         union = kgs["memory"].store.union()
         t_fast = median(lambda: compute_closure(union, "owlrl", "fast"), slow_runs)
         t_owlrl = (
@@ -274,6 +277,7 @@ def bench_reason_validate(
             else None
         )
         row(size, "reason (fast engine; baseline: owlrl)", t_fast, t_owlrl, None)
+    if "reason" in stages:
         from kgtool.reason import reason
 
         def ox_reason() -> None:
@@ -337,7 +341,7 @@ def bench_reason_process(size: int, n: int, data: Path, onto: Path, folder: Path
     )
 
 
-def bench_cold(size: int, n: int, data: Path, onto: Path) -> None:
+def bench_cold(size: int, n: int, data: Path, onto: Path, stores: tuple[str, ...]) -> None:
     """Cold `kgtool query founders` as a whole process on each store, against both scripts."""
     py = sys.executable
     founders = ["query", "founders", "--data", str(data), "--no-cache"]
@@ -358,7 +362,7 @@ def bench_cold(size: int, n: int, data: Path, onto: Path) -> None:
     )
     t_base, m_base = cold([py, "-c", base_script], n)
     t_nat, m_nat = cold([py, "-c", ox_script], n)
-    for store in ("memory", "oxigraph"):
+    for store in stores:
         t, m = cold([py, "-m", "kgtool", *founders, "--store", store], n)
         row(
             size,
