@@ -176,13 +176,14 @@ def _load(
     from kgtool.load import KnowledgeGraph
 
     obj = click.get_current_context().find_object(dict) or {}
-    with _activity("load"):
+    with _counting("load", "B", scale=True) as progress:
         kg = KnowledgeGraph.load(
             data=list(data) or None,
             ontology=list(ontology) or None,
             shapes=list(shapes) or None,
             format=input_format,
             store=obj.get("store") or "auto",
+            progress=progress,
         )
     if not obj.get("no_cache"):
         kg.cache_dir = obj.get("cache_dir") or default_cache_dir()
@@ -250,8 +251,8 @@ def validate(
     from kgtool.validate import validate as run_validate
 
     kg = _load(data, ontology, shapes, input_format)
-    with _activity("validate"):
-        report = run_validate(kg, inference=inference, engine=engine)
+    with _counting("validate", " shapes") as progress:
+        report = run_validate(kg, inference=inference, engine=engine, progress=progress)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
     for shape in idle_shapes(kg):
@@ -601,6 +602,9 @@ def push(
     )
 
 
+#: ``progress(done, total)``, as the library reports work (kgtool.load, kgtool.validate).
+Progress = Callable[[int, int], None]
+
 #: Seconds a step runs before its progress line appears: only slow steps show one (issue 5).
 PROGRESS_DELAY = 2.0
 
@@ -632,12 +636,47 @@ def _progress_bar(total: int, desc: str, unit: str) -> Any:
 
 
 @contextlib.contextmanager
+def _counting(desc: str, unit: str, scale: bool = False) -> Iterator[Progress | None]:
+    """Yield a ``progress(done, total)`` callback drawing a bar on stderr, or None when off.
+
+    For steps that report their work (load: bytes read; validate: shapes done). The bar appears
+    once the step has taken PROGRESS_DELAY seconds and is erased at the end.
+    """
+    if not _progress_enabled():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=None,
+        desc=desc,
+        unit=unit,
+        unit_scale=scale,
+        unit_divisor=1024 if scale else 1000,
+        file=sys.stderr,
+        leave=False,
+        delay=PROGRESS_DELAY,
+    )
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.refresh()  # tqdm redraws at most every 0.1 s: show the finished count too
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+@contextlib.contextmanager
 def _activity(desc: str) -> Iterator[None]:
     """Show ``desc`` and the time spent on stderr while a step without known size runs.
 
     The line appears once the step has taken PROGRESS_DELAY seconds and is erased at the end;
-    nothing is shown when progress is off. The library reports no progress for load, reason,
-    validate and export, so the line counts time, not work.
+    nothing is shown when progress is off. For steps whose library call reports no work done
+    (reason, export), so the line counts time.
     """
     if not _progress_enabled():
         yield

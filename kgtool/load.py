@@ -7,10 +7,11 @@ kept apart from the data. Parse errors name the file and, where the parser knows
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -386,6 +387,7 @@ class KnowledgeGraph:
         shapes: Sequence[str | Path] | None = None,
         format: str | None = None,
         store: str = "memory",
+        progress: Callable[[int, int], None] | None = None,
     ) -> KnowledgeGraph:
         """Load facts, ontology and shapes; None means the bundled default for each.
 
@@ -396,6 +398,8 @@ class KnowledgeGraph:
             format: Parse every data file in this format instead of guessing from extensions
                 (needed for stdin ``-``).
             store: ``memory`` (rdflib), ``oxigraph`` (pyoxigraph) or ``auto`` (by input size).
+            progress: Called as ``progress(bytes_read, total_bytes)`` of the ontology and fact
+                files: as Oxigraph reads, or once per file parsed by rdflib.
 
         Returns:
             The knowledge graph.
@@ -410,8 +414,9 @@ class KnowledgeGraph:
         sources: list[Path] = []
         ontology_files = ontology_inputs(ontology)
         data_files = list_data_files(data)
+        advance = _byte_counter([*ontology_files, *data_files], progress)
         if resolve_store(store, [*ontology_files, *data_files]) == "oxigraph":
-            kg = cls._load_oxigraph(ontology_files, data_files, shapes, format)
+            kg = cls._load_oxigraph(ontology_files, data_files, shapes, format, advance)
             kg.input_format = format
             return kg
         memory = MemoryStore()
@@ -420,6 +425,7 @@ class KnowledgeGraph:
             for triple in _as_graph(parse_file(f)):
                 ontology_graph.add(triple)
             sources.append(f)
+            _advance_by_size(f, advance)
         memory.add_graph(GRAPH_ONTOLOGY, ontology_graph)
         # Shape files must exist now (a typo is an input error at once); parsing them costs
         # more than parsing the bundled facts and only validate needs it (issue 5, cold start).
@@ -427,6 +433,7 @@ class KnowledgeGraph:
         for f in data_files:
             memory.add_dataset(parse_file(f, format))
             sources.append(f)
+            _advance_by_size(f, advance)
         return cls(
             store=memory,
             ontology=ontology_graph,
@@ -442,11 +449,12 @@ class KnowledgeGraph:
         data_files: list[Path],
         shapes: Sequence[str | Path] | None,
         format: str | None,
+        advance: Callable[[int], None] | None = None,
     ) -> KnowledgeGraph:
         # Imported here: pyoxigraph is an optional extra, and the memory path must not need it.
         from kgtool.oxstore import load_store
 
-        store = load_store(ontology_files, data_files, format)
+        store = load_store(ontology_files, data_files, format, progress=advance)
         ontology_graph = store.named_graph(GRAPH_ONTOLOGY)
         return cls(
             store=store,
@@ -473,6 +481,31 @@ class KnowledgeGraph:
         return cls(
             store=store, ontology=onto, shapes_graph=shapes if shapes is not None else Graph()
         )
+
+
+def _byte_counter(
+    files: Sequence[Path], progress: Callable[[int, int], None] | None
+) -> Callable[[int], None] | None:
+    """Turn ``progress(done, total)`` into a callback taking the bytes just read."""
+    if progress is None:
+        return None
+    total = 0
+    for f in files:
+        with contextlib.suppress(OSError):  # a missing file is reported when it is read
+            total += f.stat().st_size if str(f) != "-" else 0
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(done, max(total, done))
+
+    return advance
+
+
+def _advance_by_size(path: Path, advance: Callable[[int], None] | None) -> None:
+    if advance is not None and str(path) != "-":
+        advance(path.stat().st_size)
 
 
 def _parse_shapes(shape_files: Sequence[Path]) -> Graph:

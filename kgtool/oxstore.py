@@ -17,6 +17,7 @@ queries near pyoxigraph's own speed at 1 M triples, where the copy doubled memor
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -303,13 +304,21 @@ class OxigraphStore:
         self.ox.extend(quads)
         self._changed()
 
-    def load_file(self, path: Path, fmt: str, to_graph: URIRef | None = None) -> None:
+    def load_file(
+        self,
+        path: Path,
+        fmt: str,
+        to_graph: URIRef | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         """Parse one file natively into the store (triple formats into ``to_graph``).
 
         Args:
             path: The file.
             fmt: An rdflib format name (see :func:`kgtool.load.rdf_format`).
             to_graph: Graph for triple formats (None: the default graph).
+            progress: Called with the number of bytes Oxigraph has just read (a file read by
+                rdflib instead reports its size once, when parsed).
 
         Raises:
             InputError: If the file does not parse; the message is the memory store's own.
@@ -319,10 +328,18 @@ class OxigraphStore:
         native = _NATIVE_FORMATS.get(fmt)
         if native is None or str(path) == "-":
             self._add_parsed(parse_file(path, fmt), to_graph)
+            _report_size(path, progress)
             return
         target = None if native.supports_datasets else _graph_name(to_graph)
         try:
-            self.ox.load(path=str(path), format=native, base_iri=BASE_IRI, to_graph=target)
+            if progress is None:
+                self.ox.load(path=str(path), format=native, base_iri=BASE_IRI, to_graph=target)
+            else:
+                with path.open("rb") as handle:
+                    # Oxigraph reads through this, a few kB at a time: the progress bar counts
+                    # bytes parsed (no slower than path=; measured at 100 k triples).
+                    reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
+                    self.ox.load(input=reader, format=native, base_iri=BASE_IRI, to_graph=target)
         except (SyntaxError, ValueError, OSError, MemoryError):
             # Re-parse with rdflib: it raises the same InputError (file and line) the memory
             # store gives; if rdflib accepts what Oxigraph refused, its triples are used. (Oxigraph
@@ -737,8 +754,34 @@ def load_graph(files: Sequence[Path]) -> Graph:
     return graph
 
 
+class _CountingReader(io.RawIOBase):
+    """A binary reader that reports how many bytes each read returned."""
+
+    def __init__(self, handle: io.BufferedReader, progress: Callable[[int], None]) -> None:
+        super().__init__()
+        self._handle = handle
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._handle.readinto(buffer)
+        if count:
+            self._progress(count)
+        return count or 0
+
+
+def _report_size(path: Path, progress: Callable[[int], None] | None) -> None:
+    if progress is not None and str(path) != "-":
+        progress(path.stat().st_size)  # it was just parsed, so it exists
+
+
 def load_store(
-    ontology_files: Sequence[Path], data_files: Sequence[Path], fmt: str | None = None
+    ontology_files: Sequence[Path],
+    data_files: Sequence[Path],
+    fmt: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> OxigraphStore:
     """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the facts natively into a new store.
 
@@ -747,6 +790,7 @@ def load_store(
         data_files: Fact files (quad formats keep graph names, triple formats fill the default
             graph).
         fmt: Parse every data file in this format instead of guessing from the extension.
+        progress: Called with the number of bytes just read (see :meth:`OxigraphStore.load_file`).
 
     Returns:
         The store.
@@ -758,7 +802,7 @@ def load_store(
 
     store = OxigraphStore()
     for f in ontology_files:
-        store.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY)
+        store.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY, progress=progress)
     for f in data_files:
-        store.load_file(f, rdf_format(f, fmt))
+        store.load_file(f, rdf_format(f, fmt), progress=progress)
     return store

@@ -59,3 +59,41 @@ def test_forced_on_without_tqdm_stays_quiet(
     result = invoke(["reason"])
     assert result.exit_code == 0
     assert "reason: " not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        (["validate"], r"validate: 100%\|.*\| (\d+)/\1 \[.* shapes/s\]"),
+        (["stats"], r"load: 100%\|.*\| ([\d.]+[kM]?)/\1 \[.*B/s\]"),
+        (["stats", "--store", "oxigraph"], r"load: 100%\|.*\| ([\d.]+[kM]?)/\1 \[.*B/s\]"),
+    ],
+    ids=["validate", "load-memory", "load-oxigraph"],
+)
+def test_bars_count_work(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, args: list[str], pattern: str
+) -> None:
+    """Load counts the bytes of the input files, validate the shapes pySHACL goes through."""
+    import re
+
+    if "oxigraph" in args:
+        pytest.importorskip("pyoxigraph")
+    monkeypatch.setenv("KGTOOL_PROGRESS", "always")
+    result = invoke(args)
+    assert result.exit_code in (0, 1), result.output
+    assert re.search(pattern, result.stderr), result.stderr[-500:]
+
+
+def test_library_progress_reaches_the_total() -> None:
+    from kgtool.load import KnowledgeGraph
+    from kgtool.validate import validate
+
+    for store in ("memory", "oxigraph"):
+        seen: list[tuple[int, int]] = []
+        kg = KnowledgeGraph.load(store=store, progress=lambda d, t, seen=seen: seen.append((d, t)))
+        assert seen and seen[-1][0] == seen[-1][1] == sum(f.stat().st_size for f in kg.sources)
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    shapes: list[tuple[int, int]] = []
+    validate(kg, progress=lambda d, t: shapes.append((d, t)))
+    assert [d for d, _ in shapes] == list(range(1, len(shapes) + 1))
+    assert shapes[-1][0] == shapes[-1][1] > 50
