@@ -472,9 +472,9 @@ class OxigraphStore:
         data = ox.serialize(items, format=rdf_format)  # bytes, since no output is given
         return data.decode("utf-8") if data is not None else ""
 
-    def _dump_text(self, rdf_format: ox.RdfFormat, graph: Any = None) -> str:
+    def _dump_bytes(self, rdf_format: ox.RdfFormat, graph: Any = None) -> bytes:
         data = self.ox.dump(format=rdf_format, from_graph=graph)
-        return data.decode("utf-8") if data is not None else ""
+        return data if data is not None else b""
 
     def sorted_dump(self, fmt: str, reasoned: bool = False) -> bytes | None:
         """Return the view as sorted N-Triples (``nt``) or graph-grouped N-Quads (``nquads``).
@@ -502,6 +502,8 @@ class OxigraphStore:
         <urn:a> <urn:p> "x" .
         <urn:b> <urn:p> <urn:c> .
         """
+        # Bytes throughout: UTF-8 keeps code point order, so sorting the encoded lines gives
+        # the order sorting the text would, without decoding and re-encoding ~100 MB at 1 M.
         if fmt == "nt":
             graphs: list[Any] = [UNION_GRAPH]
             if not self.ox.contains_named_graph(UNION_GRAPH):
@@ -509,28 +511,34 @@ class OxigraphStore:
                 graphs = [ox.DefaultGraph(), *self._asserted_names()]
             if reasoned and self.has_inferred():
                 graphs.append(_INFERRED)
-            unique: set[str] = set()
+            lines: list[bytes] = []
             for g in graphs:
-                unique.update(self._dump_text(ox.RdfFormat.N_TRIPLES, g).split("\n"))
-            unique.discard("")
-            ordered = sorted(unique)
+                lines += self._dump_bytes(ox.RdfFormat.N_TRIPLES, g).split(b"\n")
+            if self._cache.get(("duplicates", True)) is False and _INFERRED not in graphs:
+                # A query already found no triple in two graphs: no set needed (~0.4 s at 1 M).
+                ordered = sorted(line for line in lines if line)
+            else:
+                unique = set(lines)
+                unique.discard(b"")
+                ordered = sorted(unique)
         elif fmt == "nquads":
-            default = self._dump_text(ox.RdfFormat.N_TRIPLES, ox.DefaultGraph()).split("\n")
+            default = self._dump_bytes(ox.RdfFormat.N_TRIPLES, ox.DefaultGraph()).split(b"\n")
             ordered = sorted(line for line in default if line)
             skip = (UNION_GRAPH,) if reasoned else _INTERNAL
             names = sorted((g for g in self.ox.named_graphs() if g not in skip), key=str)
             # One dump per graph: cheaper than dumping the store (which holds UNION_GRAPH, a
             # second copy of every triple) and sorting all lines by graph.
             for name in names:
-                lines = self._dump_text(ox.RdfFormat.N_TRIPLES, name).split("\n")
+                lines = self._dump_bytes(ox.RdfFormat.N_TRIPLES, name).split(b"\n")
                 lines.sort()
-                tail = f"{name} ."
+                tail = f"{name} .".encode()
                 ordered += [line[:-1] + tail for line in lines if line]  # "s p o ." → "s p o g ."
         else:
             return None
         if not ordered:
             return b""
-        data = ("\n".join(ordered) + "\n").encode("utf-8")
+        ordered.append(b"")
+        data = b"\n".join(ordered)
         return None if b"_:" in data else data
 
     def union(self, reasoned: bool = False) -> Graph:

@@ -31,6 +31,7 @@ from kgtool.export import (
 )
 from kgtool.load import KnowledgeGraph
 from kgtool.oxstore import OxigraphStore
+from kgtool.query import run_query
 from kgtool.reason import reason
 
 from .conftest import assert_isomorphic, assert_same_dataset
@@ -188,3 +189,16 @@ def test_turtle_lines_are_the_same_with_or_without_the_union_graph(
     store._ensure_union()
     assert store.sorted_dump("nt", reasoned) == before
     assert before is not None and before.count(b"\n") == len(store.union(reasoned))
+
+
+def test_sorted_lines_are_the_same_once_duplicates_were_ruled_out(tmp_path: Path) -> None:
+    """After a query found no triple in two graphs, the dump skips its set: same bytes."""
+    data = tmp_path / "kg.trig"
+    data.write_text(generate(2000), encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[data], store="oxigraph")
+    store = kg.store
+    assert isinstance(store, OxigraphStore)
+    before = store.sorted_dump("nt")
+    run_query(kg, "ASK { ?s ?p ?o }")  # checks for duplicates, and caches the answer
+    assert store._cache.get(("duplicates", True)) is False
+    assert store.sorted_dump("nt") == before
