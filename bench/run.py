@@ -102,6 +102,7 @@ def row(size: int, stage: str, ours: float, base: float | None, native: float | 
 
 
 STAGES = ("load", "query", "export", "reason", "validate", "cold")
+EXPORT_FORMATS = ("turtle", "trig", "jsonld")
 
 
 def bench_size(
@@ -112,6 +113,7 @@ def bench_size(
     folder: Path,
     stages: tuple[str, ...] = STAGES,
     memory_max: int = 100_000,
+    formats: tuple[str, ...] = EXPORT_FORMATS,
 ) -> None:
     """Time the chosen stages at one size (memory-store rows only up to ``memory_max``)."""
     data = folder / f"kg-{size}.trig"
@@ -153,7 +155,7 @@ def bench_size(
     if "query" in stages:
         bench_queries(size, n, timed, plain, native)
     if "export" in stages:
-        bench_export(size, n, timed, plain, native)
+        bench_export(size, n, timed, plain, native, formats)
     if "reason" in stages or "validate" in stages:
         bench_reason_validate(size, n, kgs, reason_max, validate_max, stages)
     if "reason" in stages:
@@ -222,7 +224,12 @@ def bench_queries(
 
 
 def bench_export(
-    size: int, n: int, kgs: dict[str, KnowledgeGraph], plain: Dataset, native: Any
+    size: int,
+    n: int,
+    kgs: dict[str, KnowledgeGraph],
+    plain: Dataset,
+    native: Any,
+    formats: tuple[str, ...] = EXPORT_FORMATS,
 ) -> None:
     """Turtle, TriG and JSON-LD export of the whole dataset, on each store.
 
@@ -243,6 +250,8 @@ def bench_export(
     }
     rdflib_names = {"turtle": "turtle", "trig": "trig", "jsonld": "json-ld"}
     for fmt, write_native in natives.items():
+        if fmt not in formats:
+            continue
         t_base = median(lambda f=rdflib_names[fmt]: plain.serialize(format=f), n)
         t_nat = median(write_native, n)
         for store, kg in kgs.items():
@@ -455,6 +464,13 @@ def main() -> None:
     parser.add_argument(
         "--stages", nargs="+", choices=STAGES, default=list(STAGES), help="stages to time"
     )
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        choices=EXPORT_FORMATS,
+        default=list(EXPORT_FORMATS),
+        help="export formats to time",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ENV["KGTOOL_CACHE_DIR"] = tmp
@@ -470,6 +486,7 @@ def main() -> None:
                 Path(tmp),
                 tuple(args.stages),
                 args.memory_max,
+                tuple(args.formats),
             )
     print(
         "| triples | stage | kgtool (s) | rdflib stack (s, ratio) | pyoxigraph native (s, ratio) |"
