@@ -123,8 +123,12 @@ class _SetList(list[Any]):
 def _fast_parameter_lookup() -> Iterator[None]:
     """Within this block pySHACL finds a shape's constraint parameters by set lookup."""
     from pyshacl import shape as shape_module
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 
+    try:
+        from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    except ImportError:  # another pySHACL layout: validate without this shortcut
+        yield
+        return
     missing = object()
     # pySHACL memoizes the pair on its module (shape.py, Shape.validate) and reads it there.
     previous = getattr(shape_module, "CONSTRAINT_PARAMS", missing)

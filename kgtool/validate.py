@@ -265,16 +265,13 @@ def _shape_progress(shapes: Graph, progress: Callable[[int, int], None] | None) 
     original = Shape.validate
     done = 0
 
-    def validate_shape(
-        self: Any, executor: Any, target_graph: Any, focus: Any = None, _evaluation_path: Any = None
-    ) -> Any:
+    def validate_shape(self: Any, *args: Any, **kwargs: Any) -> Any:
         nonlocal done
         try:
-            return original(
-                self, executor, target_graph, focus=focus, _evaluation_path=_evaluation_path
-            )
+            return original(self, *args, **kwargs)
         finally:
-            if _evaluation_path is None:  # pySHACL's top-level loop; nested calls pass a path
+            # pySHACL's top-level loop passes no evaluation path; nested evaluations do.
+            if kwargs.get("_evaluation_path") is None and len(args) < 4:
                 done += 1
                 progress(done, max(total, done))
 
