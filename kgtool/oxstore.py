@@ -153,6 +153,19 @@ def from_ox(term: Any) -> Node:
     raise TypeError(f"cannot convert {term!r} from Oxigraph")
 
 
+def _memo_converter() -> tuple[Callable[[Any], Node], dict[Any, Node]]:
+    """Return :func:`from_ox` converting each distinct term once, and its memo (ox → rdflib)."""
+    seen: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = from_ox(term)
+        return found
+
+    return convert, seen
+
+
 def rdflib_triples(triples: Iterable[Any]) -> Iterator[Triple]:
     """Convert pyoxigraph triples (or quads) to rdflib ones, each distinct term once.
 
@@ -163,14 +176,7 @@ def rdflib_triples(triples: Iterable[Any]) -> Iterator[Triple]:
     >>> next(rdflib_triples([t]))[2]
     rdflib.term.Literal('c')
     """
-    seen: dict[Any, Node] = {}
-
-    def convert(term: Any) -> Node:
-        found = seen.get(term)
-        if found is None:
-            found = seen[term] = from_ox(term)
-        return found
-
+    convert, _ = _memo_converter()
     for t in triples:
         yield convert(t.subject), convert(t.predicate), convert(t.object)
 
@@ -389,14 +395,7 @@ class OxigraphStore:
         1 M triples). Also returns the conversions made, rdflib term to pyoxigraph term, so the
         inferred triples go back into the store without converting their terms again.
         """
-        seen: dict[Any, Node] = {}
-
-        def convert(term: Any) -> Node:
-            found = seen.get(term)
-            if found is None:
-                found = seen[term] = from_ox(term)
-            return found
-
+        convert, seen = _memo_converter()
         triples = {
             (convert(q.subject), convert(q.predicate), convert(q.object))
             for q in self.ox.quads_for_pattern(None, None, None, None)
