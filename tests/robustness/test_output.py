@@ -28,8 +28,11 @@ OLD = "old content\n"
 
 #: Runs kgtool in a real process whose fsync announces itself and then blocks, so the test can
 #: signal it at a known point: the temp file is written, the target not yet replaced.
+# SIGINT is reset to Python's handler: a test run started in the background (`cmd &`) inherits
+# SIGINT ignored, and Ctrl-C could not reach the export at all.
 BLOCKING_FSYNC = """
-import os, sys, time
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 def blocking_fsync(fd):
     sys.stderr.write("IN-FSYNC\\n"); sys.stderr.flush()
     time.sleep(120)
