@@ -44,8 +44,19 @@ HUB_SOURCE = (
 HUB_TRIPLES = 4 + 6 + 6  # the article, the hub graph, its source sentence
 
 
-def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]:
-    """Return the sentence graphs, the source descriptions and the triple count for one org."""
+#: The defects ``generate(..., defects=N)`` plants, in turn, one per organisation: each breaks
+#: one shape (a SHACL-SPARQL rule, a cardinality, a datatype), so fast and plain validation can
+#: be compared on a report that is not empty (bench/run.py --defects).
+DEFECTS = ("released before its developer was founded", "person without a label", "text count")
+
+
+def organisation(
+    i: int, rng: random.Random, defect: int | None = None
+) -> tuple[list[str], list[str], int]:
+    """Return the sentence graphs, the source descriptions and the triple count for one org.
+
+    ``defect`` (an index into :data:`DEFECTS`) plants that defect in this organisation.
+    """
     graphs: list[str] = []
     sources: list[str] = []
     count = 0
@@ -70,7 +81,9 @@ def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]
     body += f'        kg:foundingDate "{2000 + rng.randrange(19)}-07-01"^^xsd:date ;\n'
     body += f'        skos:altLabel "Org {i}"@en ; kg:founder {", ".join(people)} .\n'
     body += "\n".join(
-        f'    {p} a kg:Person ; rdfs:label "Person {i} {k}"@en ; kg:memberOf {org} .'
+        f"    {p} a kg:Person ; "
+        + ("" if defect == 1 and k == 0 else f'rdfs:label "Person {i} {k}"@en ; ')
+        + f"kg:memberOf {org} ."
         for k, p in enumerate(people)
     )
     sentence(body, 4 + 3 + 3 * 3)
@@ -81,11 +94,14 @@ def organisation(i: int, rng: random.Random) -> tuple[list[str], list[str], int]
     for k in range(3):
         year = 2019 + rng.randrange(6)
         month = 1 + rng.randrange(12)
+        released = "1990-01-01" if defect == 0 and k == 0 else f"{year}-{month:02d}-01"
+        count_value = rng.randrange(10**6, 10**11)
+        parameters = '"many"' if defect == 2 and k == 0 else str(count_value)
         body += (
             f'    id:Model-{i}-{k} a kg:LanguageModel ; rdfs:label "Model {i}-{k}"@en ;\n'
             f"        kg:developer {org} ; kg:partOf {suite} ; kg:trainedOn {data} ;\n"
-            f"        kg:parameterCount {rng.randrange(10**6, 10**11)} ;\n"
-            f'        kg:releaseDate "{year}-{month:02d}-01"^^xsd:date .\n'
+            f"        kg:parameterCount {parameters} ;\n"
+            f'        kg:releaseDate "{released}"^^xsd:date .\n'
         )
     sentence(body, 6 + 3 * 7)
     body = (
@@ -136,14 +152,18 @@ def _hub_links(i: int, org: str, people: list[str], rng: random.Random) -> str:
         kg:rationale "The first sentence is preferred."@en ."""
 
 
-def generate(triples: int, seed: int = 5) -> str:
-    """Return a TriG document of about ``triples`` triples."""
+def generate(triples: int, seed: int = 5, defects: int = 0) -> str:
+    """Return a TriG document of about ``triples`` triples.
+
+    ``defects``: plant one of :data:`DEFECTS`, in turn, in each of the first this many
+    organisations (0: the graph conforms to the shapes).
+    """
     rng = random.Random(seed)
     graphs: list[str] = [HUB]
     sources: list[str] = [HUB_SOURCE]
     total, i = HUB_TRIPLES, 0
     while total < triples:
-        g, s, n = organisation(i, rng)
+        g, s, n = organisation(i, rng, i % len(DEFECTS) if i < defects else None)
         graphs += g
         sources += s
         total += n
@@ -164,8 +184,9 @@ def main() -> None:
     parser.add_argument("--triples", type=int, required=True)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--defects", type=int, default=0, help="organisations given a defect")
     args = parser.parse_args()
-    args.output.write_text(generate(args.triples, args.seed), encoding="utf-8")
+    args.output.write_text(generate(args.triples, args.seed, args.defects), encoding="utf-8")
 
 
 if __name__ == "__main__":

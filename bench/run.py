@@ -114,10 +114,11 @@ def bench_size(
     stages: tuple[str, ...] = STAGES,
     memory_max: int = 100_000,
     formats: tuple[str, ...] = EXPORT_FORMATS,
+    defects: int = 0,
 ) -> None:
     """Time the chosen stages at one size (memory-store rows only up to ``memory_max``)."""
     data = folder / f"kg-{size}.trig"
-    data.write_text(generate(size), encoding="utf-8")
+    data.write_text(generate(size, defects=defects), encoding="utf-8")
     onto = ROOT / "ontology" / "eleutherai.ttl"
     shapes = ROOT / "ontology" / "shapes.ttl"
     n = runs if size < 100_000 else 3
@@ -471,6 +472,12 @@ def main() -> None:
         default=list(EXPORT_FORMATS),
         help="export formats to time",
     )
+    parser.add_argument(
+        "--defects",
+        type=int,
+        default=0,
+        help="plant this many shape violations (generate.py), so validate compares real reports",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ENV["KGTOOL_CACHE_DIR"] = tmp
@@ -487,6 +494,7 @@ def main() -> None:
                 tuple(args.stages),
                 args.memory_max,
                 tuple(args.formats),
+                args.defects,
             )
     print(
         "| triples | stage | kgtool (s) | rdflib stack (s, ratio) | pyoxigraph native (s, ratio) |"

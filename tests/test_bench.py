@@ -62,3 +62,22 @@ def test_every_timed_query_has_an_answer_that_grows(tmp_path: Path) -> None:
     assert all(small.values()), small
     grown = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
     assert set(grown) == set(small), (small, large)
+
+
+def test_planted_defects_give_the_same_report_from_both_engines(tmp_path: Path) -> None:
+    """generate(..., defects=N) breaks a SHACL-SPARQL rule, a cardinality and a datatype."""
+    pytest.importorskip("pyoxigraph")
+    _generate(10)  # loads the module
+    module = sys.modules["bench_generate"]
+    path = tmp_path / "defects.trig"
+    path.write_text(module.generate(1000, defects=6), encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[path])
+    fast, plain = validate(kg, engine="fast"), validate(kg, engine="pyshacl")
+    assert fast.results == plain.results and not fast.conforms
+    shapes = {r.source_shape for r in fast.results}
+    assert shapes == {
+        "shape:ReleaseAfterFoundingShape",
+        "shape:AgentShape-label",
+        "shape:WorkShape-parameterCount",
+    }
+    assert len(fast.results) == 8  # two organisations per defect; the text count breaks two
