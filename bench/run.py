@@ -37,16 +37,11 @@ import pyoxigraph as ox  # noqa: E402
 from generate import generate  # noqa: E402
 from rdflib import Dataset  # noqa: E402
 
-from kgtool.load import KnowledgeGraph  # noqa: E402
-from kgtool.namespaces import PREFIXES  # noqa: E402
-from kgtool.query import (  # noqa: E402
-    bind_parameters,
-    inline_bindings,
-    label_lookup,
-    list_queries,
-    run_query,
-    uses_service,
-)
+from kgtool.core.namespaces import PREFIXES  # noqa: E402
+from kgtool.graph import KnowledgeGraph  # noqa: E402
+from kgtool.io.sparql_text import inline_bindings  # noqa: E402
+from kgtool.query.catalog import list_queries  # noqa: E402
+from kgtool.query.run import bind_parameters, label_lookup, run_query, uses_service  # noqa: E402
 
 
 def median(fn: Callable[[], Any], runs: int) -> float:
@@ -169,7 +164,7 @@ def bench_load_memory(size: int, n: int, data: Path, onto: Path, shapes: Path) -
     """Peak memory of a whole process loading the files: kgtool (Oxigraph), pyoxigraph, rdflib."""
     py = sys.executable
     kgtool_script = (
-        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from kgtool.load import KnowledgeGraph; "
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from kgtool.graph import KnowledgeGraph; "
         f"KnowledgeGraph.load(data=[{str(data)!r}], ontology=[{str(onto)!r}], "
         f"shapes=[{str(shapes)!r}], store='oxigraph')"
     )
@@ -274,8 +269,8 @@ def bench_reason_validate(
     stages: tuple[str, ...],
 ) -> None:
     """The fast reasoner against owlrl, fast validation against plain pySHACL."""
-    from kgtool.reason import _CACHE, compute_closure
-    from kgtool.validate import validate
+    from kgtool.reason.engine import _CACHE, compute_closure
+    from kgtool.validate.engine import validate
 
     slow_runs = max(1, n // 2)
     if "reason" in stages and "memory" in kgs:
@@ -288,7 +283,7 @@ def bench_reason_validate(
         )
         row(size, "reason (fast engine; baseline: owlrl)", t_fast, t_owlrl, None)
     if "reason" in stages:
-        from kgtool.reason import reason
+        from kgtool.reason.engine import reason
 
         def ox_reason() -> None:
             _CACHE.clear()  # kgs have no cache folder: this computes the closure every run

@@ -17,11 +17,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS
 
-from kgtool import paths
-from kgtool.canonical import canonical_trig
-from kgtool.export import context_json, write_atomic
-from kgtool.load import KnowledgeGraph, read_text
-from kgtool.namespaces import (
+from kgtool.core import paths
+from kgtool.core.namespaces import (
     ARTICLE_IRI,
     DATASET_IRI,
     GRAPH_EDITORIAL,
@@ -35,7 +32,12 @@ from kgtool.namespaces import (
     PROV,
     VOID,
 )
-from kgtool.query import list_checks, list_queries
+from kgtool.export import write_atomic
+from kgtool.graph import KnowledgeGraph
+from kgtool.io.canonical import canonical_trig
+from kgtool.io.parse import read_text
+from kgtool.io.serialize import context_json
+from kgtool.query.catalog import list_checks, list_queries
 
 ATTRIBUTION = (
     "Derived from the Wikipedia article 'EleutherAI' (https://en.wikipedia.org/wiki/EleutherAI), "
@@ -214,7 +216,7 @@ def outputs(kg: KnowledgeGraph) -> list[Output]:
     return [
         Output(root / "ontology" / "context.jsonld", lambda: context_json(kg.ontology)),
         Output(root / "graph" / "void.trig", lambda: _void_text(kg)),
-        Output(Path(__file__).parent / "vocab.py", lambda: build_vocab(kg.ontology)),
+        Output(Path(__file__).parent / "core" / "vocab.py", lambda: build_vocab(kg.ontology)),
         Output(root / "queries" / "README.md", lambda: queries_readme()),
     ]
 

@@ -14,8 +14,8 @@ from click.testing import CliRunner, Result
 from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from kgtool.cli import cli
-from kgtool.load import KnowledgeGraph
+from kgtool.cli.main import cli
+from kgtool.graph import KnowledgeGraph
 
 DATA = Path(__file__).parent / "data" / "lib"
 FACTS = DATA / "facts.trig"
@@ -48,8 +48,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _no_stale_answers() -> None:
     # Issue 5: `kgtool query` replays answers cached by earlier runs; a test that patches the
     # library to fail must not be answered from another test's run. Closures stay shared.
-    from kgtool.answers import answer_path
-    from kgtool.cache import default_cache_dir
+    from kgtool.query.answers import answer_path
+    from kgtool.reason.closure_cache import default_cache_dir
 
     shutil.rmtree(answer_path(default_cache_dir(), "x").parent, ignore_errors=True)
 

@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kgtool.cli import cli
+from kgtool.cli.main import cli
 
 README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
 

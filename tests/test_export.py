@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 
-from kgtool.export import build_context, context_json, render_export
-from kgtool.load import KnowledgeGraph, parse_text
-from kgtool.reason import reason
+from kgtool.export import render_export
+from kgtool.graph import KnowledgeGraph
+from kgtool.io.parse import parse_text
+from kgtool.io.serialize import build_context, context_json, serialize_graph
+from kgtool.reason.engine import reason
 
 from .conftest import DATA, FIXTURE_ARGS, ONTOLOGY, Invoke, assert_isomorphic, assert_same_dataset
 
@@ -115,7 +117,7 @@ def test_failed_write_leaves_old_file_and_no_temp(
     def failing_fsync(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kgtool.export.os.fsync", failing_fsync)
+    monkeypatch.setattr("kgtool.io.files.os.fsync", failing_fsync)
     result = invoke(["export", "--format", "turtle", "-o", str(out)])
     assert result.exit_code == 2
     assert "No space left on device" in result.stderr
@@ -175,3 +177,12 @@ def test_reference_fixture_roundtrip_dataset() -> None:
     ds = Dataset()
     ds.parse(DATA / "facts.trig", format="trig")
     assert len(ds) > 0
+
+
+@pytest.mark.parametrize("value", ["a\rb", "\r\n", "\r"])
+def test_rdfxml_keeps_carriage_returns(value: str) -> None:
+    # XML parsers normalise a raw CR to LF; the writer must escape it for the literal to survive.
+    g = Graph()
+    g.add((URIRef("http://example.org/a"), URIRef("http://example.org/name"), Literal(value)))
+    back = Graph().parse(data=serialize_graph(g, "xml"), format="xml")
+    assert set(back) == set(g)

@@ -16,9 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset
 
-from kgtool.errors import KgtoolError
-from kgtool.load import KnowledgeGraph, decode_utf8, parse_text
-from kgtool.query import TABLE_FORMATS, render, run_query
+from kgtool.core.errors import KgtoolError
+from kgtool.graph import KnowledgeGraph
+from kgtool.io.parse import decode_utf8, parse_text
+from kgtool.query.render import TABLE_FORMATS, render
+from kgtool.query.run import run_query
 
 from .test_matrix import BAD, GOOD, LAUGHS, PROTEGE, XXE
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kgtool.cli import cli
+from kgtool.cli.main import cli
 
 from ..conftest import FACTS, ONTOLOGY, QUERIES, SHAPES
 

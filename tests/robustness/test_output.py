@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from kgtool.export import write_atomic
-from kgtool.load import parse_file
+from kgtool.graph import parse_file
 
 from ..conftest import FACTS, ONTOLOGY, SHAPES, Invoke
 
@@ -37,7 +37,7 @@ def blocking_fsync(fd):
     sys.stderr.write("IN-FSYNC\\n"); sys.stderr.flush()
     time.sleep(120)
 os.fsync = blocking_fsync
-from kgtool.cli import cli
+from kgtool.cli.main import cli
 cli(sys.argv[1:], prog_name="kgtool")
 """
 
@@ -81,7 +81,7 @@ def test_write_fails_midway(
             raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(
-        "kgtool.export.os.fdopen", lambda *a, **k: FailingHandle(real_fdopen(*a, **k))
+        "kgtool.io.files.os.fdopen", lambda *a, **k: FailingHandle(real_fdopen(*a, **k))
     )
     result = invoke(["export", "--data", str(FACTS), *LIB, "-o", str(out)], fixture=False)
     assert result.exit_code == 2
@@ -99,7 +99,7 @@ def test_unwritable_folder(invoke: Invoke, tmp_path: Path, monkeypatch: pytest.M
         def refuse(*args: object, **kwargs: object) -> None:
             raise PermissionError(errno.EACCES, "Permission denied")
 
-        monkeypatch.setattr("kgtool.export.tempfile.mkstemp", refuse)
+        monkeypatch.setattr("kgtool.io.files.tempfile.mkstemp", refuse)
     else:
         folder.chmod(0o500)
     try:

@@ -17,10 +17,11 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Variable
 
-from kgtool.errors import ParameterError
+from kgtool.core.errors import ParameterError
 from kgtool.export import EXPORT_FORMATS, serialize_dataset
-from kgtool.load import FORMAT_ALIASES, KnowledgeGraph, parse_text
-from kgtool.query import NamedQuery, ParameterSpec, QueryHeader, run_query
+from kgtool.graph import KnowledgeGraph
+from kgtool.io.parse import FORMAT_ALIASES, parse_text
+from kgtool.query.run import NamedQuery, ParameterSpec, QueryHeader, run_query
 
 from ..conftest import assert_isomorphic, assert_same_dataset
 

@@ -7,7 +7,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kgtool.export import serialize_dataset
-from kgtool.load import parse_text
+from kgtool.io.parse import parse_text
 
 from ..conftest import assert_same_dataset
 

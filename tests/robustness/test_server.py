@@ -1,7 +1,7 @@
 """Hostile clients against a real ``kgtool serve`` (issue #8, server rows).
 
 The protocol-level limits (413 for big bodies, 503 for runaway queries, refused updates and
-SERVICE, escaped markup) are tested in tests/test_serve.py. Here: path traversal on the static
+SERVICE, escaped markup) are tested in tests/serve/test_app.py. Here: path traversal on the static
 files and the linked-data paths, slow clients that trickle a request, and many concurrent clients,
 each bounded in time and count, all on 127.0.0.1.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.test_serve import Server
+from tests.serve.test_app import Server
 
 pytestmark = pytest.mark.server
 

@@ -1,0 +1,2 @@
+"""The bottom layer: namespaces, errors, terms, bundled file paths and the generated vocabulary.
+Imports nothing else of kgtool."""

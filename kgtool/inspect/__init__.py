@@ -1,0 +1,1 @@
+"""Looking at the graph: describe, why (explanations), diagrams."""

@@ -1,0 +1,250 @@
+"""Describe the graph (``stats``) and one entity (``describe``), each fact with its provenance.
+
+A fact's provenance is the set of named graphs that hold it: a graph typed ``kg:SourceSentence``
+in ``GRAPH_SOURCES`` is a sentence of the article (quote, section, reference numbers); any other
+graph (editorial, Wikidata...) is named as such; a fact found only in ``GRAPH_INFERRED`` is
+inferred.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.term import Node
+
+from kgtool.core.namespaces import GRAPH_INFERRED, GRAPH_SOURCES, KG, bind_prefixes
+from kgtool.core.terms import resolve_entity, shorten
+from kgtool.graph import KnowledgeGraph
+
+Triple = tuple[Node, Node, Node]
+_SHOW = bind_prefixes(Graph())
+
+
+def graph_label(name: Node) -> str:
+    """Name a graph for people (the default graph has no name of its own).
+
+    >>> graph_label(GRAPH_INFERRED)
+    '<https://w3id.org/eleutherai-kg/graph/inferred>'
+    """
+    return "(default graph)" if name == DATASET_DEFAULT_GRAPH_ID else shorten(_SHOW, name)
+
+
+@dataclass
+class Provenance:
+    """Where a fact comes from: a source sentence, another named graph, or the reasoner."""
+
+    graph: str
+    kind: str  # "sentence", "graph" or "inferred"
+    quote: str = ""
+    section: str = ""
+    reference_numbers: list[int] = field(default_factory=list)
+    quoted_from: str = ""
+
+    def to_text(self) -> str:
+        """One line for people.
+
+        >>> Provenance("src:a", "sentence", "It began.", "History", [6]).to_text()
+        'src:a (History) [6]: "It began."'
+        """
+        if self.kind == "sentence":
+            refs = "".join(f"[{n}]" for n in self.reference_numbers)
+            section = f" ({self.section})" if self.section else ""
+            return f'{self.graph}{section}{" " + refs if refs else ""}: "{self.quote}"'
+        if self.kind == "inferred":
+            return "inferred by the reasoner"
+        return f"graph {self.graph}"
+
+
+def provenance(kg: KnowledgeGraph, triple: Triple) -> list[Provenance]:
+    """Return where ``triple`` comes from, sentences first.
+
+    Args:
+        kg: The knowledge graph.
+        triple: The fact.
+
+    Returns:
+        One entry per named graph holding it; ``inferred`` if only the reasoner has it; empty if
+        nobody does.
+    """
+    sources = kg.store.named_graph(GRAPH_SOURCES)
+    found: list[Provenance] = []
+    for name in kg.store.graphs_containing(triple):
+        if (name, RDF.type, KG.SourceSentence) in sources:
+            refs = sorted(
+                int(n.toPython())
+                for n in sources.objects(name, KG.referenceNumber)
+                if isinstance(n, Literal) and isinstance(n.toPython(), int)
+            )
+            found.append(
+                Provenance(
+                    graph=shorten(_SHOW, name),
+                    kind="sentence",
+                    quote=str(sources.value(name, KG.quote) or ""),
+                    section=str(sources.value(name, KG.section) or ""),
+                    reference_numbers=refs,
+                    quoted_from=str(sources.value(name, PROV.wasQuotedFrom) or ""),
+                )
+            )
+        else:
+            found.append(Provenance(graph=graph_label(name), kind="graph"))
+    inferred = kg.store.inferred()
+    if not found and inferred is not None and triple in inferred:
+        found.append(Provenance(graph=shorten(_SHOW, GRAPH_INFERRED), kind="inferred"))
+    found.sort(key=lambda p: (p.kind != "sentence", p.graph))
+    return found
+
+
+@dataclass
+class Fact:
+    """One triple about the described entity, with its sources."""
+
+    subject: str
+    predicate: str
+    object: str
+    direction: str  # "out" (entity is the subject) or "in" (entity is the object)
+    sources: list[Provenance]
+
+
+@dataclass
+class EntityDescription:
+    """Everything known about one entity."""
+
+    iri: str
+    label: str
+    facts: list[Fact]
+
+    def to_text(self) -> str:
+        """Render for people: outgoing facts, then incoming ones, each with sources."""
+        lines = [f"{self.label} ({self.iri})" if self.label else self.iri]
+        for direction, heading in (("out", "Facts"), ("in", "Referenced by")):
+            facts = [f for f in self.facts if f.direction == direction]
+            if not facts:
+                continue
+            lines.append(f"\n{heading}:")
+            for f in facts:
+                fact = (
+                    f"{f.predicate} {f.object}"
+                    if direction == "out"
+                    else f"{f.subject} {f.predicate}"
+                )
+                lines.append(f"  {fact}")
+                for p in f.sources:
+                    lines.append(f"      from {p.to_text()}")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """Render as JSON."""
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+
+def describe(kg: KnowledgeGraph, entity: str, reasoned: bool = False) -> EntityDescription:
+    """Describe an entity given by IRI, prefixed name or label.
+
+    Args:
+        kg: The knowledge graph (reason first to include inferred facts with ``reasoned``).
+        entity: What the user typed.
+        reasoned: Include inferred facts (marked as such).
+
+    Returns:
+        The description, facts sorted by predicate and value.
+
+    Raises:
+        TermError: If the entity cannot be resolved.
+
+    >>> from rdflib import Dataset
+    >>> describe(KnowledgeGraph.from_dataset(Dataset()), "id:X").facts
+    []
+    """
+    union = kg.store.union(reasoned)
+    iri = resolve_entity(kg.store.union(False), entity)
+    facts: list[Fact] = []
+    for p, o in union.predicate_objects(iri):
+        facts.append(
+            Fact(
+                shorten(_SHOW, iri),
+                shorten(_SHOW, p),
+                _value(o),
+                "out",
+                provenance(kg, (iri, p, o)),
+            )
+        )
+    for s, p in union.subject_predicates(iri):
+        facts.append(
+            Fact(
+                _value(s), shorten(_SHOW, p), shorten(_SHOW, iri), "in", provenance(kg, (s, p, iri))
+            )
+        )
+    facts.sort(key=lambda f: (f.direction != "out", f.predicate, f.object, f.subject))
+    label = union.value(iri, RDFS.label)
+    return EntityDescription(iri=shorten(_SHOW, iri), label=str(label or ""), facts=facts)
+
+
+def _value(node: Node) -> str:
+    return node.n3(_SHOW.namespace_manager) if isinstance(node, Literal) else shorten(_SHOW, node)
+
+
+@dataclass
+class Stats:
+    """Counts that describe the dataset."""
+
+    asserted_triples: int
+    inferred_triples: int | None
+    classes: dict[str, int]
+    properties: dict[str, int]
+    graphs: dict[str, int]
+
+    def to_text(self) -> str:
+        """Render for people."""
+        lines = [f"Asserted triples: {self.asserted_triples}"]
+        if self.inferred_triples is not None:
+            lines.append(f"Inferred triples: {self.inferred_triples}")
+        for heading, counts in (
+            ("Entities per class", self.classes),
+            ("Properties", self.properties),
+            ("Named graphs", self.graphs),
+        ):
+            lines.append(f"\n{heading}:")
+            width = max((len(k) for k in counts), default=0)
+            lines.extend(f"  {k.ljust(width)}  {v}" for k, v in counts.items())
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """Render as JSON."""
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+
+def stats(kg: KnowledgeGraph, reasoned: bool = False) -> Stats:
+    """Count triples, entities per class, property uses and named-graph sizes.
+
+    Args:
+        kg: The knowledge graph.
+        reasoned: Count classes and properties over the reasoned view (reason first).
+
+    Returns:
+        The counts, sorted by name.
+
+    >>> from rdflib import Dataset
+    >>> stats(KnowledgeGraph.from_dataset(Dataset())).asserted_triples
+    0
+    """
+    union = kg.store.union(reasoned)
+    classes = Counter(
+        shorten(_SHOW, c) for _s, c in union.subject_objects(RDF.type) if isinstance(c, URIRef)
+    )
+    properties = Counter(shorten(_SHOW, p) for _s, p, _o in union)
+    graphs = {graph_label(n): len(kg.store.named_graph(n)) for n in kg.store.graph_names()}
+    inferred = kg.store.inferred()
+    if reasoned and inferred is not None:
+        graphs[shorten(_SHOW, GRAPH_INFERRED)] = len(inferred)
+    return Stats(
+        asserted_triples=len(kg.store.union(False)),
+        inferred_triples=len(inferred) if inferred is not None else None,
+        classes=dict(sorted(classes.items())),
+        properties=dict(sorted(properties.items())),
+        graphs=dict(sorted(graphs.items())),
+    )

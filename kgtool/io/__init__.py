@@ -1,0 +1,2 @@
+"""Reading and writing RDF and SPARQL text: formats, safe parsing, serialization, canonical files,
+atomic writes, the cache."""

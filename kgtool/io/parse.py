@@ -1,0 +1,344 @@
+"""Read RDF files safely."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax import SAXParseException
+
+import rdflib.plugins.parsers.ntriples as _ntriples
+from rdflib import Dataset, Graph, URIRef
+
+from kgtool.core.errors import InputError
+from kgtool.core.namespaces import bind_prefixes
+from kgtool.io.inputs import FORMATS_BY_EXTENSION
+from kgtool.io.inputs import expand_inputs as expand_inputs  # re-exported: moved for issue 5
+
+#: Formats that carry graph names.
+QUAD_FORMATS = frozenset({"trig", "nquads", "json-ld"})
+
+
+#: Accepted spellings of ``format`` and what rdflib calls them.
+FORMAT_ALIASES: dict[str, str] = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "trig": "trig",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nquads": "nquads",
+    "nq": "nquads",
+    "n-quads": "nquads",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
+    "xml": "xml",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+}
+
+
+_LINE_RE = re.compile(r"at line (\d+)")
+
+
+#: JSON-LD documents nested deeper than this are refused: rdflib's JSON-LD parser recurses per
+#: level and would die of a RecursionError a few hundred levels down (issue 8).
+MAX_JSON_DEPTH = 100
+
+
+#: How much bigger than the file itself RDF/XML entity expansion may make it (issue 8: the
+#: quadratic blow-up, one big entity referenced many times).
+MAX_ENTITY_GROWTH = 10
+
+
+_ENTITY_DECL_RE = re.compile(
+    r"<!ENTITY\s+(?P<name>[^\s%\"'>]+)\s+(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')\s*>"
+)
+
+
+_EXTERNAL_ID_RE = re.compile(r"<!(?:DOCTYPE|ENTITY)\s+(?:%\s+)?[^\s>\[]+\s+(?:SYSTEM|PUBLIC)\b")
+
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def rdf_format(path: str | Path, explicit: str | None = None) -> str:
+    """Return the rdflib parser name for ``path`` (or the explicit ``format``).
+
+    Args:
+        path: A file name; only its extension is used.
+        explicit: A format name that overrides the extension (``ttl``, ``trig``, ``jsonld``...).
+
+    Returns:
+        The rdflib format name.
+
+    Raises:
+        InputError: If the format is unknown or cannot be guessed.
+
+    >>> rdf_format("facts/history.trig")
+    'trig'
+    >>> rdf_format("-", "ttl")
+    'turtle'
+    """
+    if explicit:
+        try:
+            return FORMAT_ALIASES[explicit.lower()]
+        except KeyError:
+            known = ", ".join(sorted(FORMAT_ALIASES))
+            raise InputError(f"unknown RDF format {explicit!r} (known: {known})") from None
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in FORMATS_BY_EXTENSION:
+        known = " ".join(sorted(FORMATS_BY_EXTENSION))
+        raise InputError(
+            f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r} "
+            f"(known: {known}); give --input-format"
+        )
+    return FORMATS_BY_EXTENSION[suffix]
+
+
+def _refuse_remote_contexts(node: Any, name: str) -> None:
+    """Raise if a JSON-LD document refers to a context by IRI (it would be fetched)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                contexts = value if isinstance(value, list) else [value]
+                for ctx in contexts:
+                    if isinstance(ctx, str):
+                        raise InputError(
+                            f"{name}: refers to the remote JSON-LD context {ctx!r}; kgtool works "
+                            "offline, so inline the context in the document"
+                        )
+                    _refuse_remote_contexts(ctx, name)
+            else:
+                _refuse_remote_contexts(value, name)
+    elif isinstance(node, list):
+        for item in node:
+            _refuse_remote_contexts(item, name)
+
+
+def _json_depth(node: Any) -> int:
+    """Return how deeply a parsed JSON value nests (iteratively: the input may be hostile)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def _check_json_ld(text: str, name: str) -> None:
+    """Refuse JSON-LD that is not JSON, nests too deeply, or needs a remote context."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _parse_error(name, text, "json-ld", exc) from exc
+    except RecursionError:
+        doc = None
+        depth = MAX_JSON_DEPTH + 1
+    else:
+        if not isinstance(doc, (dict, list)):
+            raise InputError(
+                f"{name}: malformed json-ld (a JSON-LD document is a JSON object or array, "
+                f"not {type(doc).__name__})"
+            )
+        depth = _json_depth(doc)
+    if depth > MAX_JSON_DEPTH:
+        raise InputError(
+            f"{name}: malformed json-ld (nested more than {MAX_JSON_DEPTH} levels deep; "
+            "kgtool refuses such documents to bound the work)"
+        )
+    _refuse_remote_contexts(doc, name)
+
+
+def _check_rdf_xml(text: str, name: str) -> None:
+    """Refuse RDF/XML whose DTD could read files, reach the network or blow up in memory.
+
+    Only internal entities with plain values (no references to other entities) are allowed:
+    that keeps the ``<!ENTITY owl "http://www.w3.org/2002/07/owl#">`` abbreviations that
+    ontology editors write, and rules out XXE and "billion laughs". The total expansion is
+    bounded too, since rdflib's RDF/XML handler is quadratic in the number of text chunks.
+    """
+    if "<!DOCTYPE" not in text and "<!ENTITY" not in text:
+        return
+    if _EXTERNAL_ID_RE.search(text):
+        raise InputError(
+            f"{name}: refused: the DTD refers to an external entity or DTD (SYSTEM/PUBLIC); "
+            "kgtool never reads other files or the network while parsing (XXE)"
+        )
+    declared = list(_ENTITY_DECL_RE.finditer(text))
+    if text.count("<!ENTITY") != len(declared):
+        raise InputError(
+            f"{name}: refused: the DTD declares parameter entities or entities kgtool cannot "
+            'check; only plain <!ENTITY name "value"> declarations are allowed'
+        )
+    growth = 0
+    for decl in declared:
+        value = decl.group("dq") if decl.group("dq") is not None else decl.group("sq")
+        if "&" in value or "%" in value:
+            raise InputError(
+                f"{name}: refused: entity {decl.group('name')!r} refers to other entities "
+                "(nested entity expansion, as in the 'billion laughs' attack)"
+            )
+        growth += text.count(f"&{decl.group('name')};") * len(value)
+    if growth > MAX_ENTITY_GROWTH * len(text) + 2**20:
+        raise InputError(
+            f"{name}: refused: entity expansion would add {growth} characters to a "
+            f"{len(text)}-character file"
+        )
+
+
+def _line_of_bad_line(text: str, fmt: str) -> int | None:
+    """Find the first line that does not parse in a line-based format (N-Triples, N-Quads)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            Dataset().parse(data=line, format=fmt)
+        except Exception:
+            return number
+    return None
+
+
+def _parse_error(name: str, text: str, fmt: str, exc: Exception) -> InputError:
+    """Turn a parser exception into an :class:`InputError` naming the file and the line."""
+    line: int | None = None
+    detail = str(exc).strip()
+    if isinstance(exc, RecursionError) or "maximum recursion depth" in detail:
+        return InputError(f"{name}: malformed {fmt} (nested too deeply to parse)")
+    if isinstance(exc, SAXParseException):
+        line = exc.getLineNumber()
+        detail = exc.getMessage()
+    else:
+        match = _LINE_RE.search(detail)
+        if match:
+            line = int(match.group(1))
+            # rdflib repeats the whole document after the message; keep the message only.
+            detail = detail.split("\n")[1] if "\n" in detail else detail
+        elif fmt in ("nt", "nquads"):
+            line = _line_of_bad_line(text, fmt)
+        elif isinstance(exc, json.JSONDecodeError):
+            line = exc.lineno
+    where = f"{name}:{line}" if line is not None else name
+    return InputError(f"{where}: malformed {fmt} ({detail.splitlines()[0] if detail else exc!r})")
+
+
+def parse_text(text: str, fmt: str, name: str) -> Dataset:
+    """Parse RDF text into a new dataset (graph names kept for quad formats).
+
+    Args:
+        text: The document.
+        fmt: An rdflib format name (see :func:`rdf_format`).
+        name: What to call the input in error messages (a file name or ``<stdin>``).
+
+    Returns:
+        A dataset; triple formats fill its default graph.
+
+    Raises:
+        InputError: If the text does not parse; the message names ``name`` and the line.
+
+    >>> ds = parse_text("<http://a> <http://b> <http://c> .", "nt", "x.nt")
+    >>> len(ds)
+    1
+    """
+    if fmt in ("json-ld", "xml") and not text.strip():
+        kind = "a JSON-LD" if fmt == "json-ld" else "an RDF/XML"
+        raise InputError(f"{name}: empty file, not {kind} document")
+    if fmt == "json-ld":
+        _check_json_ld(text, name)
+    elif fmt == "xml":
+        _check_rdf_xml(text, name)
+    elif fmt in ("nt", "nquads"):
+        # rdflib's N-Triples reader grows its line buffer 2 KiB at a time and rescans it on each
+        # step: quadratic, minutes for a 5 MB literal. Reading the whole text in one step keeps
+        # it linear (issue 8); the value only ever grows, so concurrent parses stay correct.
+        _ntriples.bufsiz = max(_ntriples.bufsiz, len(text) + 1)
+    dataset = Dataset()
+    try:
+        dataset.parse(data=text, format=fmt, publicID=URIRef("urn:kgtool:base"))
+    except Exception as exc:  # every rdflib parser raises its own family of exceptions
+        raise _parse_error(name, text, fmt, exc) from exc
+    return dataset
+
+
+def decode_utf8(data: bytes, name: str) -> str:
+    """Decode UTF-8 (a leading byte-order mark is dropped), or say clearly what the bytes are.
+
+    Raises:
+        InputError: If the bytes are UTF-16/32 or not valid UTF-8; names the line.
+
+    >>> decode_utf8(b"\\xef\\xbb\\xbf<a> <b> <c> .", "x.nt")
+    '<a> <b> <c> .'
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            raise InputError(
+                f"{name}: {encoding} text (it starts with a {encoding} byte-order mark); kgtool "
+                f"reads UTF-8: convert it, e.g. iconv -f {encoding} -t UTF-8"
+            )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{name}:{line}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+
+
+def read_text(path: str | Path) -> str:
+    """Read a file (or stdin for ``-``) as UTF-8 text.
+
+    Raises:
+        InputError: If the file is missing, a directory, unreadable or not UTF-8.
+    """
+    if str(path) == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return decode_utf8(stream.read(), "<stdin>") if stream else sys.stdin.read()
+    p = Path(path)
+    try:
+        return decode_utf8(p.read_bytes(), str(path))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected a file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def parse_file(path: str | Path, fmt: str | None = None) -> Dataset:
+    """Read and parse one RDF file (``-`` is stdin and needs ``fmt``).
+
+    Raises:
+        InputError: See :func:`read_text`, :func:`rdf_format` and :func:`parse_text`.
+    """
+    rdflib_format = rdf_format(path, fmt)
+    name = "<stdin>" if str(path) == "-" else str(path)
+    return parse_text(read_text(path), rdflib_format, name)
+
+
+def merged_graph(dataset: Dataset) -> Graph:
+    merged = bind_prefixes(Graph())
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        merged.add((s, p, o))
+    return merged
+
+
+def parse_graph_files(shape_files: Sequence[Path]) -> Graph:
+    shapes_graph = bind_prefixes(Graph())
+    for f in shape_files:
+        for triple in merged_graph(parse_file(f)):
+            shapes_graph.add(triple)
+    return shapes_graph

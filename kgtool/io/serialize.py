@@ -1,0 +1,338 @@
+"""Serialize graphs and datasets deterministically."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.shared.jsonld.context import Context
+from rdflib.term import BNode, IdentifiedNode, Node
+
+from kgtool.core.errors import UsageError
+from kgtool.core.namespaces import GRAPH_INFERRED, KG, PREFIXES, bind_prefixes
+from kgtool.io.canonical import canonical_trig
+
+#: kgtool's format names → rdflib's serializer names.
+SERIALIZERS = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "xml": "xml",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
+}
+
+
+QUAD_SERIALIZERS = frozenset({"nquads", "trig", "jsonld", "json-ld"})
+
+
+Triple = tuple[Node, Node, Node]
+
+
+def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
+    return sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+
+
+def canonical_graph(graph: Graph, identifier: IdentifiedNode | None = None) -> Graph:
+    """Return a copy of ``graph`` with canonical blank nodes, triples added in sorted order.
+
+    Args:
+        graph: The graph to copy.
+        identifier: The copy's name (default: the original's).
+
+    Returns:
+        A new graph with the project prefixes bound.
+
+    >>> len(canonical_graph(Graph()))
+    0
+    """
+    source: Graph = graph
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        source = to_canonical_graph(graph)
+    copy = bind_prefixes(Graph(identifier=identifier or graph.identifier))
+    for triple in _sorted_triples(source):
+        copy.add(triple)
+    return copy
+
+
+def build_context(ontology: Graph) -> dict[str, Any]:
+    """Build the JSON-LD context of the project from an ontology graph.
+
+    Every class and property in the ``kg:`` namespace becomes a term named by its local name;
+    object properties coerce their values to IRIs, datatype properties with a single XSD range
+    to that datatype. The project prefixes are included too.
+
+    Args:
+        ontology: The ontology.
+
+    Returns:
+        A JSON object ``{"@context": {...}}`` with sorted keys.
+
+    >>> g = Graph().parse(data='''@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .
+    ... @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    ... kg:founder a owl:ObjectProperty .''', format="turtle")
+    >>> build_context(g)["@context"]["founder"]
+    {'@id': 'kg:founder', '@type': '@id'}
+    """
+    context: dict[str, Any] = dict(PREFIXES)
+    terms: dict[str, Any] = {}
+    kinds = (
+        OWL.Class,
+        RDFS.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        RDF.Property,
+    )
+    for kind in kinds:
+        for term in ontology.subjects(RDF.type, kind):
+            if not isinstance(term, URIRef) or not str(term).startswith(str(KG)):
+                continue
+            local = str(term)[len(str(KG)) :]
+            if not local or local in PREFIXES:
+                continue
+            compact = f"kg:{local}"
+            definition: Any = compact
+            if (term, RDF.type, OWL.ObjectProperty) in ontology:
+                definition = {"@id": compact, "@type": "@id"}
+            elif (term, RDF.type, OWL.DatatypeProperty) in ontology:
+                ranges = [r for r in ontology.objects(term, RDFS.range) if isinstance(r, URIRef)]
+                if (
+                    len(ranges) == 1
+                    and str(ranges[0]).startswith(str(XSD))
+                    and ranges[0] != XSD.string
+                ):
+                    definition = {"@id": compact, "@type": f"xsd:{str(ranges[0])[len(str(XSD)) :]}"}
+            terms[local] = definition
+    # Names and links every entity has, so that they read plainly too ("label": "GPT-J-6B").
+    terms.setdefault("label", {"@id": "rdfs:label", "@language": "en"})
+    terms.setdefault("altLabel", {"@id": "skos:altLabel", "@language": "en"})
+    terms.setdefault("sameAs", {"@id": "owl:sameAs", "@type": "@id"})
+    context.update(terms)
+    return {"@context": dict(sorted(context.items()))}
+
+
+def context_json(ontology: Graph) -> str:
+    """Return the context of :func:`build_context` as the text of ``ontology/context.jsonld``."""
+    return json.dumps(build_context(ontology), indent=2, ensure_ascii=False) + "\n"
+
+
+def _sort_json(node: Any) -> Any:
+    """Sort node arrays by ``@id`` and value arrays by content (``@list`` order is kept)."""
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _sort_json(v)) for k, v in sorted(node.items())}
+    if isinstance(node, list):
+        items = [_sort_json(i) for i in node]
+        return sorted(
+            items,
+            key=lambda i: (
+                "@graph" in i if isinstance(i, dict) else False,
+                i.get("@id", "") if isinstance(i, dict) else "",
+                json.dumps(i, sort_keys=True, ensure_ascii=False),
+            ),
+        )
+    return node
+
+
+class _Converter(Converter):
+    """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests, issue 8).
+
+    rdflib adds a second value under a key only ``if s_node.get(key):``, so a first value that
+    compacts to ``""``, ``0`` or ``false`` was silently overwritten by the next one.
+    """
+
+    def add_to_node(self, graph: Any, s: Any, p: Any, o: Any, s_node: Any, nodemap: Any) -> None:
+        falsy = {k: v for k, v in s_node.items() if not v and not isinstance(v, list)}
+        super().add_to_node(graph, s, p, o, s_node, nodemap)
+        for key, old in falsy.items():
+            new = s_node[key]
+            if new is not old:
+                s_node[key] = [old, *(new if isinstance(new, list) else [new])]
+
+    def convert_graphs(self, graphs: list[Graph]) -> Any:
+        """Do what ``convert`` does for a dataset, given its non-empty graphs as a list.
+
+        rdflib's ``convert`` checks ``g in graphs`` for every graph, comparing it with every
+        graph kept so far: quadratic in the number of named graphs, which was most of the time
+        of a JSON-LD export with one graph per source sentence (issue 5). Here graphs are
+        matched by name, as ``Graph.__eq__`` matches them, so the output is the same.
+        """
+        context = self.context
+        default_graph = next(
+            (g for g in graphs if g.identifier == DATASET_DEFAULT_GRAPH_ID), Graph()
+        )
+        ordered = [default_graph]
+        for g in graphs:
+            if g is default_graph:
+                continue
+            if isinstance(g.identifier, URIRef):
+                ordered.append(g)
+            else:
+                default_graph += g
+        objs: list[Any] = []
+        for g in ordered:
+            obj: dict[str, Any] = {}
+            graphname = None
+            if isinstance(g.identifier, URIRef) and g.identifier != default_graph.identifier:
+                graphname = context.shrink_iri(g.identifier)
+                obj[context.id_key] = graphname
+            nodes = self.from_graph(g)
+            if not graphname and len(nodes) == 1:
+                obj.update(nodes[0])
+            else:
+                if not nodes:
+                    continue
+                obj[context.graph_key] = nodes
+            if objs and objs[0].get(context.get_key("@id")) == graphname:
+                objs[0].update(obj)
+            else:
+                objs.append(obj)
+        return objs[0] if len(objs) == 1 else objs
+
+
+def jsonld_text(dataset: Dataset | list[Graph], ontology: Graph) -> str:
+    context = build_context(ontology)["@context"]
+    # What rdflib's serializer does (from_rdf), with the fixed converter.
+    converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
+    if isinstance(dataset, list):
+        doc = converter.convert_graphs(dataset)
+    else:
+        doc = converter.convert(dataset)
+    if isinstance(doc, list):
+        doc = {"@graph": doc}
+    body = {k: v for k, v in doc.items() if k != "@context"}
+    ordered = {"@context": context, **_sort_json(body)}
+    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+
+
+def sorted_lines(text: str) -> str:
+    # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085 and friends, which
+    # N-Triples leaves unescaped inside literals, and so cut such a triple in two (issue 8).
+    lines = sorted({line for line in text.split("\n") if line.strip()})
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+class _SortedGraph(Graph):
+    """A graph that lists subjects and predicate-objects sorted, for rdflib's RDF/XML writer.
+
+    rdflib's writer walks ``subjects()`` and ``predicate_objects()`` in store order, which
+    depends on string hashing and so differs between runs.
+    """
+
+    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Any:
+        return iter(sorted(set(super().subjects(predicate, object)), key=lambda n: n.n3()))
+
+    def predicate_objects(self, subject: Any = None, unique: bool = False) -> Any:
+        pairs = set(super().predicate_objects(subject))
+        return iter(sorted(pairs, key=lambda po: (po[0].n3(), po[1].n3())))
+
+
+def _sorted_xml_namespaces(text: str) -> str:
+    # rdflib declares namespaces in the order of a set of predicates, which differs between runs.
+    lines = text.splitlines()
+    decls = [i for i, line in enumerate(lines) if line.strip().startswith("xmlns:")]
+    if decls:
+        block = sorted(lines[i] for i in decls)
+        for i, line in zip(decls, block, strict=True):
+            lines[i] = line
+    return "\n".join(lines) + "\n"
+
+
+def _trig(dataset: Dataset) -> str:
+    """Write TriG in the project's canonical form (rdflib's writer orders graphs by a set)."""
+    return canonical_trig(dataset)
+
+
+def serialize_graph(graph: Graph, fmt: str) -> str:
+    """Serialize one graph deterministically.
+
+    Args:
+        graph: The triples.
+        fmt: ``turtle``, ``nt``, ``xml``, ``jsonld``, ``trig`` or ``nquads``.
+
+    Returns:
+        The text.
+
+    Raises:
+        UsageError: If the format is unknown.
+
+    >>> serialize_graph(Graph(), "nt")
+    ''
+    """
+    if fmt not in SERIALIZERS:
+        raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    canonical = canonical_graph(graph, identifier=DATASET_DEFAULT_GRAPH_ID)
+    if fmt in QUAD_SERIALIZERS:
+        ds = bind_prefixes(Dataset())
+        target = ds.graph(DATASET_DEFAULT_GRAPH_ID)
+        for triple in canonical:
+            target.add(triple)
+        return serialize_dataset(ds, fmt, Graph())
+    if fmt == "xml":
+        sortable = bind_prefixes(_SortedGraph())
+        for triple in canonical:
+            sortable.add(triple)
+        canonical = sortable
+    text = canonical.serialize(format=SERIALIZERS[fmt])
+    if fmt == "nt":
+        return sorted_lines(text)
+    if fmt == "xml":
+        # XML parsers turn a raw carriage return into a line feed (XML 1.0, 2.11), and rdflib
+        # writes literals' CRs raw: escaped, the literal reads back as it was written. rdflib
+        # itself writes only line feeds, so every CR in the text belongs to a literal.
+        return _sorted_xml_namespaces(text).replace("\r", "&#13;")
+    return text
+
+
+def serialize_dataset(dataset: Dataset, fmt: str, ontology: Graph) -> str:
+    """Serialize a dataset; triple formats get the union.
+
+    Args:
+        dataset: The quads (built by :func:`_dataset_for_export`: sorted, canonical).
+        fmt: One of :data:`EXPORT_FORMATS`.
+        ontology: Used to build the JSON-LD context.
+
+    Returns:
+        The text.
+
+    Raises:
+        UsageError: If the format is unknown.
+    """
+    if fmt not in SERIALIZERS:
+        raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    if fmt in ("jsonld", "json-ld"):
+        return jsonld_text(dataset, ontology)
+    if fmt == "nquads":
+        return sorted_lines(dataset.serialize(format="nquads"))
+    if fmt == "trig":
+        return _trig(dataset)
+    union = bind_prefixes(Graph())
+    for s, p, o, _g in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return serialize_graph(union, fmt)
+
+
+def render_inferred(inferred: Graph, fmt: str) -> str:
+    """Serialize the inferred graph alone; quad formats name it ``GRAPH_INFERRED``.
+
+    >>> render_inferred(Graph(), "nquads")
+    ''
+    """
+    if fmt not in QUAD_SERIALIZERS:
+        return serialize_graph(inferred, fmt)
+    ds = bind_prefixes(Dataset())
+    target = ds.graph(GRAPH_INFERRED)
+    for triple in canonical_graph(inferred):
+        target.add(triple)
+    return serialize_dataset(ds, fmt, Graph())
+
+
+EXPORT_FORMATS: tuple[str, ...] = ("turtle", "jsonld", "nt", "nquads", "trig", "xml")

@@ -1,0 +1,1 @@
+"""SPARQL queries: the bundled catalog, the one runner, result rendering, quality checks."""

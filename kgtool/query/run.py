@@ -1,0 +1,366 @@
+"""Run SPARQL queries (bundled by name, from a file, or ad hoc) over the union of the graphs.
+
+Bundled queries carry a Markdown header (``# # Title``, ``# **Problem:**``, ``# **Returns:**``,
+``# **Parameters:**``) whose parameter list declares names, types and defaults; values are bound
+with ``initBindings``, never pasted into the text (https://www.w3.org/TR/sparql11-query/).
+The command is read-only and offline: updates, ``SERVICE`` (unless allowed) and ``FROM`` are
+refused before evaluation, since rdflib would otherwise fetch them from the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kgtool.core.errors import (
+    KgtoolError,
+    ParameterError,
+    QueryRunError,
+    QuerySyntaxError,
+    TermError,
+    UsageError,
+)
+from kgtool.core.namespaces import PREFIXES
+from kgtool.core.terms import expand_iri, resolve_entity
+from kgtool.graph import KnowledgeGraph
+from kgtool.io.sparql_text import is_update, position_of
+from kgtool.query.catalog import NamedQuery, ParameterSpec, QueryHeader, find_query
+
+
+def _walk(node: Any) -> Any:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+
+
+def prepare(text: str, allow_service: bool = False) -> Query:
+    """Parse a read-only SPARQL query (memoized: rdflib takes ~10-90 ms to parse one).
+
+    See :func:`prepare_uncached` for the arguments and errors.
+
+    >>> prepare("ASK {}") is prepare("ASK {}")
+    True
+    """
+    return _prepare_cached(text, allow_service)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepare_cached(text: str, allow_service: bool) -> Query:
+    # Issue 5: a store that runs queries natively (Oxigraph) answers in well under a
+    # millisecond, so parsing the same bundled query again would dominate.
+    return prepare_uncached(text, allow_service)
+
+
+def prepare_uncached(text: str, allow_service: bool = False) -> Query:
+    """Parse a read-only SPARQL query with the project prefixes predeclared.
+
+    Args:
+        text: The query.
+        allow_service: Let ``SERVICE`` clauses through (they make network calls).
+
+    Returns:
+        The prepared query.
+
+    Raises:
+        QuerySyntaxError: If it does not parse; with the line and column in ``text``.
+        UsageError: If it is an update, or uses ``SERVICE`` (not allowed) or ``FROM``.
+
+    >>> prepare("SELECT ?s WHERE { ?s a kg:Person }").algebra.name
+    'SelectQuery'
+    """
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        # rdflib parses an empty text as an empty *update*; say what is really wrong (issue 8).
+        raise QuerySyntaxError("the query is empty (only blanks or comments)")
+    try:
+        query = prepareQuery(text, initNs=PREFIXES)
+    except ParseException as exc:
+        if is_update(text):
+            raise UsageError(
+                "SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are refused: "
+                "kgtool query is read-only"
+            ) from None
+        line, column = exc.lineno, exc.col
+        raise QuerySyntaxError(
+            f"SPARQL syntax error at line {line}, column {column}: {exc.msg}"
+            f"\n  {exc.line}\n  {' ' * (column - 1)}^",
+            line=line,
+            column=column,
+        ) from None
+    except Exception as exc:  # rdflib raises plain exceptions for e.g. unknown prefixes
+        prefix = re.search(r"Unknown namespace prefix : (\S*)", str(exc))
+        if prefix:
+            where = position_of(text, prefix.group(1) + ":")
+            if where:
+                raise QuerySyntaxError(
+                    f"SPARQL error at line {where[0]}, column {where[1]}: unknown prefix "
+                    f"{prefix.group(1)!r} (predeclared: {', '.join(PREFIXES)})",
+                    line=where[0],
+                    column=where[1],
+                ) from None
+        raise QuerySyntaxError(f"SPARQL error: {exc}") from None
+    nodes = list(_walk(query.algebra))
+    if not allow_service and any(n.name == "ServiceGraphPattern" for n in nodes):
+        raise UsageError(
+            "the query uses SERVICE, which calls a remote endpoint; pass --allow-service to run it"
+        )
+    if query.algebra.get("datasetClause"):
+        raise UsageError(
+            "FROM / FROM NAMED are not supported (rdflib would fetch them from the web); "
+            "use GRAPH <name> { ... } instead"
+        )
+    return query
+
+
+#: Where ``entity`` parameters are looked up: a graph, or a function giving, for the text typed,
+#: a graph that holds at least the label triples reading that text (see :func:`label_lookup`).
+LabelSource = Graph | Callable[[str], Graph]
+
+
+def label_lookup(store: Any) -> Callable[[str], Graph]:
+    """Return a lazy :data:`LabelSource` for a store's asserted triples.
+
+    A store that can find label triples itself (Oxigraph: ``labelled``) is asked for those
+    alone; otherwise the asserted union is used. Nothing is computed until an ``entity``
+    parameter is given as a label, so binding IRIs costs nothing at any size (issue 5).
+
+    >>> from kgtool.store.memory import MemoryStore
+    >>> len(label_lookup(MemoryStore())("EleutherAI"))
+    0
+    """
+    labelled = getattr(store, "labelled", None)
+    if callable(labelled):
+        return labelled
+    return lambda _text: store.union(reasoned=False)
+
+
+_GYEAR_RE = re.compile(r"^-?\d{4,}$")
+_GYEARMONTH_RE = re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])$")
+
+
+def convert_parameter(spec: ParameterSpec, value: str, graph: LabelSource) -> Node:
+    """Turn a parameter value typed by the user into the RDF term its type declares.
+
+    Args:
+        spec: The declaration.
+        value: The text.
+        graph: Where ``entity`` labels are looked up (a graph, or see :func:`label_lookup`).
+
+    Returns:
+        The term to bind.
+
+    Raises:
+        ParameterError: If the value does not fit the type.
+
+    >>> convert_parameter(ParameterSpec("year", "gYear"), "2021", Graph())
+    rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
+    """
+
+    def bad(expected: str) -> ParameterError:
+        return ParameterError(
+            f"parameter {spec.name!r} is declared {spec.type}: {value!r} is not {expected}"
+        )
+
+    kind = spec.type
+    if kind == "entity":
+        iri = expand_iri(value)
+        if iri is not None:
+            return iri
+        try:
+            return resolve_entity(
+                graph if isinstance(graph, Graph) else graph(value.strip()), value
+            )
+        except TermError as exc:
+            raise ParameterError(f"parameter {spec.name!r}: {exc}") from None
+    if kind == "iri":
+        iri = expand_iri(value)
+        if iri is None:
+            raise bad("an IRI or a prefixed name")
+        return iri
+    if kind == "string":
+        return Literal(value)
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise bad("an integer")
+        return Literal(int(value), datatype=XSD.integer)
+    if kind == "decimal":
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise bad("a decimal number") from None
+        if not number.is_finite():
+            raise bad("a decimal number")
+        return Literal(number, datatype=XSD.decimal)
+    if kind == "boolean":
+        lowered = value.strip().lower()
+        if lowered not in ("true", "false", "1", "0"):
+            raise bad("true or false")
+        return Literal(lowered in ("true", "1"), datatype=XSD.boolean)
+    if kind == "date":
+        try:
+            datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise bad("a date (YYYY-MM-DD)") from None
+        return Literal(value.strip(), datatype=XSD.date)
+    if kind == "gYear":
+        if not _GYEAR_RE.match(value.strip()):
+            raise bad("a year (YYYY)")
+        return Literal(value.strip(), datatype=XSD.gYear)
+    if kind == "gYearMonth":
+        if not _GYEARMONTH_RE.match(value.strip()):
+            raise bad("a year and month (YYYY-MM)")
+        return Literal(value.strip(), datatype=XSD.gYearMonth)
+    raise ParameterError(f"parameter {spec.name!r} has unknown type {kind!r}")  # pragma: no cover
+
+
+def bind_parameters(
+    header: QueryHeader, params: dict[str, str] | None, graph: LabelSource
+) -> dict[str, Node]:
+    """Check the given parameters against the declarations and convert them.
+
+    Args:
+        header: The query's header with its declarations.
+        params: Values by name, as typed.
+        graph: Where entity labels are looked up (a graph, or see :func:`label_lookup`).
+
+    Returns:
+        Bindings for ``initBindings`` (declared defaults filled in).
+
+    Raises:
+        ParameterError: For an unknown name, a missing value or a value of the wrong type.
+    """
+    params = dict(params or {})
+    declared = {p.name: p for p in header.parameters}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        names = ", ".join(declared) or "none"
+        raise ParameterError(
+            f"unknown parameter {', '.join(map(repr, unknown))}; this query declares: {names}"
+        )
+    bindings: dict[str, Node] = {}
+    for spec in header.parameters:
+        value = params.get(spec.name, spec.default)
+        if value is None:
+            raise ParameterError(
+                f"parameter {spec.name!r} ({spec.type}) is required: --param {spec.name}=VALUE"
+            )
+        bindings[spec.name] = convert_parameter(spec, value, graph)
+    return bindings
+
+
+@dataclass
+class QueryOutcome:
+    """A query's result, with what ran."""
+
+    query: NamedQuery
+    result: Result
+    bindings: dict[str, Node]
+
+    @property
+    def kind(self) -> str:
+        """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+        return str(self.result.type)
+
+
+def run_query(
+    kg: KnowledgeGraph,
+    query: str | Path | NamedQuery,
+    params: dict[str, str] | None = None,
+    reasoned: bool = False,
+    allow_service: bool = False,
+    queries_dir: Path | None = None,
+    service_map: dict[str, str] | None = None,
+) -> QueryOutcome:
+    """Run a query over the union of the graphs (plus the inferred graph when ``reasoned``).
+
+    Args:
+        kg: The knowledge graph; call :func:`kgtool.reason.engine.reason` first for the reasoned
+        view.
+        query: A bundled name, a ``.rq`` path, SPARQL text, or a :class:`NamedQuery`.
+        params: Parameter values by name, as typed by the user.
+        reasoned: Include ``GRAPH_INFERRED`` in the union.
+        allow_service: Let ``SERVICE`` clauses call remote endpoints (through
+            :func:`kgtool.wikidata.link.federation`: User-Agent, timeout, retries, 429).
+        queries_dir: Where bundled queries live.
+        service_map: SERVICE IRI → URL to call instead (a mirror); see
+            :func:`kgtool.wikidata.link.parse_service_map`.
+
+    Returns:
+        The outcome; the result rows are already computed.
+
+    Raises:
+        UnknownQueryError, QuerySyntaxError, ParameterError, UsageError: Exit code 2.
+        QueryRunError: If evaluation fails (exit code 1).
+
+    >>> from rdflib import Dataset
+    >>> kg = KnowledgeGraph.from_dataset(Dataset())
+    >>> run_query(kg, "ASK { ?s ?p ?o }").result.askAnswer
+    False
+    """
+    named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
+    prepared = prepare(named.text, allow_service=allow_service)
+    bindings = bind_parameters(named.header, params, label_lookup(kg.store))
+    try:
+        with contextlib.ExitStack() as stack:
+            if allow_service:
+                from kgtool.wikidata.link import (
+                    federation,  # the network stays out of plain queries
+                )
+
+                stack.enter_context(federation(service_map))
+            # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above
+            # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
+            runnable = named.text if getattr(kg.store, "accepts_text", False) else prepared
+            result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
+            if result.type == "SELECT" and runnable is prepared:
+                # rdflib evaluates lazily; materialise so that errors surface here. rdflib also
+                # answers a GROUP BY over no solutions with one row of nothing (SPARQL says no
+                # rows): drop rows in which every variable is unbound. An aggregate over nothing
+                # (SAMPLE of no value) comes back as an explicit None, which rdflib's own XML
+                # writer then rejects: leave such variables unbound, as SPARQL does. (Oxigraph's
+                # rows come without None values, and without empty rows: see oxstore._to_result.)
+                result.bindings = [
+                    {var: value for var, value in row.items() if value is not None}
+                    for row in result.bindings
+                    if any(value is not None for value in row.values())
+                ]
+    except KgtoolError:
+        raise  # an unreachable SERVICE endpoint is exit 2, not a failed query
+    except Exception as exc:
+        raise QueryRunError(f"query {named.name} failed while running: {exc}") from exc
+    return QueryOutcome(query=named, result=result, bindings=bindings)
+
+
+def uses_service(query: NamedQuery) -> bool:
+    """Return whether a query calls ``SERVICE`` (it then needs network access).
+
+    >>> uses_service(find_query("SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } }"))
+    True
+    """
+    try:
+        prepared = prepare(query.text, allow_service=True)
+    except UsageError:
+        return False
+    return any(n.name == "ServiceGraphPattern" for n in _walk(prepared.algebra))

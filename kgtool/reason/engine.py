@@ -1,0 +1,380 @@
+"""Compute the OWL 2 RL (or RDFS) closure of the asserted data with owlrl.
+
+See https://www.w3.org/TR/owl2-profiles/#OWL_2_RL. The closure runs on a copy of the union of
+the asserted graphs (ontology included); what it adds, minus noise, is the inferred graph, stored
+as ``GRAPH_INFERRED`` and never mixed into the asserted graphs.
+
+Dropped as noise (true in every OWL RL closure, or not RDF a user can read):
+
+* ``x owl:sameAs x`` (reflexive sameAs, added for every resource);
+* anything whose object is ``owl:Thing`` (``x rdf:type owl:Thing``,
+  ``C rdfs:subClassOf owl:Thing``, ``p rdfs:range owl:Thing``...), ``x rdf:type rdfs:Resource``
+  and ``owl:Nothing rdfs:subClassOf x``;
+* statements about the built-in vocabularies themselves (subject in ``rdf:``, ``rdfs:``, ``owl:``
+  or ``xsd:``, e.g. ``xsd:date rdf:type rdfs:Datatype``), which OWL RL adds to every closure;
+* ``x rdfs:subClassOf x``, ``x rdfs:subPropertyOf x``, ``x owl:equivalentClass x``,
+  ``x owl:equivalentProperty x`` (reflexive schema axioms);
+* triples with a literal or blank node as subject produced by owlrl's literal proxies;
+* owlrl's inconsistency reports (they become an :class:`InconsistencyError` instead).
+
+Closures are cached in this process and on disk (:mod:`kgtool.reason.closure_cache`, which says
+what the key
+hashes: the input files, not the shapes). On the Oxigraph store the reasoner reads the store's
+quads and the closure goes back into the store as quads, with no rdflib graph either way; the
+rdflib graph of :attr:`ReasoningResult.inferred` is built only if a caller asks for it (issue 5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import BNode, Node
+
+from kgtool.core.errors import InconsistencyError, UsageError
+from kgtool.core.namespaces import GRAPH_INFERRED, bind_prefixes
+from kgtool.graph import KnowledgeGraph
+
+PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
+#: Reasoning engines: owlrl itself, the compiled rules of :mod:`kgtool.reason.fast`, or ``auto``.
+ENGINES: tuple[str, ...] = ("auto", "owlrl", "fast")
+#: ``auto`` uses the fast engine from this many asserted triples up (owlrl takes ~1.7 s at 1 k).
+AUTO_FAST_THRESHOLD = 2000
+#: The vocabulary owlrl writes its error messages in (``Closure.Core.closure``).
+OWLRL_ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
+
+_REFLEXIVE_NOISE = frozenset(
+    {
+        OWL.sameAs,
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+    }
+)
+# Looked up once: attribute access on rdflib's DefinedNamespace is slow, and is_noise runs once
+# per closure triple (hundreds of thousands on big graphs, issue 5).
+_TYPE, _THING, _NOTHING, _RESOURCE = RDF.type, OWL.Thing, OWL.Nothing, RDFS.Resource
+_SUBCLASS, _ERROR, _ERROR_MESSAGE = RDFS.subClassOf, OWLRL_ERRORS.error, OWLRL_ERRORS.ErrorMessage
+
+_BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
+
+Triple = tuple[Node, Node, Node]
+#: The asserted triples: the memory store's union graph, or a set (the Oxigraph store's path).
+Asserted = Graph | Collection[Triple]
+
+
+class ReasoningResult:
+    """The outcome of :func:`reason`.
+
+    On the Oxigraph store the inferred triples stay N-Triples bytes (``ntriples``: sorted lines,
+    as in the cache file and as Oxigraph loads them) and the rdflib graph is only built when
+    :attr:`inferred` is read (issue 5: ~1.4 M inferred triples at 1 M asserted).
+
+    Attributes:
+        profile: ``owlrl`` or ``rdfs``.
+        asserted_count: Triples in the union of the asserted graphs.
+        dropped: How many closure triples were dropped as noise.
+        ntriples: The inferred triples as sorted N-Triples lines, or None.
+    """
+
+    def __init__(
+        self,
+        profile: str,
+        inferred: Graph | None,
+        asserted_count: int,
+        dropped: int = 0,
+        messages: list[str] | None = None,
+        ntriples: bytes | None = None,
+    ) -> None:
+        if inferred is None and ntriples is None:
+            raise ValueError("a reasoning result needs its inferred triples")
+        self.profile = profile
+        self._inferred = inferred
+        self.asserted_count = asserted_count
+        self.dropped = dropped
+        self.messages = messages if messages is not None else []
+        self.ntriples = ntriples
+
+    @property
+    def inferred(self) -> Graph:
+        """The new triples as an rdflib graph named ``GRAPH_INFERRED`` (built on first use)."""
+        if self._inferred is None:
+            import pyoxigraph as ox
+
+            from kgtool.store.oxigraph import rdflib_triples
+
+            graph = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+            parsed = ox.parse(self.ntriples or b"", format=ox.RdfFormat.N_TRIPLES)
+            for triple in rdflib_triples(parsed):
+                graph.add(triple)
+            self._inferred = graph
+        return self._inferred
+
+    def __len__(self) -> int:
+        """Return the number of inferred triples, without building an rdflib graph."""
+        if self.ntriples is not None:
+            return self.ntriples.count(b"\n")  # one triple a line
+        return len(self.inferred)
+
+
+def is_noise(triple: Triple) -> bool:
+    """Return whether an inferred triple carries no information for users (see module doc).
+
+    >>> from rdflib import URIRef
+    >>> x = URIRef("http://example.org/x")
+    >>> is_noise((x, OWL.sameAs, x)), is_noise((x, RDF.type, OWL.Thing))
+    (True, True)
+    """
+    s, p, o = triple
+    if isinstance(s, Literal):
+        return True
+    if p in _REFLEXIVE_NOISE and s == o:
+        return True
+    if o == _THING or (p == _TYPE and o == _RESOURCE):
+        return True
+    if isinstance(s, URIRef) and str(s).startswith(_BUILTIN_NAMESPACES):
+        return True
+    if s == _NOTHING and p == _SUBCLASS:
+        return True
+    return p == _ERROR or (p == _TYPE and o == _ERROR_MESSAGE)
+
+
+def content_key(triples: Iterable[Triple], profile: str) -> str:
+    """Return a hash of the asserted triples and the profile, for data not loaded from files.
+
+    >>> len(content_key(Graph(), "owlrl"))
+    64
+    """
+    digest = hashlib.sha256(profile.encode())
+    for line in sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in triples):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def closure_key(
+    kg: KnowledgeGraph, profile: str, asserted: Callable[[], Iterable[Triple]] | None = None
+) -> str:
+    """Return the cache key of ``kg``'s closure (see :mod:`kgtool.reason.closure_cache`).
+
+    Args:
+        kg: The knowledge graph: keyed by its input files when it was loaded from files.
+        profile: ``owlrl`` or ``rdfs``.
+        asserted: Returns its asserted triples, hashed when there are no files to hash
+            (None: the store's union).
+
+    Returns:
+        A hex digest salted with the profile, kgtool's version and its code.
+
+    >>> from rdflib import Dataset
+    >>> len(closure_key(KnowledgeGraph.from_dataset(Dataset()), "owlrl"))
+    64
+    """
+    from kgtool.reason import closure_cache as cache
+
+    key = cache.files_key(kg.sources, kg.input_format) if kg.sources else None
+    if key is None:
+        key = content_key(kg.store.union() if asserted is None else asserted(), profile)
+    return cache.entry_key(key, profile)
+
+
+#: In-process cache of closures by :func:`closure_key` (the on-disk cache uses the same keys).
+_CACHE: dict[str, ReasoningResult] = {}
+
+
+def compute_closure(asserted: Asserted, profile: str, engine: str = "owlrl") -> ReasoningResult:
+    """Compute the closure of ``asserted`` and return what it added, minus noise.
+
+    Args:
+        asserted: The union of the asserted graphs (not modified): an rdflib graph, or a set
+            of triples.
+        profile: ``owlrl`` or ``rdfs``.
+        engine: ``owlrl``, ``fast`` (OWL 2 RL only, same answer) or ``auto``: fast from
+            :data:`AUTO_FAST_THRESHOLD` triples up, and owlrl whenever the fast engine does not
+            support the ontology's constructs or the profile.
+
+    Returns:
+        The inferred triples.
+
+    Raises:
+        UsageError: If the profile or engine is unknown, or ``fast`` cannot do the job
+            (:class:`~kgtool.reason.fast.UnsupportedConstruct`, or the ``rdfs`` profile).
+        InconsistencyError: If owlrl reports a clash (e.g. an instance of disjoint classes).
+
+    >>> len(compute_closure(Graph(), "owlrl"))
+    0
+    """
+    triples, dropped = _closure_triples(asserted, profile, engine)
+    inferred = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+    for triple in triples:
+        inferred.add(triple)
+    return ReasoningResult(
+        profile=profile, inferred=inferred, asserted_count=len(asserted), dropped=dropped
+    )
+
+
+def _closure_triples(asserted: Asserted, profile: str, engine: str) -> tuple[list[Triple], int]:
+    """Return what :func:`compute_closure` infers (noise removed), and the count dropped."""
+    if profile not in PROFILES:
+        raise UsageError(f"unknown reasoning profile {profile!r} (choose from {PROFILES})")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown reasoning engine {engine!r} (choose from {ENGINES})")
+    if engine == "fast" and profile != "owlrl":
+        raise UsageError("the fast engine computes the owlrl profile only")
+    if profile == "owlrl" and (
+        engine == "fast" or (engine == "auto" and len(asserted) >= AUTO_FAST_THRESHOLD)
+    ):
+        from kgtool.reason import fast as fastreason
+
+        try:
+            # only the new triples: no need to test each against the asserted graph
+            closure: Iterable[Triple] = fastreason.infer(asserted)
+            new_only = True
+        except fastreason.UnsupportedConstruct:
+            if engine == "fast":
+                raise
+            closure, new_only = _owlrl_closure(asserted, profile), False
+    else:
+        closure, new_only = _owlrl_closure(asserted, profile), False
+    kept: list[Triple] = []
+    keep = kept.append
+    dropped = 0
+    for triple in closure:
+        if not new_only and triple in asserted:
+            continue
+        if is_noise(triple) or _is_proxy_junk(triple):
+            dropped += 1
+            continue
+        keep(triple)
+    return kept, dropped
+
+
+def _owlrl_closure(asserted: Iterable[Triple], profile: str) -> Graph:
+    """Run owlrl on a copy of ``asserted``; raise its clashes as an InconsistencyError."""
+    import owlrl  # imported here: the query path should not pay for owlrl
+
+    semantics = owlrl.OWLRL_Semantics if profile == "owlrl" else owlrl.RDFS_Semantics
+    closure = Graph()
+    for triple in asserted:
+        closure.add(triple)
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
+    messages = sorted(
+        str(m) for m in closure.objects(None, OWLRL_ERRORS.error) if isinstance(m, Literal)
+    )
+    if messages:
+        raise InconsistencyError(messages)
+    return closure
+
+
+def _is_proxy_junk(triple: Triple) -> bool:
+    # owlrl swaps literals for blank-node proxies while it runs; a proxy that leaks out is a
+    # blank node subject typed as a datatype, which nobody asked for.
+    s, p, o = triple
+    return (
+        isinstance(s, BNode)
+        and p == RDF.type
+        and (o == RDFS.Literal or str(o).startswith("http://www.w3.org/2001/XMLSchema#"))
+    )
+
+
+def _cached_closure(
+    kg: KnowledgeGraph,
+    asserted: Callable[[], Asserted],
+    key: str,
+    profile: str,
+    engine: str,
+) -> ReasoningResult:
+    """Read the closure from the on-disk cache of ``kg.cache_dir``, or compute and store it."""
+    cache_dir = kg.cache_dir
+    if cache_dir is None:
+        return compute_closure(asserted(), profile, engine)
+    from kgtool.reason import closure_cache as cache  # on-disk, shared by processes
+
+    hit = cache.read_closure(cache_dir, key)
+    if hit is not None:
+        graph, asserted_count, dropped = hit
+        inferred = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+        for triple in graph:
+            inferred.add(triple)
+        return ReasoningResult(profile, inferred, asserted_count, dropped)
+    # Every engine computes the same closure, so the cache entry does not depend on it.
+    result = compute_closure(asserted(), profile, engine)
+    cache.write_closure(cache_dir, key, result.inferred, result.asserted_count, result.dropped)
+    return result
+
+
+def _native_closure(
+    kg: KnowledgeGraph, store: Any, key: str, profile: str, engine: str
+) -> ReasoningResult:
+    """The Oxigraph store's path: quads in, quads out, and no rdflib graph in between.
+
+    The closure is also loaded into the store here: loading is where a damaged cache entry shows.
+    """
+    from kgtool.reason import closure_cache as cache
+
+    cache_dir = kg.cache_dir
+    if cache_dir is not None:
+        hit = cache.read_closure_bytes(cache_dir, key)
+        if hit is not None and store.load_inferred(hit[0]):
+            body, asserted_count, dropped = hit
+            return ReasoningResult(profile, None, asserted_count, dropped, ntriples=body)
+    from kgtool.store.oxigraph import oxigraph_triples, sorted_ntriples
+
+    asserted, known = store.asserted_for_reasoning()
+    inferred, dropped = _closure_triples(asserted, profile, engine)
+    body = sorted_ntriples(oxigraph_triples(inferred, known))
+    store.load_inferred(body)
+    if cache_dir is not None:
+        cache.write_closure(cache_dir, key, body, len(asserted), dropped)
+    return ReasoningResult(profile, None, len(asserted), dropped, ntriples=body)
+
+
+def reason(kg: KnowledgeGraph, profile: str = "owlrl", engine: str = "auto") -> ReasoningResult:
+    """Reason over the asserted data and store the inferred graph in the knowledge graph.
+
+    Args:
+        kg: The loaded knowledge graph; its store gets ``GRAPH_INFERRED``.
+        profile: ``owlrl`` (OWL 2 RL) or ``rdfs``.
+        engine: ``auto`` (default), ``owlrl`` or ``fast``; see :func:`compute_closure`.
+
+    Returns:
+        The reasoning result.
+
+    Raises:
+        InconsistencyError: If the data contradicts the ontology; nothing is stored then.
+        UsageError: If the profile or engine is unknown, or ``fast`` cannot do the job.
+
+    >>> from rdflib import Dataset
+    >>> kg = KnowledgeGraph.from_dataset(Dataset())
+    >>> len(reason(kg).inferred)
+    0
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown reasoning engine {engine!r} (choose from {ENGINES})")
+    if engine == "fast" and profile != "owlrl":
+        raise UsageError("the fast engine computes the owlrl profile only")
+    store: Any = kg.store
+    if hasattr(store, "asserted_for_reasoning"):  # the Oxigraph store (issue 5)
+        # Keyed by the files when there are any; the triples are read only for a fallback key.
+        key = closure_key(kg, profile, lambda: store.asserted_for_reasoning()[0])
+        result = _CACHE.get(key)
+        if result is None:
+            result = _CACHE[key] = _native_closure(kg, store, key, profile, engine)
+        elif result.ntriples is None or not store.load_inferred(result.ntriples):
+            store.set_inferred(result.inferred)
+    else:
+        key = closure_key(kg, profile, lambda: store.union(reasoned=False))
+        if key not in _CACHE:
+            _CACHE[key] = _cached_closure(
+                kg, lambda: store.union(reasoned=False), key, profile, engine
+            )
+        result = _CACHE[key]
+        store.set_inferred(result.inferred)
+    kg.reasoned_profile = profile
+    return result

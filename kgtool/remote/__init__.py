@@ -1,0 +1,1 @@
+"""The network: SPARQL endpoints (push, query --endpoint) and SERVICE federation."""

@@ -1,0 +1,1 @@
+"""The read-only linked-data server: routes, content negotiation, killable query workers."""

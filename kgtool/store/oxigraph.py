@@ -1,0 +1,824 @@
+"""An Oxigraph-backed :class:`kgtool.store.base.Store`: the same answers as the memory store,
+faster.
+
+pyoxigraph (https://pyoxigraph.readthedocs.io/) parses, stores and queries natively; this module
+only converts terms between rdflib and pyoxigraph at the edges. SPARQL given as text runs inside
+Oxigraph; an rdflib-prepared query (which has no text left) runs on an rdflib view of the quads,
+so every caller of the :class:`~kgtool.store.base.Store` protocol keeps working (issue 5).
+
+Asserted quads and the reasoner's ``GRAPH_INFERRED`` share one Oxigraph store. rdflib's union
+default graph is a *set* of triples, Oxigraph's ``use_default_graph_as_union`` a *bag* of quads (a
+triple stated by two sentences matches twice). So a query takes the native union only when the
+view has no triple in two graphs (one ``ASK`` inside Oxigraph, asked once per change of the store)
+and, for the asserted view, no inferred graph is stored; otherwise it falls back to ``UNION_GRAPH``,
+a deduplicated copy of the asserted triples built on first need (issue 5: the native union keeps
+queries near pyoxigraph's own speed at 1 M triples, where the copy doubled memory).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kgtool.core.errors import QueryRunError
+from kgtool.core.namespaces import (
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    PREFIXES,
+    bind_prefixes,
+    new_dataset,
+)
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: The base rdflib's loader resolves relative IRIs against (see :func:`kgtool.graph.parse_text`).
+BASE_IRI = "urn:kgtool:base"
+#: Formats Oxigraph parses natively here; JSON-LD and RDF/XML go through rdflib so that remote
+#: contexts are refused and the triples are exactly those of the memory store.
+_NATIVE_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+#: A graph of the store's own, holding the asserted triples once each. rdflib's union default
+#: graph is a set of triples, Oxigraph's ``use_default_graph_as_union`` a bag of quads: a triple
+#: stated by two sentences would otherwise match twice.
+UNION_GRAPH = ox.NamedNode("urn:x-kgtool:union")
+_INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
+_INTERNAL = (UNION_GRAPH, _INFERRED)
+_INTERNAL_LIST = f"({UNION_GRAPH}, {_INFERRED})"
+#: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED is refused).
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+_LABELS = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+)
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[Node, Node, Node]
+
+
+def to_ox(term: Node) -> Any:
+    """Convert an rdflib term to a pyoxigraph one.
+
+    >>> to_ox(Literal("a", lang="en"))
+    <Literal value=a language=en>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r} in Oxigraph")
+
+
+def _canonical_integer(lexical: str) -> int | None:
+    value = int(lexical) if lexical.lstrip("-").isdigit() and lexical.isascii() else None
+    return value if value is not None and str(value) == lexical else None
+
+
+def _canonical_date(lexical: str) -> datetime.date | None:
+    try:
+        value = datetime.date.fromisoformat(lexical)
+    except ValueError:
+        return None
+    return value if value.isoformat() == lexical else None
+
+
+#: Typed literals whose rdflib construction from the lexical form costs 6-10 us (rdflib parses,
+#: checks and re-serializes it): from the Python value it is 3x cheaper and, for a lexical form
+#: already canonical, the very same term. At 1 M triples converting answers dominated query time.
+_FAST_VALUES: dict[str, Callable[[str], Any]] = {
+    "http://www.w3.org/2001/XMLSchema#integer": _canonical_integer,
+    "http://www.w3.org/2001/XMLSchema#date": _canonical_date,
+}
+
+
+def string_literal(lexical: str, language: str | None) -> Literal:
+    """Return ``Literal(lexical, lang=language)`` without rdflib's per-call checks.
+
+    For a plain or language-tagged string rdflib's constructor only validates the tag (Oxigraph
+    has already) and sets four slots, but costs ~2 µs, a third of a query's time on answers made
+    of labels (issue 5). The slots set here are those it sets (tests/store/test_oxigraph.py
+    compares).
+
+    >>> string_literal("GPT-J", "en") == Literal("GPT-J", lang="en")
+    True
+    """
+    literal = str.__new__(Literal, lexical)
+    literal._language = language or None
+    literal._datatype = None
+    literal._value = lexical
+    literal._ill_typed = None
+    return literal
+
+
+def from_ox(term: Any) -> Node:
+    """Convert a pyoxigraph term to the rdflib term rdflib's own parser would have made.
+
+    Plain literals come back without a datatype (Oxigraph types them ``xsd:string``), so terms
+    compare equal to rdflib-parsed ones.
+
+    >>> from_ox(ox.Literal("a"))
+    rdflib.term.Literal('a')
+    """
+    if isinstance(term, ox.NamedNode):
+        # Oxigraph has validated the IRI: skip URIRef's own check (a third of its cost).
+        return str.__new__(URIRef, term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return string_literal(term.value, term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _RDF_LANGSTRING):
+            return string_literal(term.value, None)
+        fast = _FAST_VALUES.get(datatype)
+        if fast is not None:
+            value = fast(term.value)
+            if value is not None:
+                return Literal(value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"cannot convert {term!r} from Oxigraph")
+
+
+def _memo_converter() -> tuple[Callable[[Any], Node], dict[Any, Node]]:
+    """Return :func:`from_ox` converting each distinct term once, and its memo (ox → rdflib)."""
+    seen: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = from_ox(term)
+        return found
+
+    return convert, seen
+
+
+def rdflib_triples(triples: Iterable[Any]) -> Iterator[Triple]:
+    """Convert pyoxigraph triples (or quads) to rdflib ones, each distinct term once.
+
+    A big graph repeats its terms many times; a dictionary lookup is cheaper than
+    :func:`from_ox` (issue 5).
+
+    >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+    >>> next(rdflib_triples([t]))[2]
+    rdflib.term.Literal('c')
+    """
+    convert, _ = _memo_converter()
+    for t in triples:
+        yield convert(t.subject), convert(t.predicate), convert(t.object)
+
+
+def oxigraph_triples(triples: Iterable[Triple], known: dict[Node, Any] | None = None) -> list[Any]:
+    """Convert rdflib triples to pyoxigraph ``Triple`` objects, each distinct term once.
+
+    Args:
+        triples: rdflib triples.
+        known: Conversions already made (rdflib term to pyoxigraph term); extended in place.
+
+    Returns:
+        The pyoxigraph triples, in the same order.
+
+    >>> oxigraph_triples([(URIRef("urn:a"), URIRef("urn:b"), Literal(1))])[0].object.value
+    '1'
+    """
+    seen: dict[Node, Any] = {} if known is None else known
+
+    def convert(term: Node) -> Any:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = to_ox(term)
+        return found
+
+    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in triples]
+
+
+def sorted_ntriples(triples: Sequence[Any]) -> bytes:
+    """Return pyoxigraph triples as N-Triples, one triple a line, lines sorted and distinct.
+
+    >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+    >>> sorted_ntriples([t, t])
+    b'<urn:a> <urn:b> "c" .\\n'
+    """
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    # Split on "\n" only: N-Triples leaves U+2028 and friends unescaped inside literals.
+    lines = sorted({line for line in data.split(b"\n") if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
+
+
+def render_ntriples(body: bytes, fmt: str) -> str | None:
+    """Serialize sorted N-Triples (:func:`sorted_ntriples`) as ``nt``, ``nquads`` or ``turtle``.
+
+    N-Triples and N-Quads (in ``GRAPH_INFERRED``) come out as the same bytes as
+    :func:`kgtool.export.render_inferred`'s; Turtle is Oxigraph's, triples in sorted order and
+    prefixes sorted. Returns None for other formats, or when the text may hold a blank node
+    (only the rdflib path labels those canonically).
+
+    >>> render_ntriples(b'<urn:a> <urn:b> "c" .\\n', "nquads")
+    '<urn:a> <urn:b> "c" <https://w3id.org/eleutherai-kg/graph/inferred> .\\n'
+    """
+    if fmt not in ("nt", "nquads", "turtle") or b"_:" in body:
+        return None
+    if fmt == "nt":
+        return body.decode("utf-8")
+    if fmt == "nquads":
+        graph = f" {_INFERRED} .\n".encode()
+        return b"".join(line[: -len(b" .")] + graph for line in body.split(b"\n") if line).decode(
+            "utf-8"
+        )
+    ordered = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
+    # Oxigraph writes the prefixes in hash order; put them in sorted order, for stable bytes.
+    rest = b"\n".join(x for x in text.split(b"\n") if not x.startswith(b"@prefix "))
+    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(_PREFIXES.items()))
+    return head + "\n" + rest.decode("utf-8")
+
+
+def _graph_name(name: Node | None) -> Any:
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return to_ox(name)
+
+
+def _triples(quads: Iterable[Any]) -> Iterator[Triple]:
+    for q in quads:
+        yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+
+class OxigraphStore:
+    """A :class:`~kgtool.store.base.Store` on a pyoxigraph store (in memory, or on disk at
+    ``path``).
+
+    >>> s = OxigraphStore()
+    >>> s.add_graph(URIRef("urn:g"), Graph().add((URIRef("urn:a"), URIRef("urn:b"), Literal(1))))
+    >>> s.graph_names(), len(s.union())
+    ([rdflib.term.URIRef('urn:g')], 1)
+    """
+
+    #: Tells :func:`kgtool.query.run.run_query` to hand over SPARQL text, not an rdflib query.
+    accepts_text = True
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+        if path is None:
+            self.ox = ox.Store()
+        elif read_only:
+            self.ox = ox.Store.read_only(str(path))
+        else:
+            self.ox = ox.Store(str(path))
+        self._cache: dict[tuple[str, bool], Any] = {}
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        if self.ox.contains_named_graph(UNION_GRAPH):
+            self.ox.remove_graph(UNION_GRAPH)
+
+    def _ensure_union(self) -> None:
+        if not self.ox.contains_named_graph(UNION_GRAPH):
+            self.ox.add_graph(UNION_GRAPH)
+            # Runs inside Oxigraph; inserting a triple twice into one graph keeps one copy.
+            self.ox.update(
+                f"INSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ "
+                f"{{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER(?g NOT IN ({UNION_GRAPH}, {_INFERRED})) }} }}"
+            )
+
+    def add_graph(self, name: URIRef | None, triples: Graph) -> None:
+        """Add the triples of ``triples`` to graph ``name`` (None: the default graph)."""
+        g = _graph_name(name)
+        self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
+        self._changed()
+
+    def add_dataset(self, dataset: Dataset) -> None:
+        """Add every quad of an rdflib dataset, keeping graph names."""
+        quads = []
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _graph_name(name)))
+        self.ox.extend(quads)
+        self._changed()
+
+    def load_file(
+        self,
+        path: Path,
+        fmt: str,
+        to_graph: URIRef | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Parse one file natively into the store (triple formats into ``to_graph``).
+
+        Args:
+            path: The file.
+            fmt: An rdflib format name (see :func:`kgtool.graph.rdf_format`).
+            to_graph: Graph for triple formats (None: the default graph).
+            progress: Called with the number of bytes Oxigraph has just read (a file read by
+                rdflib instead reports its size once, when parsed).
+
+        Raises:
+            InputError: If the file does not parse; the message is the memory store's own.
+        """
+        from kgtool.graph import parse_file  # load imports this module lazily
+
+        native = _NATIVE_FORMATS.get(fmt)
+        if native is None or str(path) == "-":
+            self._add_parsed(parse_file(path, fmt), to_graph)
+            _report_size(path, progress)
+            return
+        target = None if native.supports_datasets else _graph_name(to_graph)
+        try:
+            if progress is None:
+                self.ox.load(path=str(path), format=native, base_iri=BASE_IRI, to_graph=target)
+            else:
+                with path.open("rb") as handle:
+                    # Oxigraph reads through this, a few kB at a time: the progress bar counts
+                    # bytes parsed (no slower than path=; measured at 100 k triples).
+                    reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
+                    self.ox.load(input=reader, format=native, base_iri=BASE_IRI, to_graph=target)
+        except (SyntaxError, ValueError, OSError, MemoryError):
+            # Re-parse with rdflib: it raises the same InputError (file and line) the memory
+            # store gives; if rdflib accepts what Oxigraph refused, its triples are used. (Oxigraph
+            # refuses a single token over 16 MiB, e.g. a 50 MB literal, with a MemoryError.)
+            self._add_parsed(parse_file(path, fmt), to_graph)
+        self._changed()
+
+    def _add_parsed(self, dataset: Dataset, to_graph: URIRef | None) -> None:
+        if to_graph is None:
+            self.add_dataset(dataset)
+            return
+        merged = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            merged.add((s, p, o))
+        self.add_graph(to_graph, merged)
+
+    def set_inferred(self, inferred: Graph | None) -> None:
+        """Replace the inferred graph (None removes it)."""
+        if self.ox.contains_named_graph(_INFERRED):
+            self.ox.remove_graph(_INFERRED)
+        if inferred is not None:
+            self.ox.add_graph(_INFERRED)
+            self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _INFERRED) for s, p, o in inferred)
+        # The union graph holds asserted triples only, so it stays valid.
+        self._cache.clear()
+
+    def load_inferred(self, ntriples: bytes) -> bool:
+        """Replace the inferred graph with N-Triples text, parsed natively (no rdflib graph).
+
+        Returns False, with no inferred graph left, when the text does not parse (a damaged
+        cache entry): Oxigraph loads in one transaction, so nothing of it is kept.
+        """
+        if self.ox.contains_named_graph(_INFERRED):
+            self.ox.remove_graph(_INFERRED)
+        self._cache.clear()
+        try:
+            self.ox.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=_INFERRED)
+        except (SyntaxError, ValueError):
+            return False
+        self.ox.add_graph(_INFERRED)  # an empty closure is still a reasoned store
+        return True
+
+    def asserted_for_reasoning(self) -> tuple[set[Triple], dict[Node, Any]]:
+        """Return the distinct asserted triples as rdflib terms, for the reasoner (issue 5).
+
+        Each distinct term is converted once, and no rdflib graph is built (that cost ~24 s at
+        1 M triples). Also returns the conversions made, rdflib term to pyoxigraph term, so the
+        inferred triples go back into the store without converting their terms again.
+        """
+        convert, seen = _memo_converter()
+        triples = {
+            (convert(q.subject), convert(q.predicate), convert(q.object))
+            for q in self.ox.quads_for_pattern(None, None, None, None)
+            if q.graph_name not in _INTERNAL
+        }
+        return triples, {rd: native for native, rd in seen.items()}
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def has_inferred(self) -> bool:
+        """Return whether the store holds an inferred graph (possibly empty)."""
+        return bool(self.ox.contains_named_graph(_INFERRED))
+
+    def inferred(self) -> Graph | None:
+        """Return the inferred graph, or None when the data has not been reasoned over."""
+        if not self.has_inferred():
+            return None
+        key = ("inferred", True)
+        if key not in self._cache:
+            graph = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+            for triple in _triples(self.ox.quads_for_pattern(None, None, None, _INFERRED)):
+                graph.add(triple)
+            self._cache[key] = graph
+        return self._cache[key]
+
+    def _asserted_names(self) -> list[Any]:
+        return [g for g in self.ox.named_graphs() if g not in _INTERNAL]
+
+    def graph_names(self) -> list[URIRef]:
+        """Return the names of the asserted graphs that hold triples, sorted."""
+        names = {
+            URIRef(g.value)
+            for g in self._asserted_names()
+            if isinstance(g, ox.NamedNode)
+            and next(iter(self.ox.quads_for_pattern(None, None, None, g)), None) is not None
+        }
+        return sorted(names)
+
+    def named_graph(self, name: URIRef) -> Graph:
+        """Return a copy of one asserted graph's triples (the default graph for its id)."""
+        graph = bind_prefixes(Graph(identifier=name))
+        for triple in _triples(self.ox.quads_for_pattern(None, None, None, _graph_name(name))):
+            graph.add(triple)
+        return graph
+
+    def _quads(self, reasoned: bool) -> Iterator[Any]:
+        skip = (UNION_GRAPH,) if reasoned else _INTERNAL
+        for q in self.ox:
+            if q.graph_name not in skip:
+                yield q
+
+    def dump_lines(self, fmt: str, reasoned: bool = False) -> str | None:
+        """Serialize the view as N-Triples (``nt``) or N-Quads (``nquads``) inside Oxigraph.
+
+        Returns the unsorted text, or None when the view holds blank nodes: their labels
+        differ from load to load, and only the canonical rdflib path labels them the same way
+        every time.
+        """
+        if fmt == "nt":
+            self._ensure_union()
+            quads: list[Any] = list(self.ox.quads_for_pattern(None, None, None, UNION_GRAPH))
+            if reasoned:
+                quads += list(self.ox.quads_for_pattern(None, None, None, _INFERRED))
+            items: list[Any] = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            rdf_format = ox.RdfFormat.N_TRIPLES
+        elif fmt == "nquads":
+            items = list(self._quads(reasoned))
+            rdf_format = ox.RdfFormat.N_QUADS
+        else:
+            return None
+        if any(isinstance(t, ox.BlankNode) for q in items for t in (q.subject, q.object)):
+            return None
+        data = ox.serialize(items, format=rdf_format)  # bytes, since no output is given
+        return data.decode("utf-8") if data is not None else ""
+
+    def _dump_bytes(self, rdf_format: ox.RdfFormat, graph: Any = None) -> bytes:
+        data = self.ox.dump(format=rdf_format, from_graph=graph)
+        return data if data is not None else b""
+
+    def sorted_dump(self, fmt: str, reasoned: bool = False) -> bytes | None:
+        """Return the view as sorted N-Triples (``nt``) or graph-grouped N-Quads (``nquads``).
+
+        Oxigraph writes the lines; Python only sorts them as strings, which is far cheaper than
+        making a Python object per quad (issue 5). ``nt``: the union's triples, each once,
+        sorted. ``nquads``: the default graph's triples first, then each named graph's, graphs
+        by IRI and triples sorted within each graph, the order in which Oxigraph's TriG writer
+        makes one block per graph. The same view gives the same bytes on every run.
+
+        Args:
+            fmt: ``nt`` or ``nquads``.
+            reasoned: Include ``GRAPH_INFERRED``.
+
+        Returns:
+            UTF-8 bytes ending in a newline (empty for an empty view), or None when the view
+            may hold blank nodes (any ``_:`` in the text, a literal's too, to be safe): their
+            labels differ from load to load, and only the canonical rdflib path labels them
+            the same way every time.
+
+        >>> s = OxigraphStore()
+        >>> s.add_graph(None, Graph().add((URIRef("urn:b"), URIRef("urn:p"), URIRef("urn:c")))
+        ...                       .add((URIRef("urn:a"), URIRef("urn:p"), Literal("x"))))
+        >>> print(s.sorted_dump("nt").decode(), end="")
+        <urn:a> <urn:p> "x" .
+        <urn:b> <urn:p> <urn:c> .
+        """
+        # Bytes throughout: UTF-8 keeps code point order, so sorting the encoded lines gives
+        # the order sorting the text would, without decoding and re-encoding ~100 MB at 1 M.
+        if fmt == "nt":
+            graphs: list[Any] = [UNION_GRAPH]
+            if not self.ox.contains_named_graph(UNION_GRAPH):
+                # Reading each graph once costs less than building the union graph (an INSERT).
+                graphs = [ox.DefaultGraph(), *self._asserted_names()]
+            if reasoned and self.has_inferred():
+                graphs.append(_INFERRED)
+            lines: list[bytes] = []
+            for g in graphs:
+                lines += self._dump_bytes(ox.RdfFormat.N_TRIPLES, g).split(b"\n")
+            if self._cache.get(("duplicates", True)) is False and _INFERRED not in graphs:
+                # A query already found no triple in two graphs: no set needed (~0.4 s at 1 M).
+                ordered = sorted(line for line in lines if line)
+            else:
+                unique = set(lines)
+                unique.discard(b"")
+                ordered = sorted(unique)
+        elif fmt == "nquads":
+            default = self._dump_bytes(ox.RdfFormat.N_TRIPLES, ox.DefaultGraph()).split(b"\n")
+            ordered = sorted(line for line in default if line)
+            skip = (UNION_GRAPH,) if reasoned else _INTERNAL
+            names = sorted((g for g in self.ox.named_graphs() if g not in skip), key=str)
+            # One dump per graph: cheaper than dumping the store (which holds UNION_GRAPH, a
+            # second copy of every triple) and sorting all lines by graph.
+            for name in names:
+                lines = self._dump_bytes(ox.RdfFormat.N_TRIPLES, name).split(b"\n")
+                lines.sort()
+                tail = f"{name} .".encode()
+                ordered += [line[:-1] + tail for line in lines if line]  # "s p o ." → "s p o g ."
+        else:
+            return None
+        if not ordered:
+            return b""
+        ordered.append(b"")
+        data = b"\n".join(ordered)
+        return None if b"_:" in data else data
+
+    def union(self, reasoned: bool = False) -> Graph:
+        """Return the merged rdflib graph of the chosen view (cached until the store changes)."""
+        key = ("union", reasoned)
+        if key not in self._cache:
+            merged = bind_prefixes(Graph())
+            for triple in _triples(self._quads(reasoned)):
+                merged.add(triple)
+            self._cache[key] = merged
+        return self._cache[key]
+
+    def dataset(self, reasoned: bool = False) -> Dataset:
+        """Return the quads as an rdflib ``Dataset`` (with ``GRAPH_INFERRED`` when reasoned)."""
+        key = ("dataset", reasoned)
+        if key not in self._cache:
+            view = new_dataset()
+            for q in self._quads(reasoned):
+                name: Any = (
+                    DATASET_DEFAULT_GRAPH_ID
+                    if isinstance(q.graph_name, ox.DefaultGraph)
+                    else from_ox(q.graph_name)
+                )
+                view.graph(name).add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+            self._cache[key] = view
+        return self._cache[key]
+
+    def graphs_containing(self, triple: tuple[Node, Node, Node]) -> list[URIRef]:
+        """Return the sorted names of the asserted graphs holding ``triple``."""
+        s, p, o = (to_ox(t) for t in triple)
+        return sorted(
+            {
+                URIRef(q.graph_name.value)
+                for q in self.ox.quads_for_pattern(s, p, o, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name not in _INTERNAL
+            }
+        )
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._quads(reasoned=True))
+
+    def _has_duplicates(self) -> bool:
+        """Return whether a triple sits in two graphs (default graph included), asked in Oxigraph.
+
+        Cached until the store changes: at 1 M triples the hash join takes about a second,
+        once, where copying every triple into ``UNION_GRAPH`` took seconds and doubled memory.
+        """
+        key = ("duplicates", True)
+        if key not in self._cache:
+            answer = self.ox.query(
+                f"ASK {{ {{ GRAPH ?g1 {{ ?s ?p ?o }} GRAPH ?g2 {{ ?s ?p ?o }} "
+                f"FILTER(?g1 != ?g2 && ?g1 != {UNION_GRAPH} && ?g2 != {UNION_GRAPH}) }} "
+                f"UNION {{ ?s ?p ?o GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {UNION_GRAPH}) }} }}"
+            )
+            self._cache[key] = bool(answer)
+        return bool(self._cache[key])
+
+    def _dataset_options(self, text: str, reasoned: bool) -> dict[str, Any]:
+        """Choose the query dataset that gives the memory store's answers for this view."""
+        inferred = self.has_inferred()
+        native = (reasoned or not inferred) and not self.ox.contains_named_graph(UNION_GRAPH)
+        if native and not self._has_duplicates():
+            # Every stored graph belongs to the view: the union of all is its set of triples.
+            return {"use_default_graph_as_union": True}
+        self._ensure_union()
+        options: dict[str, Any] = {}
+        if reasoned and inferred:
+            options["default_graph"] = [UNION_GRAPH, _INFERRED]
+        else:
+            options["default_graph"] = UNION_GRAPH
+        if _GRAPH_KEYWORD.search(text):
+            # Only GRAPH patterns see the named graphs; listing thousands of them costs
+            # milliseconds per query, so the list is built (and cached) only for those.
+            key = ("names", reasoned and inferred)
+            if key not in self._cache:
+                names = self._asserted_names()
+                self._cache[key] = [*names, _INFERRED] if reasoned and inferred else names
+            options["named_graphs"] = self._cache[key]
+        return options
+
+    def labelled(self, text: str) -> Graph:
+        """Return the label triples (``rdfs:label``, ``skos:altLabel``...) whose text is ``text``.
+
+        Enough for :func:`kgtool.core.terms.resolve_entity` to find an entity by label without
+        turning the whole store into an rdflib graph. Asserted graphs only.
+
+        >>> s = OxigraphStore()
+        >>> g = Graph().add((URIRef("urn:a"), URIRef(_LABELS[0]), Literal("A", lang="en")))
+        >>> s.add_graph(URIRef("urn:g"), g)
+        >>> len(s.labelled("A")), len(s.labelled("B"))
+        (1, 0)
+        """
+        graph = bind_prefixes(Graph())
+        wanted = ox.Literal(text)
+        for prop in _LABELS:
+            answer = self.ox.query(
+                f"SELECT DISTINCT ?s ?o WHERE {{ {{ ?s <{prop}> ?o }} UNION "
+                f"{{ GRAPH ?g {{ ?s <{prop}> ?o }} FILTER(?g NOT IN {_INTERNAL_LIST}) }} "
+                f"FILTER(STR(?o) = {wanted}) }}"  # N-Triples form: quotes escaped
+            )
+            assert isinstance(answer, ox.QuerySolutions)
+            for solution in answer:
+                graph.add((from_ox(solution["s"]), URIRef(prop), from_ox(solution["o"])))
+        return graph
+
+    def query(
+        self,
+        query: Any,
+        init_bindings: Mapping[str, Node] | None = None,
+        reasoned: bool = False,
+    ) -> Result:
+        """Evaluate a query over the union of the chosen view.
+
+        Args:
+            query: SPARQL text (runs in Oxigraph, project prefixes predeclared) or an rdflib
+                prepared query (runs in rdflib over :meth:`dataset`).
+            init_bindings: Values for variables (SEP-0007 substitution in Oxigraph).
+            reasoned: Include ``GRAPH_INFERRED``.
+
+        Returns:
+            An rdflib ``Result`` with the rows already computed.
+
+        Raises:
+            QueryRunError: If Oxigraph refuses or fails the query.
+        """
+        if not isinstance(query, str):
+            return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
+        return self.query_text(query, init_bindings, reasoned)
+
+    def query_text(
+        self,
+        text: str,
+        init_bindings: Mapping[str, Node] | None = None,
+        reasoned: bool = False,
+    ) -> Result:
+        """Run SPARQL text in Oxigraph and convert the answer to an rdflib ``Result``."""
+        options: dict[str, Any] = {"prefixes": _PREFIXES}
+        if init_bindings:
+            # Oxigraph's own substitution wants the variable projected; a VALUES row at the top
+            # of the WHERE group behaves as rdflib's initBindings.
+            from kgtool.io.sparql_text import inline_bindings
+
+            text = inline_bindings(text, dict(init_bindings))
+        options.update(self._dataset_options(text, reasoned))
+        try:
+            answer = self.ox.query(text, **options)
+            return _to_result(answer)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+
+
+def _to_result(answer: Any) -> Result:
+    if isinstance(answer, (bool, ox.QueryBoolean)):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)  # pyoxigraph 0.5 answers a QueryBoolean, not a bool
+        return result
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [Variable(v.value) for v in answer.variables]
+        result = Result("SELECT")
+        result.vars = variables
+        # Converting terms to rdflib is most of the cost of a query (issue 5): rdflib parses each
+        # typed literal's value. Rows repeat terms (a kind, a developer), so each distinct term
+        # of this answer is converted once.
+        seen: dict[Any, Node] = {}
+        lookup = seen.get
+        rows = []
+        for solution in answer:
+            row: dict[Variable, Node] = {}
+            for variable, value in zip(variables, solution, strict=True):
+                if value is not None:
+                    node = lookup(value)
+                    if node is None:
+                        node = seen[value] = from_ox(value)
+                    row[variable] = node
+            # A row with every variable unbound is dropped, as kgtool.query.run.run_query drops it
+            # on the memory store (where rdflib makes one for a GROUP BY over nothing).
+            if row:
+                rows.append(row)
+        result.bindings = rows  # type: ignore[assignment]
+        return result
+    result = Result("CONSTRUCT")
+    graph = bind_prefixes(Graph())
+    for t in answer:
+        graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    result.graph = graph
+    return result
+
+
+def load_graph(files: Sequence[Path]) -> Graph:
+    """Parse triple files natively and merge their triples (graph names dropped) into one graph.
+
+    Args:
+        files: The files (formats Oxigraph cannot parse, and stdin, go through rdflib).
+
+    Returns:
+        An rdflib graph with the terms rdflib's own parser would have made.
+
+    Raises:
+        InputError: If a file is missing, of unknown format or malformed (rdflib's message).
+
+    >>> len(load_graph([]))
+    0
+    """
+    from kgtool.graph import parse_file
+    from kgtool.io.parse import rdf_format
+
+    store = ox.Store()
+    graph = Graph()
+    for f in files:
+        fmt = rdf_format(f)
+        native = _NATIVE_FORMATS.get(fmt)
+        try:
+            if native is None or str(f) == "-":
+                raise ValueError("not parsed natively")
+            store.load(path=str(f), format=native, base_iri=BASE_IRI)
+        except (SyntaxError, ValueError, OSError, MemoryError):
+            # rdflib parses it instead, or raises the memory store's InputError.
+            for s, p, o, _ in parse_file(f, fmt).quads((None, None, None, None)):
+                graph.add((s, p, o))
+    for triple in _triples(store):
+        graph.add(triple)
+    return graph
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary reader that reports how many bytes each read returned."""
+
+    def __init__(self, handle: io.BufferedReader, progress: Callable[[int], None]) -> None:
+        super().__init__()
+        self._handle = handle
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._handle.readinto(buffer)
+        if count:
+            self._progress(count)
+        return count or 0
+
+
+def _report_size(path: Path, progress: Callable[[int], None] | None) -> None:
+    if progress is not None and str(path) != "-":
+        progress(path.stat().st_size)  # it was just parsed, so it exists
+
+
+def load_store(
+    ontology_files: Sequence[Path],
+    data_files: Sequence[Path],
+    fmt: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> OxigraphStore:
+    """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the facts natively into a new store.
+
+    Args:
+        ontology_files: Ontology files.
+        data_files: Fact files (quad formats keep graph names, triple formats fill the default
+            graph).
+        fmt: Parse every data file in this format instead of guessing from the extension.
+        progress: Called with the number of bytes just read (see :meth:`OxigraphStore.load_file`).
+
+    Returns:
+        The store.
+
+    Raises:
+        InputError: If a file is missing, of unknown format or malformed.
+    """
+    from kgtool.io.parse import rdf_format
+
+    store = OxigraphStore()
+    for f in ontology_files:
+        store.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY, progress=progress)
+    for f in data_files:
+        store.load_file(f, rdf_format(f, fmt), progress=progress)
+    return store

@@ -1,0 +1,1 @@
+"""SHACL validation: pySHACL, and the fast path that gives the same report."""

@@ -1,0 +1,1 @@
+"""Linking to Wikidata: check, suggest, enrich, QuickStatements."""

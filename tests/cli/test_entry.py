@@ -1,0 +1,286 @@
+"""Cold start (issue 5): a lazy CLI, and an answer cache that prints exactly what a full run does.
+
+No timings here (bench/run.py --shipped has them); these tests check what makes the fast path
+fast (nothing heavy imported) and that it never changes an answer.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kgtool.cli import choices
+from kgtool.core import paths
+from kgtool.query import answers
+from kgtool.query.answers import answer_key, read_answer, write_answer
+from kgtool.query.catalog import list_queries
+from kgtool.query.run import find_query, uses_service
+from tests.conftest import FACTS, FIXTURE_ARGS, QUERIES, Invoke
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(cache: Path) -> dict[str, str]:
+    return {**os.environ, "KGTOOL_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+
+
+def test_cli_choices_equal_the_library_constants() -> None:
+    from kgtool.export import EXPORT_FORMATS
+    from kgtool.graph import STORE_CHOICES
+    from kgtool.io.parse import FORMAT_ALIASES
+    from kgtool.query.render import GRAPH_FORMATS, TABLE_FORMATS
+    from kgtool.reason.engine import ENGINES, PROFILES
+    from kgtool.validate.engine import ENGINES as VALIDATION_ENGINES
+    from kgtool.validate.engine import INFERENCE_CHOICES
+
+    assert sorted(choices.INPUT_FORMATS) == sorted(FORMAT_ALIASES)
+    assert choices.STORE_CHOICES == STORE_CHOICES
+    assert choices.TABLE_FORMATS == TABLE_FORMATS
+    assert choices.GRAPH_FORMATS == GRAPH_FORMATS
+    assert choices.EXPORT_FORMATS == EXPORT_FORMATS
+    assert choices.PROFILES == PROFILES
+    assert choices.INFERENCE_CHOICES == INFERENCE_CHOICES
+    assert choices.ENGINES == ENGINES
+    assert choices.VALIDATION_ENGINES == VALIDATION_ENGINES
+
+
+def test_importing_the_cli_imports_no_rdf_library() -> None:
+    code = (
+        "import sys, kgtool.cli.main; "
+        "print(sorted(m for m in ('rdflib', 'owlrl', 'pyshacl', 'pyoxigraph') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_cache_hit_prints_the_same_bytes_without_rdflib(tmp_path: Path) -> None:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    runner = (
+        "import sys\n"
+        "from kgtool.cli.main import cli\n"
+        "try:\n"
+        "    cli(sys.argv[1:])\n"
+        "except SystemExit as e:\n"
+        "    sys.stderr.write('rdflib' if 'rdflib' in sys.modules else 'none')\n"
+        "    raise\n"
+    )
+
+    def run(*args: str) -> tuple[bytes, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", runner, "query", "founders", *args],
+            capture_output=True,
+            check=True,
+            env=_env(tmp_path),
+        )
+        return done.stdout, done.stderr.decode()
+
+    for fmt in ("table", "csv"):
+        miss, loaded = run("--format", fmt)
+        hit, skipped = run("--format", fmt)
+        full, _ = run("--format", fmt, "--no-cache")
+        assert (loaded, skipped) == ("rdflib", "none")
+        assert hit == miss == full
+    assert b"id:Connor_Leahy" in miss.replace(b"https://w3id.org/eleutherai-kg/id/", b"id:")
+
+
+BUNDLED = [q.name for q in list_queries() if not uses_service(find_query(q.name))]
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_bundled_query_replays_exactly(invoke: Invoke, name: str) -> None:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    fmt = ("table", "csv", "tsv", "json")[BUNDLED.index(name) % 4]
+    args = ["query", name, "--format", fmt]
+    miss = invoke(args, fixture=False)
+    hit = invoke(args, fixture=False)
+    full = invoke([*args, "--no-cache"], fixture=False)
+    assert miss.exit_code == hit.exit_code == full.exit_code
+    assert miss.stdout == hit.stdout == full.stdout
+
+
+def _key(data: list[str], *params: str, fmt: str = "csv", query: str = "agents") -> str | None:
+    ontology = [FIXTURE_ARGS[FIXTURE_ARGS.index("--ontology") + 1]]
+    return answer_key(query, params, fmt, False, data, ontology, [], None, "auto", None)
+
+
+def test_the_key_changes_with_every_input(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.trig"
+    facts.write_bytes(FACTS.read_bytes())
+    first = _key([str(facts)])
+    assert first == _key([str(facts)])
+    assert first != _key([str(facts)], "org=x")
+    assert first != _key([str(facts)], fmt="tsv")
+    assert first != _key([str(facts)], query="founders")
+    facts.write_bytes(FACTS.read_bytes() + b"\n# one more byte\n")
+    assert first != _key([str(facts)])
+    assert _key(["-"]) is None
+    assert _key([str(facts)], query="SELECT (rand() AS ?r) WHERE {}") is None
+
+
+def test_a_changed_input_is_answered_afresh(invoke: Invoke, tmp_path: Path) -> None:
+    facts = tmp_path / "facts.nt"
+    person = "<https://w3id.org/eleutherai-kg/id/{0}>"
+    line = f'{person} <http://www.w3.org/2000/01/rdf-schema#label> "{{0}}" .\n'
+    facts.write_text(line.format("A"), encoding="utf-8")
+    args = ["query", "SELECT ?n WHERE { ?s rdfs:label ?n }", "--data", str(facts)]
+    args += ["--ontology", str(facts), "--shapes", str(facts), "--format", "csv"]
+    assert invoke(args, fixture=False).stdout.split() == ["n", "A"]
+    facts.write_text(line.format("B"), encoding="utf-8")
+    assert invoke(args, fixture=False).stdout.split() == ["n", "B"]
+
+
+def test_failures_are_not_cached(invoke: Invoke, tmp_path: Path) -> None:
+    args = ["query", "agents", "--queries", str(QUERIES), "--param", "nope=1"]
+    args += ["--cache-dir", str(tmp_path)]
+    assert invoke(args).exit_code == 2
+    assert invoke(args).exit_code == 2
+    assert not list(tmp_path.rglob("*.answer"))
+
+
+def test_no_cache_neither_reads_nor_writes(invoke: Invoke, tmp_path: Path) -> None:
+    args = ["query", "agents", "--queries", str(QUERIES), "--cache-dir", str(tmp_path)]
+    assert invoke([*args, "--no-cache"]).exit_code == 0
+    assert not list(tmp_path.rglob("*.answer"))
+    assert invoke(args).exit_code == 0
+    assert len(list(tmp_path.rglob("*.answer"))) == 1
+
+
+def test_entries_are_written_whole_and_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "MAX_ENTRIES", 4)
+    for i in range(6):
+        write_answer(tmp_path, f"{i:064x}", f"answer {i}\n")
+    names = sorted(p.name for p in (tmp_path / "answers").iterdir())
+    assert not [n for n in names if n.startswith(".")]  # no temp files left
+    assert 3 <= len(names) <= 5
+    assert read_answer(tmp_path, f"{5:064x}") == "answer 5\n"
+    assert read_answer(tmp_path, "f" * 64) is None
+
+
+def test_concurrent_processes_share_one_entry(tmp_path: Path) -> None:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    argv = [sys.executable, "-m", "kgtool", "query", "founders", "--format", "tsv"]
+    procs: list[Any] = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, env=_env(tmp_path)) for _ in range(3)
+    ]
+    outputs = {p.communicate()[0] for p in procs}
+    assert all(p.returncode == 0 for p in procs)
+    assert len(outputs) == 1
+    entries = list((tmp_path / "kgtool" / "answers").iterdir())
+    assert [e.name.endswith(".answer") and not e.name.startswith(".") for e in entries] == [True]
+
+
+ENTRY_FORMS = [
+    ["query", "founders"],
+    ["query", "--format", "csv", "founders"],
+    ["query", "founders", "--format=json", "--asserted"],
+    ["query", "founders", "--param", "organization=OpenAI", "--format", "tsv"],
+    ["query", "founders", "--param=organization=OpenAI", "--store", "memory"],
+    ["query", "models", "--reasoned", "--format", "csv"],
+]
+
+
+@pytest.mark.parametrize("argv", ENTRY_FORMS, ids=[" ".join(a[1:]) for a in ENTRY_FORMS])
+def test_the_console_script_answers_a_hit_before_click(tmp_path: Path, argv: list[str]) -> None:
+    """`kgtool` (kgtool.cli.entry) prints what the full command printed, without importing click."""
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    runner = (
+        "import sys\n"
+        "from kgtool.cli.entry import main\n"
+        "sys.argv = ['kgtool', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    sys.stderr.write('click' if 'click' in sys.modules else 'none')\n"
+    )
+
+    def run(*args: str) -> tuple[bytes, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", runner, *args],
+            capture_output=True,
+            check=True,
+            env=_env(tmp_path),
+        )
+        return done.stdout, done.stderr.decode()[-5:]
+
+    miss, loaded = run(*argv)
+    hit, skipped = run(*argv)
+    full, _ = run(*argv, "--no-cache")
+    assert (loaded, skipped) == ("click", "none")
+    assert hit == miss == full != b""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["validate"],
+        ["query"],
+        ["query", "-"],
+        ["query", "founders", "--all"],
+        ["query", "founders", "models"],
+        ["query", "founders", "--format"],
+        ["query", "founders", "--format", "rdfxml"],
+        ["query", "founders", "--store", "sqlite"],
+        ["query", "founders", "--param", "--format"],
+        ["query", "founders", "--data", "x.ttl"],
+        ["query", "founders", "--no-cache"],
+        ["query", "founders", "--allow-service"],
+        ["query", "founders", "-h"],
+    ],
+)
+def test_the_console_script_leaves_everything_else_to_click(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    from kgtool.cli import entry
+
+    seen: list[str] = []
+    monkeypatch.setattr(entry, "_lookup", lambda name, *rest: seen.append(name) or "stored")
+    assert entry.cached_answer(argv) is None
+    assert seen == []
+
+
+def test_the_console_script_refuses_answers_click_would_print_differently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kgtool.cli import entry
+
+    monkeypatch.setenv("KGTOOL_CACHE_DIR", str(tmp_path))
+    key = answer_key("founders", [], "table", False, None, None, None, None, "auto", None)
+    assert key is not None
+    cache_dir = tmp_path / "kgtool"
+    write_answer(cache_dir, key, "plain\n")
+    assert entry.cached_answer(["query", "founders"]) == "plain\n"
+    write_answer(cache_dir, key, "\x1b[31mred\x1b[0m\n")  # click strips escapes off a terminal
+    assert entry.cached_answer(["query", "founders"]) is None
+    assert entry.cached_answer(["query", "founders", "--cache-dir", str(tmp_path / "f")]) is None
+    (tmp_path / "file").write_text("")
+    assert entry.cached_answer(["query", "founders", "--cache-dir", str(tmp_path / "file")]) is None
+
+
+def test_shapes_are_parsed_only_when_used(tmp_path: Path, invoke: Invoke) -> None:
+    """A query does not parse the shapes; a missing shapes file is still an input error."""
+    from kgtool.graph import KnowledgeGraph
+
+    kg = KnowledgeGraph.load()
+    assert kg.shapes_graph is None
+    assert len(kg.shapes) > 0 and kg.shapes_graph is kg.shapes
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:x sh:y\n")
+    assert invoke(["query", "founders", "--no-cache", "--shapes", str(broken)]).exit_code == 0
+    done = invoke(["validate", "--shapes", str(broken)])
+    assert done.exit_code == 2 and "broken.ttl" in done.stderr
+    missing = invoke(["query", "founders", "--no-cache", "--shapes", str(tmp_path / "no.ttl")])
+    assert missing.exit_code == 2 and "no.ttl" in missing.stderr

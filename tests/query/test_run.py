@@ -1,0 +1,201 @@
+"""Queries: names, files, stdin, typed parameters, offline guards, result formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Graph
+
+from kgtool.core.errors import QueryRunError
+from kgtool.core.namespaces import ID, KG
+from kgtool.graph import KnowledgeGraph
+from kgtool.query.catalog import parse_header
+from kgtool.query.run import find_query, run_query
+from tests.conftest import QUERIES, Invoke
+
+Q = ["--queries", str(QUERIES)]
+
+
+def test_queries_lists_titles_and_parameters(invoke: Invoke) -> None:
+    result = invoke(["queries", *Q], fixture=False)
+    assert result.exit_code == 0
+    assert "founders      Founders of an organization" in result.stdout
+    assert "--param min=<integer>" in result.stdout
+
+
+def test_bundled_query_table(invoke: Invoke) -> None:
+    result = invoke(["query", "founders", *Q])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["founder", "name"]
+    assert lines[2].split() == ["id:Connor-Leahy", "Connor", "Leahy"]
+    assert lines[-1] == "(2 rows)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "EleutherAI",
+        "id:EleutherAI",
+        "EleutherAI Institute",
+        "<https://w3id.org/eleutherai-kg/id/EleutherAI>",
+    ],
+)
+def test_entity_parameter_by_label_prefixed_name_or_iri(invoke: Invoke, value: str) -> None:
+    result = invoke(["query", "founders", *Q, "--param", f"org={value}", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["name"] for r in rows] == ["Connor Leahy", "Sid Black"]
+
+
+def test_entity_parameter_binds_not_formats(kg: KnowledgeGraph) -> None:
+    outcome = run_query(kg, QUERIES / "founders.rq", {"org": "CoreWeave"})
+    assert outcome.bindings["org"] == ID.CoreWeave
+    assert list(outcome.result) == []
+
+
+def test_integer_parameter(invoke: Invoke) -> None:
+    result = invoke(["query", "models-since", *Q, "--param", "min=1000", "--format", "tsv"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "?model\t?count"
+    assert "<https://w3id.org/eleutherai-kg/id/GPT-J-6B>" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["models-since", "--param", "min=lots"], "is declared integer"),
+        (["models-since"], "'min' (integer) is required"),
+        (["models-since", "--param", "mni=3"], "this query declares: min"),
+        (["founders", "--param", "org=Nobody Here"], "no entity is labelled"),
+        (["founders", "--param", "org"], "name=value"),
+    ],
+)
+def test_parameter_errors_exit_2(invoke: Invoke, args: list[str], message: str) -> None:
+    result = invoke(["query", *args, *Q])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "ptype, good, bad",
+    [
+        ("decimal", "1.5", "x"),
+        ("boolean", "true", "yes"),
+        ("date", "2020-07-07", "2020-13-01"),
+        ("gYear", "2021", "21"),
+        ("gYearMonth", "2021-07", "2021-7"),
+        ("iri", "kg:founder", "nope"),
+    ],
+)
+def test_parameter_types(kg: KnowledgeGraph, ptype: str, good: str, bad: str) -> None:
+    from kgtool.core.errors import ParameterError
+    from kgtool.query.run import ParameterSpec, convert_parameter
+
+    spec = ParameterSpec("p", ptype)
+    convert_parameter(spec, good, kg.store.union())
+    with pytest.raises(ParameterError):
+        convert_parameter(spec, bad, kg.store.union())
+
+
+def test_unknown_query_name_lists_known(invoke: Invoke) -> None:
+    result = invoke(["query", "foundres", *Q])
+    assert result.exit_code == 2
+    assert "known: agents, founders, models-since" in result.stderr
+
+
+def test_syntax_error_names_line_and_column(invoke: Invoke) -> None:
+    text = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?s = )\n}"
+    result = invoke(["query", "-"], input=text)
+    assert result.exit_code == 2
+    assert "line 3, column" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_prefix_names_line_and_column(invoke: Invoke) -> None:
+    result = invoke(["query", "-"], input="# nope: in a comment\nSELECT * {\n  ?s nope:x ?o }")
+    assert result.exit_code == 2
+    assert "line 3, column 6: unknown prefix 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "updates"),
+        ("DROP ALL", "updates"),
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "--allow-service"),
+        ("SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }", "FROM"),
+    ],
+)
+def test_refused_forms_exit_2(invoke: Invoke, text: str, message: str) -> None:
+    result = invoke(["query", "-"], input=text)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_query_run_failure_exits_1(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kgtool.store.memory import MemoryStore
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("store went away")
+
+    monkeypatch.setattr(MemoryStore, "query", boom)
+    result = invoke(["query", "agents", *Q])
+    assert result.exit_code == 1
+    assert "failed while running: store went away" in result.stderr
+
+
+def test_run_query_raises_query_run_error(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kg.store, "query", lambda *a, **k: (_ for _ in ()).throw(ValueError("x")))
+    with pytest.raises(QueryRunError):
+        run_query(kg, "SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_reasoned_and_asserted_views(invoke: Invoke) -> None:
+    asserted = invoke(["query", "agents", *Q, "--format", "json"])
+    reasoned = invoke(["query", "agents", *Q, "--format", "json", "--reasoned"])
+    assert json.loads(asserted.stdout)["results"]["bindings"] == []
+    assert len(json.loads(reasoned.stdout)["results"]["bindings"]) == 5
+
+
+def test_file_query_and_xml(invoke: Invoke) -> None:
+    result = invoke(["query", str(QUERIES / "agents.rq"), "--reasoned", "--format", "xml"])
+    assert result.exit_code == 0
+    assert "<sparql" in result.stdout and "CoreWeave" in result.stdout
+
+
+def test_ask_and_construct(invoke: Invoke) -> None:
+    ask = invoke(["query", "-"], input="ASK { ?x kg:founder id:Sid-Black }")
+    assert ask.stdout == "true\n"
+    construct = invoke(
+        ["query", "-", "--format", "turtle"],
+        input="CONSTRUCT { ?p kg:founded ?o } WHERE { ?o kg:founder ?p }",
+    )
+    assert construct.exit_code == 0
+    g = Graph().parse(data=construct.stdout, format="turtle")
+    assert (ID["Sid-Black"], KG.founded, ID.EleutherAI) in g
+
+
+def test_run_all_skips_queries_needing_parameters(invoke: Invoke) -> None:
+    result = invoke(["query", "--all", *Q])
+    assert result.exit_code == 0
+    assert "## founders: Founders of an organization" in result.stdout
+    assert "(skipped: needs --param min)" in result.stdout
+
+
+def test_query_and_all_are_exclusive(invoke: Invoke) -> None:
+    assert invoke(["query", "agents", "--all", *Q]).exit_code == 2
+    assert invoke(["query", *Q]).exit_code == 2
+
+
+def test_header_parsing() -> None:
+    header = find_query("founders", QUERIES).header
+    assert header.title == "Founders of an organization"
+    assert header.problem == "who founded a given organization?"
+    assert header.example == "kgtool query founders --param org=EleutherAI"
+    assert parse_header("SELECT * {}").parameters == []

@@ -1,0 +1,419 @@
+"""kgtool serve (issue 7): a real server on 127.0.0.1 driven by real clients.
+
+One server per module, started with ``kgtool serve`` in a subprocess on a free port, over the
+fixture graph; SPARQLWrapper for every result format and method, httpx for the protocol's error
+cases and the safety limits, headless Chromium for the pages (skipped only without ``chromium``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
+
+from tests.conftest import FACTS, ONTOLOGY, QUERIES, SHAPES
+
+MARKUP = Path(__file__).parents[1] / "data" / "serve" / "markup.trig"
+ID = "https://w3id.org/eleutherai-kg/id/"
+#: Every (a, b, c) combination of triples, three deep: far more rows than any limit allows.
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A ``kgtool serve`` subprocess; stopped (and its workers with it) by :meth:`stop`."""
+
+    def __init__(self, *extra: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        argv = [sys.executable, "-m", "kgtool", "serve", "--port", str(self.port)]
+        argv += ["--data", str(FACTS), "--data", str(MARKUP), "--ontology", str(ONTOLOGY)]
+        argv += ["--shapes", str(SHAPES), "--queries", str(QUERIES), *extra]
+        self.process = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kgtool serve exited: {self.process.stderr.read()}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(self.url + "/sparql?query=ASK{}", timeout=5).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("kgtool serve did not start in 120 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = Server("--timeout", "3", "--max-rows", "500", "--workers", "2")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def client(server: Server, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
+    sparql = SPARQLWrapper(server.url + "/sparql")
+    sparql.setQuery(query)
+    sparql.setReturnFormat(fmt)
+    if method == POST:
+        sparql.setMethod(POST)
+    return sparql
+
+
+SELECT = "SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name } ORDER BY ?name"
+NAMES = ["<script>alert('x')</script><b>bold</b>", "Connor Leahy", "Sid Black"]
+
+
+# ---------------------------------------------------------------- SPARQL protocol, real client
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+@pytest.mark.parametrize("request_method", ["postdirectly", "urlencoded"])
+def test_select_json(server: Server, method: str, request_method: str) -> None:
+    sparql = client(server, SELECT, JSON, method)
+    sparql.setRequestMethod(request_method)
+    data = sparql.queryAndConvert()
+    assert [b["name"]["value"] for b in data["results"]["bindings"]] == NAMES  # type: ignore[index]
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+def test_select_xml(server: Server, method: str) -> None:
+    document = client(server, SELECT, XML, method).queryAndConvert()
+    names = [n.firstChild.data for n in document.getElementsByTagName("literal")]  # type: ignore[union-attr]
+    assert names == NAMES
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+def test_select_csv_and_tsv(server: Server, method: str) -> None:
+    csv = client(server, SELECT, CSV, method).queryAndConvert()
+    assert csv.decode().splitlines()[0] == "name"  # type: ignore[union-attr]
+    assert "Connor Leahy" in csv.decode()  # type: ignore[union-attr]
+    tsv = client(server, SELECT, TSV, method).queryAndConvert()
+    lines = tsv.decode().splitlines()  # type: ignore[union-attr]
+    assert lines[:3] == ["?name", f'"{NAMES[0]}"@en', '"Connor Leahy"@en']
+
+
+def test_ask(server: Server) -> None:
+    assert client(server, "ASK { ?s kg:founder ?o }", JSON).queryAndConvert()["boolean"] is True  # type: ignore[index]
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, N3, XML, JSONLD])
+@pytest.mark.parametrize("method", ["GET", POST])
+def test_construct_every_rdf_format(server: Server, fmt: str, method: str) -> None:
+    query = f"CONSTRUCT {{ <{ID}GPT-J-6B> ?p ?o }} WHERE {{ <{ID}GPT-J-6B> ?p ?o }}"
+    result = client(server, query, fmt, method).queryAndConvert()
+    graph = result if isinstance(result, Graph) else Graph().parse(data=result, format="turtle")
+    assert (URIRef(ID + "GPT-J-6B"), None, Literal(6000000000)) in graph
+    assert len(graph) == 4
+
+
+def test_dataset_parameters(server: Server) -> None:
+    url = server.url + "/sparql"
+    only_intro = {"default-graph-uri": "https://w3id.org/eleutherai-kg/source/intro-1"}
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    r = httpx.get(url, params={"query": q, **only_intro}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.text.splitlines() == ["n", "10"]
+    q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    named = {"named-graph-uri": "https://w3id.org/eleutherai-kg/source/history-2"}
+    r = httpx.get(url, params={"query": q, **named}, headers={"Accept": "text/csv"})
+    assert r.text.splitlines() == ["g", "https://w3id.org/eleutherai-kg/source/history-2"]
+
+
+def test_service_description(server: Server) -> None:
+    r = httpx.get(server.url + "/sparql", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    g = Graph().parse(data=r.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (URIRef(server.url + "/sparql"), URIRef(sd + "endpoint"), None) in g
+
+
+def test_cors(server: Server) -> None:
+    r = httpx.get(
+        server.url + "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere"}
+    )
+    assert r.headers["access-control-allow-origin"] == "*"
+
+
+def test_bundled_query_with_typed_parameter(server: Server) -> None:
+    r = httpx.get(server.url + "/queries/founders", params={"org": "EleutherAI", "format": "csv"})
+    assert r.status_code == 200
+    assert r.text.splitlines()[1:] == [f"{ID}Connor-Leahy,Connor Leahy", f"{ID}Sid-Black,Sid Black"]
+    r = httpx.get(server.url + "/queries/models-since", params={"min": "soon"})
+    assert r.status_code == 400 and "is declared" in r.text
+    assert httpx.get(server.url + "/queries/no-such-query").status_code == 404
+
+
+# ---------------------------------------------------------------- protocol errors (W3C cases)
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "status"),
+    [
+        pytest.param("GET", {"params": {"query": "SELEKT * {}"}}, 400, id="malformed-query"),
+        pytest.param(
+            "GET", {"params": {"query": ["ASK {}", "ASK {}"]}}, 400, id="multiple-queries"
+        ),
+        pytest.param(
+            "POST",
+            {"content": "ASK {}", "headers": {"Content-Type": "text/plain"}},
+            415,
+            id="wrong-media-type",
+        ),
+        pytest.param(
+            "POST",
+            {
+                "content": b"ASK { ?s ?p '\xff' }",
+                "headers": {"Content-Type": "application/sparql-query"},
+            },
+            400,
+            id="non-utf8",
+        ),
+        pytest.param("GET", {"params": {"update": "CLEAR ALL"}}, 400, id="update-via-get"),
+        pytest.param(
+            "POST",
+            {"data": {"query": "INSERT DATA { <a:s> <a:p> <a:o> }"}},
+            400,
+            id="update-via-query-endpoint",
+        ),
+        pytest.param(
+            "POST", {"data": {"update": "INSERT DATA { <a:s> <a:p> <a:o> }"}}, 403, id="update-form"
+        ),
+        pytest.param(
+            "POST",
+            {
+                "content": "LOAD <http://example.org/x>",
+                "headers": {"Content-Type": "application/sparql-update"},
+            },
+            403,
+            id="load",
+        ),
+        pytest.param("PUT", {"content": "ASK {}"}, 405, id="wrong-method"),
+    ],
+)
+def test_protocol_errors(server: Server, method: str, kwargs: dict, status: int) -> None:
+    r = httpx.request(method, server.url + "/sparql", **kwargs)
+    assert r.status_code == status
+    if status != 405:
+        assert r.text.strip()
+
+
+# ---------------------------------------------------------------- safety
+
+
+def test_service_refused_and_listener_sees_nothing(server: Server) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        r = httpx.get(server.url + "/sparql", params={"query": query})
+        assert r.status_code == 403
+        assert "--allow-service" in r.text
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+
+
+def test_runaway_query_is_stopped_while_others_get_answers(server: Server) -> None:
+    outcome: dict[str, httpx.Response] = {}
+
+    def runaway() -> None:
+        outcome["r"] = httpx.get(server.url + "/sparql", params={"query": CARTESIAN}, timeout=60)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    answers = []
+    while thread.is_alive():
+        r = httpx.get(server.url + "/queries/founders", params={"format": "csv"}, timeout=60)
+        answers.append(r.status_code)
+        time.sleep(0.1)
+    thread.join()
+    assert outcome["r"].status_code == 503
+    assert "time limit" in outcome["r"].text
+    assert answers and set(answers) == {200}
+    # The stopped worker is replaced: the server keeps answering queries afterwards.
+    for _ in range(3):
+        assert (
+            httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=60).status_code
+            == 200
+        )
+
+
+def test_result_size_limit(server: Server) -> None:
+    r = httpx.get(server.url + "/sparql", params={"query": "SELECT * { ?a ?b ?c . ?d ?e ?f }"})
+    assert r.status_code == 500
+    assert "500 rows" in r.text
+
+
+def test_ten_megabyte_body_gets_413(server: Server) -> None:
+    body = b"#" * (10 * 1024 * 1024)
+    r = httpx.post(
+        server.url + "/sparql",
+        content=body,
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=60,
+    )
+    assert r.status_code == 413
+
+
+def test_label_with_markup_is_escaped(server: Server) -> None:
+    r = httpx.get(server.url + "/eleutherai-kg/id/Markup", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    assert "<script>alert" not in r.text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in r.text
+    assert "a &amp; b &lt; c" in r.text
+
+
+# ---------------------------------------------------------------- linked data
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "parser"),
+    [
+        ("text/turtle", None, "turtle"),
+        ("application/ld+json", None, "json-ld"),
+        ("application/n-triples", None, "nt"),
+        ("text/html", "turtle", "turtle"),
+        ("text/html", "nt", "nt"),
+    ],
+)
+def test_entity_as_data(server: Server, accept: str, fmt: str | None, parser: str) -> None:
+    params = {"format": fmt} if fmt else {}
+    r = httpx.get(
+        server.url + "/eleutherai-kg/id/EleutherAI", params=params, headers={"Accept": accept}
+    )
+    assert r.status_code == 200
+    assert "Accept" in r.headers["vary"]
+    g = Graph().parse(data=r.text, format=parser)
+    eleuther = URIRef(ID + "EleutherAI")
+    assert (
+        eleuther,
+        URIRef(f"{ID.replace('id/', 'ontology/')}founder"),
+        URIRef(ID + "Sid-Black"),
+    ) in g
+    # Incoming links are part of the description.
+    assert (URIRef(ID + "GPT-J-6B"), None, eleuther) in g
+
+
+def test_entity_page(server: Server) -> None:
+    r = httpx.get(server.url + "/eleutherai-kg/id/EleutherAI", headers={"Accept": "text/html"})
+    page = r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<h1>EleutherAI</h1>" in page
+    assert 'href="/eleutherai-kg/id/Connor-Leahy"' in page  # facts link to local pages
+    assert 'href="/eleutherai-kg/ontology/founder"' in page  # so do properties
+    assert 'href="/eleutherai-kg/source/intro-1"' in page  # and the source sentence
+    assert "Referenced by" in page and 'href="/eleutherai-kg/id/GPT-J-6B"' in page
+
+
+def test_ontology_term_and_sentence_resolve(server: Server) -> None:
+    r = httpx.get(server.url + "/eleutherai-kg/ontology/founder", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    r = httpx.get(server.url + "/eleutherai-kg/source/intro-1", headers={"Accept": "text/html"})
+    assert "Facts stated by this sentence" in r.text
+    assert httpx.get(server.url + "/eleutherai-kg/id/Nobody").status_code == 404
+
+
+def test_home_and_downloads(server: Server) -> None:
+    page = httpx.get(server.url + "/", headers={"Accept": "text/html"}).text
+    for link in ('href="/query"', 'href="/query?name=founders"', 'href="/download/dataset.trig"'):
+        assert link in page
+    for ext, parser in [("ttl", "turtle"), ("nt", "nt"), ("rdf", "xml"), ("trig", "trig")]:
+        r = httpx.get(server.url + f"/download/dataset.{ext}")
+        assert r.status_code == 200
+        assert len(Dataset().parse(data=r.text, format=parser)) > 50
+    r = httpx.get(server.url + "/download/dataset.jsonld")
+    assert len(Dataset().parse(data=r.text, format="json-ld")) > 50
+    void = Graph().parse(
+        data=httpx.get(server.url + "/", headers={"Accept": "text/turtle"}).text, format="turtle"
+    )
+    assert (
+        None,
+        URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
+        URIRef(server.url + "/sparql"),
+    ) in void
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_neighbourhood_diagram(server: Server) -> None:
+    r = httpx.get(server.url + "/_diagram", params={"path": "/eleutherai-kg/id/Markup"})
+    assert r.headers["content-type"] == "image/svg+xml"
+    assert "<script" not in r.text and "&lt;script&gt;" in r.text
+
+
+# ---------------------------------------------------------------- headless Chromium
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(os.environ.get("KGTOOL_ARTIFACTS", tempfile.gettempdir())) / "kgtool-artifacts"
+
+
+def chromium(url: str, *args: str) -> str:
+    assert CHROMIUM is not None
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=10000",
+                *args,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    return done.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (CI installs it)")
+def test_browser_entity_page_and_query_page(server: Server) -> None:
+    dom = chromium(server.url + "/eleutherai-kg/id/Markup", "--dump-dom")
+    assert "<h1>&lt;script&gt;alert('x')&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;</h1>" in dom
+    dom = chromium(server.url + "/query?name=founders&run=1", "--dump-dom")
+    assert '<table class="results">' in dom
+    assert "<td>Connor Leahy<" in dom and "<td>Sid Black<" in dom
+    assert 'href="/eleutherai-kg/id/Connor-Leahy"' in dom  # result IRIs link to local pages
+    assert "2 rows" in dom
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "query-page.png"
+    chromium(
+        server.url + "/query?name=founders&run=1",
+        f"--screenshot={shot}",
+        "--window-size=1200,900",
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

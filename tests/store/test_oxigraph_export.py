@@ -1,0 +1,203 @@
+"""The fast export paths match the canonical rdflib path (issue 5).
+
+On the Oxigraph store, Turtle and TriG come from Oxigraph's writer over sorted quads. The layout
+differs from rdflib's, so outputs are compared by isomorphism (per named graph for TriG), on the
+shipped graph and on a synthetic one from bench/generate.py, asserted and reasoned. The faster
+JSON-LD path must give exactly the bytes of the former one (the dataset copy + rdflib's convert).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+pytest.importorskip("pyoxigraph")
+
+from kgtool.core import paths
+from kgtool.core.errors import ExportError
+from kgtool.export import (
+    _dataset_for_export,
+    export,
+    oxigraph_writer,
+    render_export,
+    serialize_dataset,
+    write_atomic,
+)
+from kgtool.graph import KnowledgeGraph
+from kgtool.query.run import run_query
+from kgtool.reason.engine import reason
+from kgtool.store.oxigraph import OxigraphStore
+from tests.conftest import assert_isomorphic, assert_same_dataset
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+Pair = tuple[KnowledgeGraph, KnowledgeGraph]
+
+
+def _pair(**kwargs: Any) -> Pair:
+    memory = KnowledgeGraph.load(store="memory", **kwargs)
+    oxi = KnowledgeGraph.load(store="oxigraph", **kwargs)
+    # Reason once and hand both stores the same inferred graph.
+    oxi.store.set_inferred(reason(memory).inferred)
+    return memory, oxi
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Pair:
+    if not paths.ontology_file().exists():
+        pytest.skip("no bundled ontology")
+    return _pair()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Pair:
+    data = tmp_path_factory.mktemp("synthetic") / "kg-2k.trig"
+    data.write_text(generate(2000), encoding="utf-8")
+    return _pair(data=[data])
+
+
+@pytest.fixture(params=["shipped", "synthetic"])
+def pair(request: pytest.FixtureRequest) -> Pair:
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_turtle_is_isomorphic_to_the_rdflib_path(pair: Pair, reasoned: bool) -> None:
+    memory, oxi = pair
+    assert oxigraph_writer(oxi, "turtle", reasoned) is not None  # the Oxigraph path is taken
+    expected = Graph().parse(data=render_export(memory, "turtle", reasoned), format="turtle")
+    actual = Graph().parse(data=render_export(oxi, "turtle", reasoned), format="turtle")
+    assert len(actual) == len(memory.store.union(reasoned))
+    assert_isomorphic(expected, actual)
+
+
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_trig_is_isomorphic_to_the_rdflib_path_per_graph(pair: Pair, reasoned: bool) -> None:
+    memory, oxi = pair
+    assert oxigraph_writer(oxi, "trig", reasoned) is not None
+    expected = Dataset().parse(data=render_export(memory, "trig", reasoned), format="trig")
+    actual = Dataset().parse(data=render_export(oxi, "trig", reasoned), format="trig")
+    assert_same_dataset(expected, actual)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig"])
+def test_oxigraph_output_is_the_same_bytes_on_every_load(fmt: str, tmp_path: Path) -> None:
+    data = tmp_path / "kg.trig"
+    data.write_text(generate(1000), encoding="utf-8")
+    texts = {
+        render_export(KnowledgeGraph.load(data=[data], store="oxigraph"), fmt) for _ in range(2)
+    }
+    assert len(texts) == 1
+
+
+def test_oxigraph_output_is_the_same_bytes_across_processes(tmp_path: Path) -> None:
+    # Prefix tables and hash maps could be ordered by a per-process seed; they must not be.
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}.trig"
+        args = ["export", "--store", "oxigraph", "--format", "trig", "-o", str(out)]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kgtool", *args], check=True, env=env, cwd=ROOT)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith(b"@prefix ")
+
+
+def test_export_to_a_file_streams_the_same_text(shipped: Pair, tmp_path: Path) -> None:
+    _memory, oxi = shipped
+    out = tmp_path / "kg.ttl"
+    assert export(oxi, "turtle", dest=out) == ""
+    assert out.read_text(encoding="utf-8") == render_export(oxi, "turtle")
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
+
+
+def test_blank_nodes_keep_the_canonical_path() -> None:
+    ds = Dataset()
+    ds.graph(URIRef("urn:g")).add((BNode(), URIRef("urn:p"), Literal("x")))
+    memory = KnowledgeGraph.from_dataset(ds)
+    store = OxigraphStore()
+    store.add_dataset(ds)
+    oxi = KnowledgeGraph(store=store, ontology=memory.ontology, shapes_graph=memory.shapes)
+    for fmt in ("turtle", "trig"):
+        assert oxigraph_writer(oxi, fmt) is None
+        assert render_export(oxi, fmt) == render_export(memory, fmt)
+
+
+def test_memory_store_keeps_the_canonical_path(shipped: Pair) -> None:
+    memory, _oxi = shipped
+    assert oxigraph_writer(memory, "turtle") is None
+    # rdflib's layout, prefixes sorted (Oxigraph orders its prefix table its own way).
+    prefixes = [x for x in render_export(memory, "turtle").split("\n") if x.startswith("@prefix")]
+    assert prefixes and prefixes == sorted(prefixes)
+
+
+def test_streamed_write_that_fails_leaves_old_file_and_no_temp(tmp_path: Path) -> None:
+    out = tmp_path / "kg.ttl"
+    out.write_text("old content\n", encoding="utf-8")
+
+    def half_then_fail(handle: Any) -> None:
+        handle.write(b"<a> <b> ")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(ExportError, match="No space left on device"):
+        write_atomic(out, half_then_fail)
+    assert out.read_text(encoding="utf-8") == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_jsonld_is_the_same_bytes_as_the_dataset_path(
+    pair: Pair, store: str, reasoned: bool
+) -> None:
+    kg = pair[0] if store == "memory" else pair[1]
+    former = serialize_dataset(_dataset_for_export(kg, reasoned), "jsonld", kg.ontology)
+    assert render_export(kg, "jsonld", reasoned) == former
+
+
+def test_jsonld_with_blank_nodes_and_falsy_values_is_the_same_bytes() -> None:
+    ds = Dataset()
+    g = ds.graph(URIRef("urn:g"))
+    node = BNode()
+    g.add((URIRef("urn:a"), URIRef("urn:p"), node))
+    g.add((node, URIRef("urn:q"), Literal(0)))
+    g.add((node, URIRef("urn:q"), Literal(1)))
+    ds.graph(URIRef("urn:h")).add((URIRef("urn:a"), URIRef("urn:p"), Literal("")))
+    kg = KnowledgeGraph.from_dataset(ds)
+    former = serialize_dataset(_dataset_for_export(kg, False), "jsonld", kg.ontology)
+    assert render_export(kg, "jsonld") == former
+
+
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_turtle_lines_are_the_same_with_or_without_the_union_graph(
+    synthetic: Pair, reasoned: bool
+) -> None:
+    # Without the store's union graph the triples are read graph by graph and deduplicated.
+    store = synthetic[1].store
+    assert isinstance(store, OxigraphStore)
+    store._changed()  # drops the union graph
+    before = store.sorted_dump("nt", reasoned)
+    store._ensure_union()
+    assert store.sorted_dump("nt", reasoned) == before
+    assert before is not None and before.count(b"\n") == len(store.union(reasoned))
+
+
+def test_sorted_lines_are_the_same_once_duplicates_were_ruled_out(tmp_path: Path) -> None:
+    """After a query found no triple in two graphs, the dump skips its set: same bytes."""
+    data = tmp_path / "kg.trig"
+    data.write_text(generate(2000), encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[data], store="oxigraph")
+    store = kg.store
+    assert isinstance(store, OxigraphStore)
+    before = store.sorted_dump("nt")
+    run_query(kg, "ASK { ?s ?p ?o }")  # checks for duplicates, and caches the answer
+    assert store._cache.get(("duplicates", True)) is False
+    assert store.sorted_dump("nt") == before

@@ -1,0 +1,94 @@
+"""Fast validation (kgtool.validate.fast) against plain pySHACL: the same report (issue 5).
+
+Each case validates with ``engine="pyshacl"`` and ``engine="fast"`` and compares the normalised
+results (severity, source shape, focus node, path, value, component, message), ``conforms`` and
+the report graphs (by isomorphism).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from kgtool.core.errors import InputError
+from kgtool.graph import KnowledgeGraph
+from kgtool.validate.engine import validate
+from tests.conftest import Invoke, assert_isomorphic
+
+ROOT = Path(__file__).resolve().parents[2]
+INVALID = sorted((Path(__file__).parents[1] / "data" / "invalid").glob("*.t*"))
+
+
+def _same_report(kg: KnowledgeGraph) -> None:
+    plain = validate(kg, engine="pyshacl")
+    fast = validate(kg, engine="fast")
+    assert fast.conforms == plain.conforms
+    assert fast.results == plain.results
+    assert_isomorphic(plain.graph, fast.graph)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_fast_report_equals_pyshacl_on_invalid_fixtures(path: Path) -> None:
+    _same_report(KnowledgeGraph.load(data=[path]))
+
+
+def test_fast_report_equals_pyshacl_on_the_shipped_graph() -> None:
+    _same_report(KnowledgeGraph.load())
+
+
+def test_fast_report_equals_pyshacl_on_a_synthetic_graph(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_generate", module)
+    spec.loader.exec_module(module)
+    path = tmp_path / "kg-1000.trig"
+    path.write_text(module.generate(1000), encoding="utf-8")
+    _same_report(KnowledgeGraph.load(data=[path]))
+
+
+def test_unknown_engine_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown validation engine"):
+        validate(KnowledgeGraph.load(data=[INVALID[0]]), engine="turbo")
+
+
+def test_validate_engine_option(invoke: Invoke) -> None:
+    fast = invoke(["validate", "--engine", "fast", "--format", "json"])
+    plain = invoke(["validate", "--engine", "pyshacl", "--format", "json"])
+    assert fast.exit_code == plain.exit_code
+    assert fast.stdout == plain.stdout
+
+
+def test_pyshacl_is_left_as_it_was_after_a_fast_validation() -> None:
+    """The set-lookup list and the SPARQL hook live only inside one fast validation."""
+    from pyshacl import shape
+    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
+
+    from kgtool.validate.fast import _SetList
+
+    before = (
+        getattr(shape, "CONSTRAINT_PARAMS", None),
+        SPARQLBasedConstraint._validate_sparql_query,
+    )
+    validate(KnowledgeGraph.load(), engine="fast")
+    after = (
+        getattr(shape, "CONSTRAINT_PARAMS", None),
+        SPARQLBasedConstraint._validate_sparql_query,
+    )
+    assert after == before
+    assert not isinstance(after[0] and after[0][0], _SetList)
+
+
+def test_the_set_list_answers_like_the_list() -> None:
+    from rdflib import URIRef
+
+    from kgtool.validate.fast import _SetList
+
+    items = [URIRef(f"urn:p{i}") for i in range(5)]
+    fast = _SetList(items).copy()
+    fast.append(URIRef("urn:extra"))
+    assert list(fast) == [*items, URIRef("urn:extra")]
+    assert all(x in fast for x in fast) and URIRef("urn:p9") not in fast
