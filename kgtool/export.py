@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import IO, TextIO
+from typing import TextIO
 
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import BNode
 
 from kgtool.core.errors import UsageError
-from kgtool.core.namespaces import PREFIXES, bind_prefixes
+from kgtool.core.namespaces import bind_prefixes
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.files import Writer, write_atomic
 from kgtool.io.serialize import (
@@ -40,15 +40,7 @@ from kgtool.io.serialize import (
     jsonld_text,
     serialize_dataset,
     serialize_graph,
-    sorted_lines,
 )
-
-#: Formats Oxigraph writes for the Oxigraph store: kgtool name → (sorted dump, Oxigraph format).
-_OXIGRAPH_FORMATS = {
-    "turtle": ("nt", "TURTLE"),
-    "ttl": ("nt", "TURTLE"),
-    "trig": ("nquads", "TRIG"),
-}
 
 
 def _graph_for_export(kg: KnowledgeGraph, reasoned: bool) -> Graph:
@@ -90,8 +82,8 @@ def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[Graph]:
     return graphs
 
 
-def oxigraph_writer(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> Writer | None:
-    """Return a function writing Turtle or TriG through Oxigraph, when the store allows it.
+def store_writer(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> Writer | None:
+    """Return the store's own writer for ``fmt``, when it declares one and takes this view.
 
     Args:
         kg: The knowledge graph.
@@ -99,31 +91,17 @@ def oxigraph_writer(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> Wri
         reasoned: Include ``GRAPH_INFERRED``.
 
     Returns:
-        None unless the store is Oxigraph's, the format Turtle or TriG and the view free of
-        blank nodes (see the module doc); then a function that writes the sorted statements,
-        with the project prefixes, into a binary handle.
+        None when the store has no ``native_export`` capability or declines this view (see
+        the module doc); then a function that writes the sorted statements, with the project
+        prefixes, into a binary handle.
 
     >>> from rdflib import Dataset
-    >>> oxigraph_writer(KnowledgeGraph.from_dataset(Dataset()), "turtle") is None  # memory store
+    >>> store_writer(KnowledgeGraph.from_dataset(Dataset()), "turtle") is None  # memory store
     True
     """
-    dump = getattr(kg.store, "sorted_dump", None)
-    if dump is None or fmt not in _OXIGRAPH_FORMATS:
+    if not kg.store.capabilities.native_export:
         return None
-    kind, target = _OXIGRAPH_FORMATS[fmt]
-    data: bytes | None = dump(kind, reasoned)
-    if data is None:
-        return None
-    import pyoxigraph as ox  # only the Oxigraph store gets here, and it has imported it
-
-    source = ox.RdfFormat.N_TRIPLES if kind == "nt" else ox.RdfFormat.N_QUADS
-
-    def write(handle: IO[bytes]) -> None:
-        # Oxigraph's parser and writer both stream, and keep the input order.
-        quads = ox.parse(data, format=source)
-        ox.serialize(quads, handle, format=getattr(ox.RdfFormat, target), prefixes=PREFIXES)
-
-    return write
+    return kg.store.native_export(fmt, reasoned)
 
 
 def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
@@ -146,18 +124,11 @@ def render_export(kg: KnowledgeGraph, fmt: str, reasoned: bool = False) -> str:
     """
     if fmt not in SERIALIZERS:
         raise UsageError(f"unknown RDF format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
-    writer = oxigraph_writer(kg, fmt, reasoned)
+    writer = store_writer(kg, fmt, reasoned)
     if writer is not None:
         buffer = io.BytesIO()
         writer(buffer)
         return buffer.getvalue().decode("utf-8")
-    # Oxigraph writes N-Triples/N-Quads far faster than rdflib; sorted, its lines are the same
-    # bytes as the rdflib path's (tests/store/test_oxigraph.py), except with blank nodes (then
-    # None).
-    dump = getattr(kg.store, "dump_lines", None)
-    fast = dump(fmt, reasoned) if dump is not None and fmt in ("nt", "nquads") else None
-    if fast is not None:
-        return sorted_lines(fast)
     if fmt in ("jsonld", "json-ld"):
         return jsonld_text(_jsonld_graphs(kg, reasoned), kg.ontology)
     if fmt in QUAD_SERIALIZERS:
@@ -195,7 +166,7 @@ def export(
     ''
     """
     if isinstance(dest, (str, Path)) and str(dest) != "-":
-        writer = oxigraph_writer(kg, fmt, reasoned)
+        writer = store_writer(kg, fmt, reasoned)
         write_atomic(dest, writer if writer is not None else render_export(kg, fmt, reasoned))
         return ""
     text = render_export(kg, fmt, reasoned)
@@ -204,4 +175,4 @@ def export(
     return text
 
 
-__all__ = ["EXPORT_FORMATS", "export", "oxigraph_writer", "render_export"]
+__all__ = ["EXPORT_FORMATS", "export", "render_export", "store_writer"]

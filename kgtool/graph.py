@@ -14,19 +14,13 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kgtool.core.errors import UsageError
 from kgtool.core.namespaces import GRAPH_ONTOLOGY, bind_prefixes
 from kgtool.io.inputs import data_files as list_data_files
 from kgtool.io.inputs import expand_inputs as expand_inputs  # re-exported: moved for issue 5
 from kgtool.io.inputs import ontology_files as ontology_inputs
 from kgtool.io.inputs import shapes_files
-from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
-from kgtool.store.base import Store
+from kgtool.store.base import Store, open_store, resolve_store
 from kgtool.store.memory import MemoryStore
-
-#: Store backends (issue 5): ``auto`` picks Oxigraph for inputs above ``AUTO_OXIGRAPH_BYTES``.
-STORE_CHOICES: tuple[str, ...] = ("auto", "memory", "oxigraph")
-AUTO_OXIGRAPH_BYTES = 5_000_000
 
 
 @dataclass
@@ -64,15 +58,9 @@ class KnowledgeGraph:
             InputError: If a shapes file is malformed (reported when first needed).
         """
         if self.shapes_graph is None:
-            if getattr(self.store, "accepts_text", False):
-                # On the Oxigraph store Oxigraph parses them too: rdflib's Turtle parser takes
-                # ~0.2 s on the bundled shapes; same triples, same errors
-                # (tests/store/test_oxigraph.py).
-                from kgtool.store.oxigraph import load_graph
-
-                self.shapes_graph = bind_prefixes(load_graph(self.shape_files))
-            else:
-                self.shapes_graph = parse_graph_files(self.shape_files)
+            # The store parses them: Oxigraph reads the bundled shapes in a fraction of the
+            # ~0.2 s rdflib's Turtle parser takes, with the same triples and errors.
+            self.shapes_graph = bind_prefixes(self.store.read_graph(self.shape_files))
         return self.shapes_graph
 
     @classmethod
@@ -107,56 +95,20 @@ class KnowledgeGraph:
         >>> len(kg.store.union())
         0
         """
-        sources: list[Path] = []
         ontology_files = ontology_inputs(ontology)
         data_files = list_data_files(data)
-        advance = _byte_counter([*ontology_files, *data_files], progress)
-        if resolve_store(store, [*ontology_files, *data_files]) == "oxigraph":
-            kg = cls._load_oxigraph(ontology_files, data_files, shapes, format, advance)
-            kg.input_format = format
-            return kg
-        memory = MemoryStore()
-        ontology_graph = bind_prefixes(Graph(identifier=GRAPH_ONTOLOGY))
-        for f in ontology_files:
-            for triple in merged_graph(parse_file(f)):
-                ontology_graph.add(triple)
-            sources.append(f)
-            _advance_by_size(f, advance)
-        memory.add_graph(GRAPH_ONTOLOGY, ontology_graph)
+        inputs = [*ontology_files, *data_files]
         # Shape files must exist now (a typo is an input error at once); parsing them costs
-        # more than parsing the bundled facts and only validate needs it (issue 5, cold start).
+        # more than parsing the bundled facts and only validate needs them.
         shape_files = shapes_files(shapes)
-        for f in data_files:
-            memory.add_dataset(parse_file(f, format))
-            sources.append(f)
-            _advance_by_size(f, advance)
+        backend = open_store(resolve_store(store, inputs))
+        backend.load_files(ontology_files, data_files, format, _byte_counter(inputs, progress))
         return cls(
-            store=memory,
-            ontology=ontology_graph,
-            sources=sources,
+            store=backend,
+            ontology=backend.named_graph(GRAPH_ONTOLOGY),
+            sources=inputs,
             shape_files=shape_files,
             input_format=format,
-        )
-
-    @classmethod
-    def _load_oxigraph(
-        cls,
-        ontology_files: list[Path],
-        data_files: list[Path],
-        shapes: Sequence[str | Path] | None,
-        format: str | None,
-        advance: Callable[[int], None] | None = None,
-    ) -> KnowledgeGraph:
-        # Imported here: pyoxigraph is an optional extra, and the memory path must not need it.
-        from kgtool.store.oxigraph import load_store
-
-        store = load_store(ontology_files, data_files, format, progress=advance)
-        ontology_graph = store.named_graph(GRAPH_ONTOLOGY)
-        return cls(
-            store=store,
-            ontology=ontology_graph,
-            sources=[*ontology_files, *data_files],
-            shape_files=shapes_files(shapes),
         )
 
     @classmethod
@@ -197,46 +149,3 @@ def _byte_counter(
         progress(done, max(total, done))
 
     return advance
-
-
-def _advance_by_size(path: Path, advance: Callable[[int], None] | None) -> None:
-    if advance is not None and str(path) != "-":
-        advance(path.stat().st_size)
-
-
-def oxigraph_available() -> bool:
-    """Return whether pyoxigraph can be imported (the ``oxigraph`` extra is installed)."""
-    import importlib.util
-
-    return importlib.util.find_spec("pyoxigraph") is not None
-
-
-def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
-    """Turn a ``--store`` choice into ``memory`` or ``oxigraph``.
-
-    Args:
-        kind: ``memory``, ``oxigraph`` or ``auto``.
-        files: The inputs; ``auto`` picks Oxigraph when they exceed ``AUTO_OXIGRAPH_BYTES``
-            and pyoxigraph is installed.
-
-    Returns:
-        ``memory`` or ``oxigraph``.
-
-    Raises:
-        UsageError: For an unknown kind, or ``oxigraph`` without pyoxigraph installed.
-
-    >>> resolve_store("auto", [])
-    'memory'
-    """
-    if kind not in STORE_CHOICES:
-        raise UsageError(f"unknown store {kind!r} (choose from {', '.join(STORE_CHOICES)})")
-    if kind == "oxigraph":
-        if not oxigraph_available():
-            raise UsageError(
-                "--store oxigraph needs pyoxigraph: pip install 'eleutherai-kg[oxigraph]'"
-            )
-        return kind
-    if kind == "auto":
-        size = sum(f.stat().st_size for f in files if str(f) != "-" and f.exists())
-        return "oxigraph" if size > AUTO_OXIGRAPH_BYTES and oxigraph_available() else "memory"
-    return kind

@@ -48,8 +48,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _no_stale_answers() -> None:
     # Issue 5: `kgtool query` replays answers cached by earlier runs; a test that patches the
     # library to fail must not be answered from another test's run. Closures stay shared.
+    from kgtool.io.cache import default_cache_dir
     from kgtool.query.answers import answer_path
-    from kgtool.reason.closure_cache import default_cache_dir
 
     shutil.rmtree(answer_path(default_cache_dir(), "x").parent, ignore_errors=True)
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
+from kgtool.core.errors import ExportError
 from kgtool.export import render_export
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.parse import parse_text
-from kgtool.io.serialize import build_context, context_json, serialize_graph
+from kgtool.io.serialize import build_context, context_json, serialize_dataset, serialize_graph
 from kgtool.reason.engine import reason
 
 from .conftest import DATA, FIXTURE_ARGS, ONTOLOGY, Invoke, assert_isomorphic, assert_same_dataset
@@ -186,3 +187,19 @@ def test_rdfxml_keeps_carriage_returns(value: str) -> None:
     g.add((URIRef("http://example.org/a"), URIRef("http://example.org/name"), Literal(value)))
     back = Graph().parse(data=serialize_graph(g, "xml"), format="xml")
     assert set(back) == set(g)
+
+
+@pytest.mark.parametrize("fmt", ["xml", "turtle", "trig", "nt", "nquads"])
+@pytest.mark.parametrize("value", ["a\x85b", "a\u2028b", "a\x0cb", "a\x1cb"])
+def test_literals_with_unicode_line_separators_survive(fmt: str, value: str) -> None:
+    # Only LF ends a line in these formats; NEL, LS, FF and FS are ordinary characters.
+    g = Graph()
+    g.add((URIRef("http://example.org/a"), URIRef("http://example.org/name"), Literal(value)))
+    ds = Dataset()
+    ds.graph(URIRef("http://example.org/g")).add(next(iter(g)))
+    if fmt == "xml" and value[1] in "\x0c\x1c":
+        with pytest.raises(ExportError, match="RDF/XML cannot hold the character"):
+            serialize_dataset(ds, fmt, Graph())
+        return
+    back = parse_text(serialize_dataset(ds, fmt, Graph()), fmt, f"x.{fmt}")
+    assert {o for _s, _p, o, _g in back.quads((None, None, None, None))} == {Literal(value)}

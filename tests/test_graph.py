@@ -12,7 +12,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from kgtool.core import paths
 from kgtool.core.errors import InputError
 from kgtool.core.namespaces import GRAPH_ONTOLOGY, GRAPH_SOURCES, SRC
-from kgtool.graph import KnowledgeGraph, parse_file
+from kgtool.graph import KnowledgeGraph
+from kgtool.io.parse import parse_file
 
 from .conftest import DATA, FACTS, ONTOLOGY, SHAPES, Invoke
 

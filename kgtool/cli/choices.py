@@ -7,23 +7,10 @@ these copies, and ``tests/cli/test_entry.py`` checks that each equals the librar
 
 from __future__ import annotations
 
-#: :data:`kgtool.graph.FORMAT_ALIASES` keys: the ``--input-format`` spellings.
-INPUT_FORMATS: tuple[str, ...] = (
-    "turtle",
-    "ttl",
-    "trig",
-    "nt",
-    "ntriples",
-    "n-triples",
-    "nquads",
-    "nq",
-    "n-quads",
-    "jsonld",
-    "json-ld",
-    "xml",
-    "rdfxml",
-    "rdf/xml",
-)
+from kgtool.io.formats import RDF_FORMAT_SPELLINGS
+
+#: The ``--input-format`` spellings: every name of :mod:`kgtool.io.formats` (a cheap import).
+INPUT_FORMATS: tuple[str, ...] = RDF_FORMAT_SPELLINGS
 #: :data:`kgtool.graph.STORE_CHOICES`.
 STORE_CHOICES: tuple[str, ...] = ("auto", "memory", "oxigraph")
 #: :data:`kgtool.query.run.TABLE_FORMATS`.

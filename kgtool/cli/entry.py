@@ -82,8 +82,8 @@ def _lookup(
     name: str, params: list[str], fmt: str, reasoned: bool, store: str, cache_dir: Path | None
 ) -> str | None:
     from kgtool.core.errors import KgtoolError
+    from kgtool.io.cache import default_cache_dir
     from kgtool.query.answers import answer_key, read_answer
-    from kgtool.reason.closure_cache import default_cache_dir
 
     try:
         # The same arguments kgtool.cli.main._answer_slot passes for these options.

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kgtool import __version__
 from kgtool.cli.choices import (
     ENGINES,
     EXPORT_FORMATS,
@@ -31,6 +30,7 @@ from kgtool.cli.choices import (
     VALIDATION_ENGINES,
 )
 from kgtool.core.errors import KgtoolError, ParameterError
+from kgtool.core.version import __version__
 
 if TYPE_CHECKING:
     from kgtool.graph import KnowledgeGraph
@@ -173,7 +173,7 @@ def _load(
     data: Sequence[str], ontology: Sequence[str], shapes: Sequence[str], input_format: str | None
 ) -> KnowledgeGraph:
     from kgtool.graph import KnowledgeGraph
-    from kgtool.reason.closure_cache import default_cache_dir
+    from kgtool.io.cache import default_cache_dir
 
     obj = click.get_current_context().find_object(dict) or {}
     with _counting("load", "B", scale=True) as progress:
@@ -296,16 +296,9 @@ def reason(
         kgtool reason --profile rdfs -o inferred.ttl
         kgtool reason --engine fast --format trig -o inferred.trig
     """
-    from kgtool.io.serialize import render_inferred
-
     kg = _load(data, ontology, shapes, input_format)
     result = _reason(kg, profile=profile, engine=engine)
-    text = None
-    if result.ntriples is not None:  # the Oxigraph store: no rdflib graph for 1 M triples
-        from kgtool.store.oxigraph import render_ntriples
-
-        text = render_ntriples(result.ntriples, fmt)
-    _emit(text if text is not None else render_inferred(result.inferred, fmt), output)
+    _emit(result.render(fmt), output)
     to_stdout = output is None or output == "-"
     click.echo(
         f"Inferred {len(result)} triples ({profile}) from {result.asserted_count} asserted.",
@@ -453,7 +446,9 @@ def query(
         assert query is not None
         # Read stdin as bytes, so that bad UTF-8 is an input error rather than a crash.
         text = read_text("-") if query == "-" else query
-        outcome = run_query(kg, text, given, reasoned, allow_service, queries_dir, services)
+        outcome = run_query(
+            kg, text, given, reasoned, allow_service, queries_dir, services, _federation()
+        )
         rendered = render(outcome, fmt)
         click.echo(rendered, nl=False)
         if cached is not None:
@@ -473,8 +468,17 @@ def query(
             click.echo("(skipped: uses SERVICE, which needs the network; add --allow-service)\n")
             continue
         mine = {k: v for k, v in given.items() if k in {p.name for p in named.header.parameters}}
-        outcome = run_query(kg, named, mine, reasoned, allow_service, queries_dir, services)
+        outcome = run_query(
+            kg, named, mine, reasoned, allow_service, queries_dir, services, _federation()
+        )
         click.echo(render(outcome, fmt))
+
+
+def _federation() -> Any:
+    """Return the SERVICE handler of the remote layer (imported only when a query runs)."""
+    from kgtool.wikidata.link import federation
+
+    return federation
 
 
 def _answer_slot(
@@ -492,8 +496,8 @@ def _answer_slot(
     obj = ctx.find_object(dict) or {}
     if obj.get("no_cache"):
         return None
+    from kgtool.io.cache import default_cache_dir
     from kgtool.query.answers import answer_key
-    from kgtool.reason.closure_cache import default_cache_dir
 
     try:
         key = answer_key(

@@ -14,6 +14,11 @@ from rdflib.term import Node
 from kgtool.core.errors import TermError
 from kgtool.core.namespaces import PREFIXES
 
+#: An RDF triple as rdflib terms.
+Triple = tuple[Node, Node, Node]
+#: The properties whose values name an entity (looked up by :func:`resolve_entity`).
+LABEL_PROPERTIES: tuple[URIRef, ...] = (RDFS.label, SKOS.altLabel, SKOS.prefLabel)
+
 _PREFIXED_RE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|^`\\]*)$")
 _ABSOLUTE_IRI_RE = re.compile(r"^(https?|urn|file|mailto|tag):", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^[+-]?(\d+|\d*\.\d+|(\d+\.?\d*|\.\d+)[eE][+-]?\d+)$")
@@ -97,7 +102,7 @@ def resolve_entity(graph: Graph, text: str) -> URIRef:
         return iri
     wanted = text.strip()
     found: set[URIRef] = set()
-    for prop in (RDFS.label, SKOS.altLabel, SKOS.prefLabel):
+    for prop in LABEL_PROPERTIES:
         for s, o in graph.subject_objects(prop):
             if isinstance(s, URIRef) and isinstance(o, Literal) and str(o) == wanted:
                 found.add(s)

@@ -18,10 +18,9 @@ from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from kgtool.core.namespaces import GRAPH_INFERRED, GRAPH_SOURCES, KG, bind_prefixes
-from kgtool.core.terms import resolve_entity, shorten
+from kgtool.core.terms import Triple, resolve_entity, shorten
 from kgtool.graph import KnowledgeGraph
 
-Triple = tuple[Node, Node, Node]
 _SHOW = bind_prefixes(Graph())
 
 

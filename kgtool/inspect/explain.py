@@ -19,16 +19,14 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
 
 from kgtool.core.errors import NotEntailedError
 from kgtool.core.namespaces import bind_prefixes
-from kgtool.core.terms import parse_term, shorten
+from kgtool.core.terms import Triple, parse_term, shorten
 from kgtool.graph import KnowledgeGraph
 from kgtool.inspect.describe import Provenance, provenance
 from kgtool.reason.engine import reason
 
-Triple = tuple[Node, Node, Node]
 _SHOW = bind_prefixes(Graph())
 MAX_DEPTH = 8
 

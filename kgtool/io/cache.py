@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kgtool import __version__
 from kgtool.core.errors import ExportError
+from kgtool.core.version import __version__
 from kgtool.io.files import Writer, write_atomic
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -17,15 +17,14 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kgtool.core.errors import UsageError
 from kgtool.core.namespaces import bind_prefixes
-from kgtool.graph import parse_file
-from kgtool.io.parse import read_text
+from kgtool.io.parse import parse_file, read_text
 
 CANONICAL_SUFFIXES: tuple[str, ...] = (".ttl", ".trig")
 
 
 def _header(text: str) -> str:
     lines = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if not line.startswith("#"):
             break
         lines.append(line.rstrip())
@@ -35,7 +34,8 @@ def _header(text: str) -> str:
 def _split_prefixes(turtle: str) -> tuple[list[str], list[str]]:
     prefixes, body = [], []
     inside = False  # within a multi-line literal, whose text must stay byte for byte
-    for line in turtle.splitlines():
+    # Lines end at "\n" only: splitlines() would also cut at U+0085 or U+2028 inside a literal.
+    for line in turtle.split("\n"):
         if line.startswith("PREFIX ") and not inside:
             prefixes.append(line)
         else:

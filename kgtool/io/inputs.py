@@ -11,20 +11,7 @@ from pathlib import Path
 
 from kgtool.core import paths
 from kgtool.core.errors import InputError
-
-#: rdflib parser names by file extension.
-FORMATS_BY_EXTENSION: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
+from kgtool.io.formats import RDF_EXTENSIONS
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
@@ -54,7 +41,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
             files.extend(
                 f
                 for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in FORMATS_BY_EXTENSION
+                if f.is_file() and f.suffix.lower() in RDF_EXTENSIONS
             )
         elif p.exists():
             files.append(p)

@@ -10,35 +10,19 @@ from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
 
-import rdflib.plugins.parsers.ntriples as _ntriples
 from rdflib import Dataset, Graph, URIRef
 
 from kgtool.core.errors import InputError
 from kgtool.core.namespaces import bind_prefixes
-from kgtool.io.inputs import FORMATS_BY_EXTENSION
+from kgtool.core.patches import ensure_ntriples_buffer
+from kgtool.io.formats import RDF_EXTENSIONS, RDF_FORMATS, find_rdf_format, rdf_format_of_path
 from kgtool.io.inputs import expand_inputs as expand_inputs  # re-exported: moved for issue 5
 
 #: Formats that carry graph names.
-QUAD_FORMATS = frozenset({"trig", "nquads", "json-ld"})
-
+QUAD_FORMATS = frozenset(f.rdflib for f in RDF_FORMATS if f.quads)
 
 #: Accepted spellings of ``format`` and what rdflib calls them.
-FORMAT_ALIASES: dict[str, str] = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "trig": "trig",
-    "nt": "nt",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "nquads": "nquads",
-    "nq": "nquads",
-    "n-quads": "nquads",
-    "jsonld": "json-ld",
-    "json-ld": "json-ld",
-    "xml": "xml",
-    "rdfxml": "xml",
-    "rdf/xml": "xml",
-}
+FORMAT_ALIASES: dict[str, str] = {n: f.rdflib for f in RDF_FORMATS for n in f.names}
 
 
 _LINE_RE = re.compile(r"at line (\d+)")
@@ -89,19 +73,22 @@ def rdf_format(path: str | Path, explicit: str | None = None) -> str:
     'turtle'
     """
     if explicit:
-        try:
-            return FORMAT_ALIASES[explicit.lower()]
-        except KeyError:
-            known = ", ".join(sorted(FORMAT_ALIASES))
-            raise InputError(f"unknown RDF format {explicit!r} (known: {known})") from None
-    suffix = Path(str(path)).suffix.lower()
-    if suffix not in FORMATS_BY_EXTENSION:
-        known = " ".join(sorted(FORMATS_BY_EXTENSION))
+        chosen = find_rdf_format(explicit)
+        if chosen is None:
+            known = ", ".join(f.name for f in RDF_FORMATS)
+            raise InputError(
+                f"unknown RDF format {explicit!r} (known: {known}, their aliases and media types)"
+            )
+        return chosen.rdflib
+    by_extension = rdf_format_of_path(path)
+    if by_extension is None:
+        suffix = Path(str(path)).suffix.lower()
+        known = " ".join(sorted(RDF_EXTENSIONS))
         raise InputError(
             f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r} "
             f"(known: {known}); give --input-format"
         )
-    return FORMATS_BY_EXTENSION[suffix]
+    return by_extension.rdflib
 
 
 def _refuse_remote_contexts(node: Any, name: str) -> None:
@@ -263,7 +250,7 @@ def parse_text(text: str, fmt: str, name: str) -> Dataset:
         # rdflib's N-Triples reader grows its line buffer 2 KiB at a time and rescans it on each
         # step: quadratic, minutes for a 5 MB literal. Reading the whole text in one step keeps
         # it linear (issue 8); the value only ever grows, so concurrent parses stay correct.
-        _ntriples.bufsiz = max(_ntriples.bufsiz, len(text) + 1)
+        ensure_ntriples_buffer(len(text) + 1)
     dataset = Dataset()
     try:
         dataset.parse(data=text, format=fmt, publicID=URIRef("urn:kgtool:base"))

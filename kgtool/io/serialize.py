@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,29 +13,17 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
-from rdflib.term import BNode, IdentifiedNode, Node
+from rdflib.term import BNode, IdentifiedNode
 
-from kgtool.core.errors import UsageError
+from kgtool.core.errors import ExportError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, KG, PREFIXES, bind_prefixes
+from kgtool.core.terms import Triple
 from kgtool.io.canonical import canonical_trig
+from kgtool.io.formats import RDF_FORMAT_NAMES, RDF_FORMATS
 
 #: kgtool's format names → rdflib's serializer names.
-SERIALIZERS = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "nt": "nt",
-    "nquads": "nquads",
-    "trig": "trig",
-    "xml": "xml",
-    "jsonld": "json-ld",
-    "json-ld": "json-ld",
-}
-
-
-QUAD_SERIALIZERS = frozenset({"nquads", "trig", "jsonld", "json-ld"})
-
-
-Triple = tuple[Node, Node, Node]
+SERIALIZERS: dict[str, str] = {n: f.rdflib for f in RDF_FORMATS for n in f.names}
+QUAD_SERIALIZERS = frozenset(n for f in RDF_FORMATS if f.quads for n in f.names)
 
 
 def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
@@ -235,9 +224,15 @@ class _SortedGraph(Graph):
         return iter(sorted(pairs, key=lambda po: (po[0].n3(), po[1].n3())))
 
 
+#: Characters XML 1.0 does not allow anywhere (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML_1_0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _sorted_xml_namespaces(text: str) -> str:
     # rdflib declares namespaces in the order of a set of predicates, which differs between runs.
-    lines = text.splitlines()
+    # Lines end at "\n" only: str.splitlines() would also cut at U+0085, U+2028 and friends,
+    # which rdflib writes raw inside literals.
+    lines = text.rstrip("\n").split("\n")
     decls = [i for i, line in enumerate(lines) if line.strip().startswith("xmlns:")]
     if decls:
         block = sorted(lines[i] for i in decls)
@@ -288,6 +283,12 @@ def serialize_graph(graph: Graph, fmt: str) -> str:
         # XML parsers turn a raw carriage return into a line feed (XML 1.0, 2.11), and rdflib
         # writes literals' CRs raw: escaped, the literal reads back as it was written. rdflib
         # itself writes only line feeds, so every CR in the text belongs to a literal.
+        bad = _NOT_XML_1_0.search(text)
+        if bad is not None:
+            raise ExportError(
+                f"RDF/XML cannot hold the character U+{ord(bad.group()):04X} (XML 1.0 forbids "
+                "it even as a reference); export this graph as Turtle, N-Triples or JSON-LD"
+            )
         return _sorted_xml_namespaces(text).replace("\r", "&#13;")
     return text
 
@@ -335,4 +336,4 @@ def render_inferred(inferred: Graph, fmt: str) -> str:
     return serialize_dataset(ds, fmt, Graph())
 
 
-EXPORT_FORMATS: tuple[str, ...] = ("turtle", "jsonld", "nt", "nquads", "trig", "xml")
+EXPORT_FORMATS: tuple[str, ...] = RDF_FORMAT_NAMES

@@ -12,39 +12,30 @@ An Oxigraph snapshot of the data was considered instead, and rejected for this p
 orders ``GROUP_CONCAT`` parts and keeps shared language tags differently from rdflib, so its output
 is not byte for byte the memory store's (``tests/store/test_oxigraph.py`` normalises exactly those).
 
-This module imports neither rdflib nor pyoxigraph. Entries are written atomically (temp file in
-the same folder + ``os.replace``), so concurrent processes share the folder safely.
+This module imports neither rdflib nor pyoxigraph. Answers are kind ``answers`` of the one
+cache (:mod:`kgtool.io.cache`: its folder, its atomic writes, its meaning of ``--no-cache``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kgtool import __version__
 from kgtool.core import paths
+from kgtool.core.version import __version__
+from kgtool.io.cache import CacheKind, CacheSettings, code_fingerprint, hash_file
 from kgtool.io.inputs import data_files, ontology_files, shapes_files
+from kgtool.store.base import STORES
 
 #: Answers bigger than this are not kept (the cache is for the many small, repeated queries).
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
 #: When the folder holds more entries than this, the oldest half is removed on the next write.
 MAX_ENTRIES = 2000
 _SUFFIX = ".answer"
-_PACKAGE_DIR = Path(__file__).resolve().parent
 #: SPARQL functions whose value changes from run to run: such queries are never cached.
 _VOLATILE_RE = re.compile(rb"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
-
-
-def _hash_file(digest: hashlib._Hash, path: Path) -> None:
-    digest.update(str(path.resolve()).encode("utf-8", "surrogateescape") + b"\0")
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    digest.update(b"\0")
 
 
 def answer_key(
@@ -91,23 +82,16 @@ def answer_key(
     if any(str(f) == "-" for group in groups for f in group):
         return None
     digest = hashlib.sha256()
-    # The store changes tie order and GROUP_CONCAT order; auto depends on pyoxigraph's presence
-    # (looked up on sys.path directly: importlib.util costs more than the rest of this function).
-    oxigraph = any(Path(p, "pyoxigraph").is_dir() for p in sys.path if p)
+    # The store changes tie order and GROUP_CONCAT order; auto depends on pyoxigraph's presence.
+    oxigraph = STORES["oxigraph"].available()
     header = [__version__, fmt, str(reasoned), store, str(oxigraph), input_format or "", query]
     for part in [*header, *params]:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    # The version string does not change while kgtool is developed (an editable install), so
-    # the modules' sizes and modification times stand for the code too.
-    with os.scandir(_PACKAGE_DIR) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                digest.update(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+    digest.update(code_fingerprint().encode("utf-8", "surrogateescape") + b"\0")
     for group in groups:
         digest.update(b"group\0")
         for f in group:
-            _hash_file(digest, f)
+            hash_file(digest, f)
     # The query may name a file, directly or as a bundled name: hash whichever exists.
     folder = queries_dir if queries_dir is not None else paths.queries_dir()
     candidates = [folder / f"{query}.rq"]
@@ -118,7 +102,7 @@ def answer_key(
         digest.update(b"query-file\0")
         try:
             if candidate.is_file():
-                _hash_file(digest, candidate)
+                hash_file(digest, candidate)
                 texts.append(candidate.read_bytes())
         except (OSError, ValueError):
             continue
@@ -127,52 +111,28 @@ def answer_key(
     return digest.hexdigest()
 
 
+def _answers(cache_dir: Path) -> CacheKind:
+    return CacheSettings(cache_dir).kind("answers", _SUFFIX, max_entries=MAX_ENTRIES)
+
+
 def answer_path(cache_dir: Path, key: str) -> Path:
     """Return where the answer with ``key`` is stored."""
-    return cache_dir / "answers" / f"{key}{_SUFFIX}"
+    path = _answers(cache_dir).path(key)
+    assert path is not None  # settings with a root always give paths
+    return path
 
 
 def read_answer(cache_dir: Path, key: str) -> str | None:
     """Return the stored answer, or None on a miss (an unreadable entry is a miss)."""
+    data = _answers(cache_dir).read(key)
     try:
-        return answer_path(cache_dir, key).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
 
 
 def write_answer(cache_dir: Path, key: str, text: str) -> None:
-    """Store an answer atomically; failures are ignored (the cache is an optimisation only)."""
+    """Store an answer; failures are ignored (the cache is an optimisation only)."""
     data = text.encode("utf-8")
-    if len(data) > MAX_ANSWER_BYTES:
-        return
-    target = answer_path(cache_dir, key)
-    try:
-        import tempfile  # only a miss writes
-
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=_SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _prune(target.parent)
-    except OSError:
-        return
-
-
-def _prune(folder: Path) -> None:
-    entries = [p for p in folder.glob(f"*{_SUFFIX}") if not p.name.startswith(".")]
-    if len(entries) <= MAX_ENTRIES:
-        return
-
-    def age(p: Path) -> float:
-        try:
-            return p.stat().st_mtime
-        except OSError:
-            return 0.0
-
-    for old in sorted(entries, key=age)[: len(entries) // 2]:
-        old.unlink(missing_ok=True)
+    if len(data) <= MAX_ANSWER_BYTES:
+        _answers(cache_dir).write(key, data)

@@ -79,7 +79,7 @@ def render(outcome: QueryOutcome, fmt: str = "table") -> str:
     """
     result = outcome.result
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        from kgtool.export import serialize_graph
+        from kgtool.io.serialize import serialize_graph
 
         graph = result.graph
         assert graph is not None

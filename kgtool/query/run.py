@@ -14,6 +14,7 @@ import datetime
 import functools
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -41,6 +42,7 @@ from kgtool.core.terms import expand_iri, resolve_entity
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import is_update, position_of
 from kgtool.query.catalog import NamedQuery, ParameterSpec, QueryHeader, find_query
+from kgtool.store.base import Store
 
 
 def _walk(node: Any) -> Any:
@@ -139,21 +141,17 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
 LabelSource = Graph | Callable[[str], Graph]
 
 
-def label_lookup(store: Any) -> Callable[[str], Graph]:
+def label_lookup(store: Store) -> Callable[[str], Graph]:
     """Return a lazy :data:`LabelSource` for a store's asserted triples.
 
-    A store that can find label triples itself (Oxigraph: ``labelled``) is asked for those
-    alone; otherwise the asserted union is used. Nothing is computed until an ``entity``
-    parameter is given as a label, so binding IRIs costs nothing at any size (issue 5).
+    The store is asked for the label triples reading the text typed, and only when an
+    ``entity`` parameter is given as a label, so binding IRIs costs nothing at any size.
 
     >>> from kgtool.store.memory import MemoryStore
     >>> len(label_lookup(MemoryStore())("EleutherAI"))
     0
     """
-    labelled = getattr(store, "labelled", None)
-    if callable(labelled):
-        return labelled
-    return lambda _text: store.union(reasoned=False)
+    return store.labelled
 
 
 _GYEAR_RE = re.compile(r"^-?\d{4,}$")
@@ -284,6 +282,10 @@ class QueryOutcome:
         return str(self.result.type)
 
 
+#: Opens the block in which SERVICE calls go out, given the service map (see :func:`run_query`).
+Federation = Callable[[dict[str, str] | None], AbstractContextManager[Any]]
+
+
 def run_query(
     kg: KnowledgeGraph,
     query: str | Path | NamedQuery,
@@ -292,6 +294,7 @@ def run_query(
     allow_service: bool = False,
     queries_dir: Path | None = None,
     service_map: dict[str, str] | None = None,
+    federation: Federation | None = None,
 ) -> QueryOutcome:
     """Run a query over the union of the graphs (plus the inferred graph when ``reasoned``).
 
@@ -301,11 +304,12 @@ def run_query(
         query: A bundled name, a ``.rq`` path, SPARQL text, or a :class:`NamedQuery`.
         params: Parameter values by name, as typed by the user.
         reasoned: Include ``GRAPH_INFERRED`` in the union.
-        allow_service: Let ``SERVICE`` clauses call remote endpoints (through
-            :func:`kgtool.wikidata.link.federation`: User-Agent, timeout, retries, 429).
+        allow_service: Let ``SERVICE`` clauses call remote endpoints, through ``federation``.
         queries_dir: Where bundled queries live.
-        service_map: SERVICE IRI → URL to call instead (a mirror); see
-            :func:`kgtool.wikidata.link.parse_service_map`.
+        service_map: SERVICE IRI → URL to call instead (a mirror).
+        federation: Makes the block in which SERVICE clauses reach the network, given the
+            service map (the remote layer's, which has the one HTTP client); this layer
+            never touches the network itself.
 
     Returns:
         The outcome; the result rows are already computed.
@@ -325,14 +329,12 @@ def run_query(
     try:
         with contextlib.ExitStack() as stack:
             if allow_service:
-                from kgtool.wikidata.link import (
-                    federation,  # the network stays out of plain queries
-                )
-
+                if federation is None:
+                    raise UsageError("SERVICE needs a federation handler (kgtool.remote)")
                 stack.enter_context(federation(service_map))
             # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above
             # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
-            runnable = named.text if getattr(kg.store, "accepts_text", False) else prepared
+            runnable = named.text if kg.store.capabilities.sparql_text else prepared
             result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
             if result.type == "SELECT" and runnable is prepared:
                 # rdflib evaluates lazily; materialise so that errors surface here. rdflib also

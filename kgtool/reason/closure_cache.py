@@ -31,48 +31,21 @@ The folder is ``--cache-dir``, else ``$KGTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOM
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kgtool import __version__
-from kgtool.core.errors import ExportError
+from kgtool.io.cache import CacheKind, CacheSettings, code_fingerprint, hash_file
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
 _HEADER_RE = re.compile(rb"^# kgtool-closure asserted=(\d+) dropped=(\d+)$")
-_PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def default_cache_dir() -> Path:
-    """Return the cache folder from the environment (it may not exist yet).
-
-    >>> default_cache_dir().name
-    'kgtool'
-    """
-    explicit = os.environ.get("KGTOOL_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / "kgtool"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kgtool"
-
-
-def code_fingerprint() -> str:
-    """Return kgtool's version plus the sizes and modification times of its modules.
-
-    >>> code_fingerprint().startswith(__version__)
-    True
-    """
-    parts = [__version__]
-    with os.scandir(_PACKAGE_DIR) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                parts.append(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\n".join(parts)
+def _entries(cache_dir: Path) -> CacheKind:
+    return CacheSettings(cache_dir).kind("closures", ".nt")
 
 
 def files_key(files: Sequence[Path], input_format: str | None) -> str | None:
@@ -93,18 +66,14 @@ def files_key(files: Sequence[Path], input_format: str | None) -> str | None:
         if str(f) == "-":
             return None
         try:
-            digest.update(str(f.resolve()).encode("utf-8", "surrogateescape") + b"\0")
-            with f.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
+            hash_file(digest, f)
         except OSError:
             return None
-        digest.update(b"\0")
     return digest.hexdigest()
 
 
 def entry_key(content_key: str, profile: str) -> str:
-    """Return the file stem of a closure: an input hash salted with profile, version and code.
+    """Return the key of a closure: an input hash salted with profile, version and code.
 
     >>> len(entry_key("0" * 64, "owlrl"))
     64
@@ -115,26 +84,19 @@ def entry_key(content_key: str, profile: str) -> str:
 
 def closure_path(cache_dir: Path, key: str) -> Path:
     """Return where the closure with ``key`` is stored."""
-    return cache_dir / f"closure-{key}.nt"
-
-
-def _oxigraph() -> Any:
-    try:
-        import pyoxigraph
-    except ImportError:  # the oxigraph extra is optional: rdflib reads and writes then
-        return None
-    return pyoxigraph
+    path = _entries(cache_dir).path(f"closure-{key}")
+    assert path is not None  # a settings object with a root always has paths
+    return path
 
 
 def read_closure_bytes(cache_dir: Path, key: str) -> tuple[bytes, int, int] | None:
     """Return an entry's N-Triples body and counts, or None when missing or headless.
 
-    The body is not parsed here: the Oxigraph store loads it in one transaction, and a body
-    that does not parse is a miss there.
+    The body is not parsed here: the store that reasons loads it, and a body that does not
+    parse is a miss there.
     """
-    try:
-        data = closure_path(cache_dir, key).read_bytes()
-    except OSError:
+    data = _entries(cache_dir).read(f"closure-{key}")
+    if data is None:
         return None
     first, _, body = data.partition(b"\n")
     header = _HEADER_RE.match(first)
@@ -143,81 +105,28 @@ def read_closure_bytes(cache_dir: Path, key: str) -> tuple[bytes, int, int] | No
     return body, int(header.group(1)), int(header.group(2))
 
 
-def read_closure_native(cache_dir: Path, key: str) -> tuple[list[Any], int, int] | None:
-    """Return the cached closure as pyoxigraph triples with its counts, or None on a miss.
-
-    A file that cannot be read or parsed counts as a miss (it is rebuilt and replaced).
-    Needs pyoxigraph.
-    """
-    ox = _oxigraph()
-    entry = read_closure_bytes(cache_dir, key)
-    if entry is None or ox is None:
-        return None
-    body, asserted, dropped = entry
-    try:
-        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-    except (SyntaxError, ValueError):  # a damaged entry is rebuilt, never trusted
-        return None
-    return triples, asserted, dropped
-
-
-def read_closure(cache_dir: Path, key: str) -> tuple[Graph, int, int] | None:
-    """Return the cached inferred graph with its asserted and dropped counts, or None on a miss.
-
-    A file that cannot be read or parsed counts as a miss (it is rebuilt and replaced).
-    """
-    from rdflib import Graph  # the CLI imports this module; keep rdflib off its import path
-
-    if _oxigraph() is not None:
-        native = read_closure_native(cache_dir, key)
-        if native is None:
-            return None
-        from kgtool.store.oxigraph import rdflib_triples
-
-        triples, asserted, dropped = native
-        graph = Graph()
-        for triple in rdflib_triples(triples):
-            graph.add(triple)
-        return graph, asserted, dropped
-    entry = read_closure_bytes(cache_dir, key)
-    if entry is None:
-        return None
-    body, asserted, dropped = entry
-    graph = Graph()
-    try:
-        graph.parse(data=body.decode("utf-8"), format="nt")
-    except Exception:  # a damaged entry is rebuilt, never trusted
-        return None
-    return graph, asserted, dropped
+def sorted_ntriples_of(graph: Graph) -> bytes:
+    """Return an rdflib graph as N-Triples lines, sorted and distinct (the entries' layout)."""
+    # rdflib's own writer is the faster one from an rdflib graph (0.67 s against 0.88 s for
+    # converting to pyoxigraph and writing, 139 k triples).
+    text = graph.serialize(format="nt", encoding="utf-8")
+    lines = sorted({line for line in text.split(b"\n") if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
 
 
 def write_closure(
     cache_dir: Path, key: str, inferred: Graph | bytes, asserted: int, dropped: int
 ) -> None:
-    """Store a closure atomically; failures are ignored (the cache is an optimisation only).
+    """Store a closure; a failure is ignored (the cache is an optimisation only).
 
     Args:
         cache_dir: The cache folder (created if missing).
         key: The entry key (:func:`entry_key`).
         inferred: The inferred triples: an rdflib graph, or N-Triples with one triple a line,
-            sorted (:func:`kgtool.store.oxigraph.sorted_ntriples`).
+            sorted (:func:`kgtool.store.convert.sorted_ntriples`).
         asserted: The number of asserted triples.
         dropped: How many closure triples were dropped as noise.
     """
-    from kgtool.export import write_atomic  # export pulls in the serializers; only needed here
-
-    if isinstance(inferred, bytes):
-        body = inferred
-    else:
-        # From an rdflib graph, rdflib's own writer is the faster (0.67 s against 0.88 s for
-        # converting to pyoxigraph and writing, 139 k triples). Lines are sorted as the
-        # Oxigraph store's are, so that store can print an entry as it is.
-        text = inferred.serialize(format="nt", encoding="utf-8")
-        lines = sorted({line for line in text.split(b"\n") if line.strip()})
-        body = b"".join(line + b"\n" for line in lines)
+    body = inferred if isinstance(inferred, bytes) else sorted_ntriples_of(inferred)
     header = f"# kgtool-closure asserted={asserted} dropped={dropped}\n".encode()
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(closure_path(cache_dir, key), header + body)
-    except (OSError, ExportError):
-        return
+    _entries(cache_dir).write(f"closure-{key}", header + body)

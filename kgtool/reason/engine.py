@@ -28,15 +28,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import BNode, Node
+from rdflib.term import BNode
 
 from kgtool.core.errors import InconsistencyError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, bind_prefixes
+from kgtool.core.terms import Triple
 from kgtool.graph import KnowledgeGraph
+from kgtool.io.serialize import render_inferred
+from kgtool.reason import closure_cache as cache
 
 PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
 #: Reasoning engines: owlrl itself, the compiled rules of :mod:`kgtool.reason.fast`, or ``auto``.
@@ -62,7 +64,6 @@ _SUBCLASS, _ERROR, _ERROR_MESSAGE = RDFS.subClassOf, OWLRL_ERRORS.error, OWLRL_E
 
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 
-Triple = tuple[Node, Node, Node]
 #: The asserted triples: the memory store's union graph, or a set (the Oxigraph store's path).
 Asserted = Graph | Collection[Triple]
 
@@ -103,16 +104,24 @@ class ReasoningResult:
     def inferred(self) -> Graph:
         """The new triples as an rdflib graph named ``GRAPH_INFERRED`` (built on first use)."""
         if self._inferred is None:
-            import pyoxigraph as ox
+            from kgtool.store.convert import graph_from_ntriples
 
-            from kgtool.store.oxigraph import rdflib_triples
-
-            graph = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
-            parsed = ox.parse(self.ntriples or b"", format=ox.RdfFormat.N_TRIPLES)
-            for triple in rdflib_triples(parsed):
-                graph.add(triple)
-            self._inferred = graph
+            self._inferred = graph_from_ntriples(self.ntriples or b"", GRAPH_INFERRED)
         return self._inferred
+
+    def render(self, fmt: str) -> str:
+        """Return the inferred triples in ``fmt``, from the N-Triples lines when there are any.
+
+        The lines give N-Triples and N-Quads byte for byte as the rdflib path writes them, and
+        Turtle through Oxigraph, without building an rdflib graph.
+        """
+        if self.ntriples is not None:
+            from kgtool.store.convert import render_ntriples
+
+            text = render_ntriples(self.ntriples, fmt)
+            if text is not None:
+                return text
+        return render_inferred(self.inferred, fmt)
 
     def __len__(self) -> int:
         """Return the number of inferred triples, without building an rdflib graph."""
@@ -174,8 +183,6 @@ def closure_key(
     >>> len(closure_key(KnowledgeGraph.from_dataset(Dataset()), "owlrl"))
     64
     """
-    from kgtool.reason import closure_cache as cache
-
     key = cache.files_key(kg.sources, kg.input_format) if kg.sources else None
     if key is None:
         key = content_key(kg.store.union() if asserted is None else asserted(), profile)
@@ -290,45 +297,38 @@ def _cached_closure(
     profile: str,
     engine: str,
 ) -> ReasoningResult:
-    """Read the closure from the on-disk cache of ``kg.cache_dir``, or compute and store it."""
+    """The rdflib path: read the closure from the on-disk cache, or compute and store it."""
     cache_dir = kg.cache_dir
-    if cache_dir is None:
-        return compute_closure(asserted(), profile, engine)
-    from kgtool.reason import closure_cache as cache  # on-disk, shared by processes
-
-    hit = cache.read_closure(cache_dir, key)
-    if hit is not None:
-        graph, asserted_count, dropped = hit
-        inferred = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
-        for triple in graph:
-            inferred.add(triple)
-        return ReasoningResult(profile, inferred, asserted_count, dropped)
+    if cache_dir is not None:
+        hit = cache.read_closure_bytes(cache_dir, key)
+        if hit is not None and kg.store.load_inferred(hit[0]):
+            inferred = kg.store.inferred()
+            assert inferred is not None  # load_inferred just stored it
+            return ReasoningResult(profile, inferred, hit[1], hit[2])
     # Every engine computes the same closure, so the cache entry does not depend on it.
     result = compute_closure(asserted(), profile, engine)
-    cache.write_closure(cache_dir, key, result.inferred, result.asserted_count, result.dropped)
+    if cache_dir is not None:
+        cache.write_closure(cache_dir, key, result.inferred, result.asserted_count, result.dropped)
     return result
 
 
-def _native_closure(
-    kg: KnowledgeGraph, store: Any, key: str, profile: str, engine: str
-) -> ReasoningResult:
-    """The Oxigraph store's path: quads in, quads out, and no rdflib graph in between.
+def _native_closure(kg: KnowledgeGraph, key: str, profile: str, engine: str) -> ReasoningResult:
+    """A store with ``native_closure``: quads in, N-Triples out, no rdflib graph in between.
 
     The closure is also loaded into the store here: loading is where a damaged cache entry shows.
     """
-    from kgtool.reason import closure_cache as cache
-
+    store = kg.store
     cache_dir = kg.cache_dir
     if cache_dir is not None:
         hit = cache.read_closure_bytes(cache_dir, key)
         if hit is not None and store.load_inferred(hit[0]):
             body, asserted_count, dropped = hit
             return ReasoningResult(profile, None, asserted_count, dropped, ntriples=body)
-    from kgtool.store.oxigraph import oxigraph_triples, sorted_ntriples
+    from kgtool.store.convert import ntriples_of
 
     asserted, known = store.asserted_for_reasoning()
     inferred, dropped = _closure_triples(asserted, profile, engine)
-    body = sorted_ntriples(oxigraph_triples(inferred, known))
+    body = ntriples_of(inferred, known)
     store.load_inferred(body)
     if cache_dir is not None:
         cache.write_closure(cache_dir, key, body, len(asserted), dropped)
@@ -359,13 +359,13 @@ def reason(kg: KnowledgeGraph, profile: str = "owlrl", engine: str = "auto") -> 
         raise UsageError(f"unknown reasoning engine {engine!r} (choose from {ENGINES})")
     if engine == "fast" and profile != "owlrl":
         raise UsageError("the fast engine computes the owlrl profile only")
-    store: Any = kg.store
-    if hasattr(store, "asserted_for_reasoning"):  # the Oxigraph store (issue 5)
+    store = kg.store
+    if store.capabilities.native_closure:
         # Keyed by the files when there are any; the triples are read only for a fallback key.
         key = closure_key(kg, profile, lambda: store.asserted_for_reasoning()[0])
         result = _CACHE.get(key)
         if result is None:
-            result = _CACHE[key] = _native_closure(kg, store, key, profile, engine)
+            result = _CACHE[key] = _native_closure(kg, key, profile, engine)
         elif result.ntriples is None or not store.load_inferred(result.ntriples):
             store.set_inferred(result.inferred)
     else:

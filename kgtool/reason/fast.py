@@ -34,8 +34,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from kgtool.core.errors import InconsistencyError, UsageError
+from kgtool.core.terms import Triple
 
-Triple = tuple[Node, Node, Node]
 IntTriple = tuple[int, int, int]
 
 

@@ -24,9 +24,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kgtool import __version__
 from kgtool.core.errors import EndpointError, QueryRunError
 from kgtool.core.namespaces import GRAPH_INFERRED, PREFIXES
+from kgtool.core.version import __version__
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import inline_bindings
 from kgtool.query.run import QueryOutcome, bind_parameters, find_query, prepare

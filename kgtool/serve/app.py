@@ -42,10 +42,10 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kgtool import __version__
 from kgtool.core.errors import KgtoolError
 from kgtool.core.namespaces import DATASET_IRI, GRAPH_VOID, PREFIXES, VOID, WD, bind_prefixes
 from kgtool.core.terms import expand_iri, shorten
+from kgtool.core.version import __version__
 from kgtool.export import render_export, serialize_dataset, serialize_graph
 from kgtool.graph import KnowledgeGraph
 from kgtool.inspect import diagram

@@ -1,28 +1,88 @@
-"""The store seam: one small interface over the quads, so another backend can answer the same.
+"""The store seam: one interface over the quads, with declared capabilities, found by name.
 
-:class:`MemoryStore` keeps the asserted quads in an rdflib ``Dataset`` and the reasoner's output in
-a separate graph named ``GRAPH_INFERRED``, so asserted and inferred triples never mix. An
-Oxigraph-backed store (issue 5) only has to implement :class:`Store`.
+Every store keeps the asserted quads apart from the reasoner's output (the graph named
+``GRAPH_INFERRED``), offers every operation below, and says in :class:`Capabilities` which of
+them it does natively, as rdflib's ``Store`` declares ``context_aware`` and ``graph_aware``.
+Callers choose a path by those flags, never by the store's type or attributes. Stores are
+registered by name in :data:`STORES` and imported only when asked for (:func:`open_store`), so the
+memory path never imports pyoxigraph and the Oxigraph path never imports what it does not use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+import importlib
+import importlib.util
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.query import Result
-from rdflib.term import Node
+from kgtool.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph, URIRef
+    from rdflib.query import Result
+    from rdflib.term import Node
+
+    from kgtool.core.terms import Triple
+
+#: Writes an export into a binary handle (see :func:`kgtool.io.files.write_atomic`).
+Writer = Callable[[IO[bytes]], None]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a store does natively; every store does all of it, these say where it is cheap.
+
+    Attributes:
+        sparql_text: Evaluates SPARQL text itself: the runner hands it the text instead of an
+            rdflib-prepared query.
+        native_export: :meth:`Store.native_export` writes N-Triples, N-Quads, Turtle and TriG
+            without building rdflib graphs (it may still decline a view, e.g. one with blank
+            nodes, whose labels only the canonical rdflib writer keeps stable).
+        native_closure: :meth:`Store.asserted_for_reasoning` and :meth:`Store.load_inferred`
+            hand the reasoner the asserted triples and take its closure as N-Triples bytes,
+            with no rdflib graph in between.
+    """
+
+    sparql_text: bool = False
+    native_export: bool = False
+    native_closure: bool = False
 
 
 class Store(Protocol):
     """What the rest of kgtool needs from a quad store."""
 
+    #: What this store does natively.
+    capabilities: Capabilities
+
+    def load_files(
+        self,
+        ontology_files: Sequence[Path],
+        data_files: Sequence[Path],
+        fmt: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the fact files into the store.
+
+        Raises:
+            InputError: If a file is missing, of unknown format or malformed (file and line).
+        """
+
+    def read_graph(self, files: Sequence[Path]) -> Graph:
+        """Parse files into one rdflib graph, not stored (shapes are read this way)."""
+
     def add_graph(self, name: URIRef | None, triples: Graph) -> None:
         """Add the triples of ``triples`` to the named graph ``name`` (None: the default graph)."""
 
+    def add_dataset(self, dataset: Dataset) -> None:
+        """Add every quad of an rdflib dataset, keeping graph names."""
+
     def set_inferred(self, inferred: Graph | None) -> None:
         """Replace the inferred graph (None removes it)."""
+
+    def inferred(self) -> Graph | None:
+        """Return the inferred graph, or None when the data has not been reasoned over."""
 
     def graph_names(self) -> list[URIRef]:
         """Return the names of the asserted graphs that hold triples, sorted."""
@@ -33,14 +93,14 @@ class Store(Protocol):
     def union(self, reasoned: bool = False) -> Graph:
         """Return one merged graph of every asserted triple (plus the inferred ones if asked)."""
 
-    def inferred(self) -> Graph | None:
-        """Return the inferred graph, or None when the data has not been reasoned over."""
-
     def dataset(self, reasoned: bool = False) -> Dataset:
         """Return the quads as a ``Dataset`` (with ``GRAPH_INFERRED`` when reasoned)."""
 
-    def graphs_containing(self, triple: tuple[Node, Node, Node]) -> list[URIRef]:
+    def graphs_containing(self, triple: Triple) -> list[URIRef]:
         """Return the names of the asserted graphs that hold ``triple``, sorted."""
+
+    def labelled(self, text: str) -> Graph:
+        """Return the asserted label triples (``rdfs:label``, ``skos:*Label``) reading ``text``."""
 
     def query(
         self,
@@ -48,4 +108,107 @@ class Store(Protocol):
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
     ) -> Result:
-        """Evaluate a prepared SPARQL query over the union (asserted or reasoned view)."""
+        """Evaluate SPARQL text or a prepared query over the union of the chosen view."""
+
+    def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
+        """Return a writer of the view in ``fmt`` made by the store itself, or None.
+
+        None means: use the rdflib writers (always so where ``native_export`` is not declared).
+        """
+
+    def asserted_for_reasoning(self) -> tuple[set[Triple], dict[Node, Any]]:
+        """Return the distinct asserted triples and the term conversions made (native_closure)."""
+
+    def load_inferred(self, ntriples: bytes) -> bool:
+        """Replace the inferred graph with N-Triples; False if they do not parse."""
+
+
+@dataclass(frozen=True)
+class StoreEntry:
+    """A registered store: where its class lives and what it needs installed."""
+
+    name: str
+    target: str
+    requires: str | None
+    extra: str | None
+    summary: str
+
+    def available(self) -> bool:
+        """Whether the store's required module can be imported (looked up, not imported)."""
+        return self.requires is None or importlib.util.find_spec(self.requires) is not None
+
+    def load(self) -> type[Store]:
+        """Import and return the store class."""
+        module, _, name = self.target.partition(":")
+        cls: type[Store] = getattr(importlib.import_module(module), name)
+        return cls
+
+
+#: The stores kgtool knows, by the name ``--store`` takes.
+STORES: dict[str, StoreEntry] = {
+    "memory": StoreEntry(
+        "memory", "kgtool.store.memory:MemoryStore", None, None, "rdflib's in-memory Dataset"
+    ),
+    "oxigraph": StoreEntry(
+        "oxigraph",
+        "kgtool.store.oxigraph:OxigraphStore",
+        "pyoxigraph",
+        "oxigraph",
+        "Oxigraph (pyoxigraph), in memory",
+    ),
+}
+#: ``--store`` choices: a registered store, or ``auto`` (chosen by input size).
+STORE_CHOICES: tuple[str, ...] = ("auto", *STORES)
+#: Inputs above this many bytes go to Oxigraph under ``--store auto`` when it is installed.
+AUTO_OXIGRAPH_BYTES = 5_000_000
+
+
+def install_hint(extra: str) -> str:
+    """Return the command that installs one of the project's extras.
+
+    >>> install_hint("serve")
+    "pip install 'eleutherai-kg[serve]'"
+    """
+    return f"pip install 'eleutherai-kg[{extra}]'"
+
+
+def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
+    """Turn a ``--store`` choice into the name of a registered, installed store.
+
+    Args:
+        kind: A name from :data:`STORE_CHOICES`.
+        files: The inputs; ``auto`` picks Oxigraph when they exceed ``AUTO_OXIGRAPH_BYTES``
+            and pyoxigraph is installed, else the memory store.
+
+    Returns:
+        A key of :data:`STORES`.
+
+    Raises:
+        UsageError: For an unknown name, or a store whose package is not installed.
+
+    >>> resolve_store("auto", [])
+    'memory'
+    """
+    if kind == "auto":
+        size = sum(f.stat().st_size for f in files if str(f) != "-" and f.exists())
+        big = size > AUTO_OXIGRAPH_BYTES
+        return "oxigraph" if big and STORES["oxigraph"].available() else "memory"
+    entry = STORES.get(kind)
+    if entry is None:
+        raise UsageError(f"unknown store {kind!r} (choose from {', '.join(STORE_CHOICES)})")
+    if not entry.available():
+        hint = install_hint(entry.extra) if entry.extra else f"pip install {entry.requires}"
+        raise UsageError(f"--store {kind} needs {entry.requires}: {hint}")
+    return kind
+
+
+def open_store(kind: str, **options: Any) -> Store:
+    """Return a new, empty store of a registered kind (``auto`` means the memory store).
+
+    Raises:
+        UsageError: See :func:`resolve_store`.
+
+    >>> open_store("memory").capabilities.sparql_text
+    False
+    """
+    return STORES[resolve_store(kind)].load()(**options)

@@ -1,25 +1,35 @@
-"""The in-memory store on rdflib."""
+"""The in-memory store on rdflib: every quad in an rdflib ``Dataset``, queries in rdflib's engine.
+
+The reasoner's output sits in its own graph, so asserted and inferred triples never mix. It
+declares no native capability: callers take the rdflib paths (prepared queries, rdflib writers).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kgtool.core.namespaces import GRAPH_INFERRED, bind_prefixes, new_dataset
+from kgtool.core.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes, new_dataset
+from kgtool.core.terms import LABEL_PROPERTIES, Triple
+from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
+from kgtool.store.base import Capabilities, Writer
 
 
 class MemoryStore:
-    """An in-memory :class:`Store` on rdflib.
+    """An in-memory :class:`~kgtool.store.base.Store` on rdflib.
 
     >>> s = MemoryStore()
     >>> s.graph_names()
     []
     """
+
+    capabilities = Capabilities()
 
     def __init__(self) -> None:
         self._asserted = new_dataset()
@@ -27,7 +37,9 @@ class MemoryStore:
         self._cache: dict[tuple[str, bool], Any] = {}
 
     def add_graph(self, name: URIRef | None, triples: Graph) -> None:
-        """Add ``triples`` to graph ``name`` (None: the default graph)."""
+        """Add ``triples`` to graph ``name`` (None: the default graph; nothing if empty)."""
+        if not len(triples):
+            return
         target = self._asserted.graph(name or DATASET_DEFAULT_GRAPH_ID)
         for triple in triples:
             target.add(triple)
@@ -112,3 +124,65 @@ class MemoryStore:
     ) -> Result:
         """Evaluate ``query`` with the default graph as the union of the chosen view."""
         return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
+
+    def load_files(
+        self,
+        ontology_files: Sequence[Path],
+        data_files: Sequence[Path],
+        fmt: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Parse the ontology into ``GRAPH_ONTOLOGY`` and the facts (graph names kept).
+
+        ``progress`` is called with each file's size once it is parsed.
+        """
+        for f in ontology_files:
+            # add_graph creates the ontology graph only when there is something to put in it.
+            self.add_graph(GRAPH_ONTOLOGY, merged_graph(parse_file(f)))
+            _report_size(f, progress)
+        for f in data_files:
+            self.add_dataset(parse_file(f, fmt))
+            _report_size(f, progress)
+        self._cache.clear()
+
+    def read_graph(self, files: Sequence[Path]) -> Graph:
+        """Parse files with rdflib into one graph (graph names dropped)."""
+        return parse_graph_files(files)
+
+    def labelled(self, text: str) -> Graph:
+        """Return the asserted label triples whose text is ``text``.
+
+        >>> MemoryStore().labelled("EleutherAI").__len__()
+        0
+        """
+        found = bind_prefixes(Graph())
+        for g in self._asserted.graphs():
+            for prop in LABEL_PROPERTIES:
+                for s, o in g.subject_objects(prop):
+                    if isinstance(o, Literal) and str(o) == text:
+                        found.add((s, prop, o))
+        return found
+
+    def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
+        """Return None: the rdflib writers serialize this store."""
+        return None
+
+    def asserted_for_reasoning(self) -> tuple[set[Triple], dict[Node, Any]]:
+        """Return the distinct asserted triples (no term conversions: they are rdflib's)."""
+        return set(self._iter_asserted()), {}
+
+    def load_inferred(self, ntriples: bytes) -> bool:
+        """Replace the inferred graph with N-Triples text; False (and none) if it does not parse."""
+        graph = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+        try:
+            graph.parse(data=ntriples.decode("utf-8"), format="nt")
+        except Exception:  # a damaged cache entry is rebuilt, never trusted
+            self.set_inferred(None)
+            return False
+        self.set_inferred(graph)
+        return True
+
+
+def _report_size(path: Path, progress: Callable[[int], None] | None) -> None:
+    if progress is not None and str(path) != "-":
+        progress(path.stat().st_size)  # it was just parsed, so it exists

@@ -17,15 +17,14 @@ queries near pyoxigraph's own speed at 1 M triples, where the copy doubled memor
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Graph, URIRef, Variable
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
@@ -34,24 +33,30 @@ from kgtool.core.errors import QueryRunError
 from kgtool.core.namespaces import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
-    PREFIXES,
     bind_prefixes,
     new_dataset,
 )
+from kgtool.core.terms import LABEL_PROPERTIES, Triple
+from kgtool.io.formats import RDF_FORMATS, find_rdf_format
+from kgtool.io.parse import parse_file, rdf_format
+from kgtool.io.serialize import sorted_lines
+from kgtool.store.base import Capabilities, Writer
+from kgtool.store.convert import (
+    OX_PREFIXES,
+    from_ox,
+    graph_name_to_ox,
+    memo_converter,
+    to_ox,
+    triples_from_quads,
+)
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 #: The base rdflib's loader resolves relative IRIs against (see :func:`kgtool.graph.parse_text`).
 BASE_IRI = "urn:kgtool:base"
 #: Formats Oxigraph parses natively here; JSON-LD and RDF/XML go through rdflib so that remote
 #: contexts are refused and the triples are exactly those of the memory store.
 _NATIVE_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
+    f.rdflib: getattr(ox.RdfFormat, f.oxigraph) for f in RDF_FORMATS if f.oxigraph
 }
-_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
 #: A graph of the store's own, holding the asserted triples once each. rdflib's union default
 #: graph is a set of triples, Oxigraph's ``use_default_graph_as_union`` a bag of quads: a triple
 #: stated by two sentences would otherwise match twice.
@@ -61,221 +66,21 @@ _INTERNAL = (UNION_GRAPH, _INFERRED)
 _INTERNAL_LIST = f"({UNION_GRAPH}, {_INFERRED})"
 #: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED is refused).
 _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
-_LABELS = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-)
-
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
-Triple = tuple[Node, Node, Node]
-
-
-def to_ox(term: Node) -> Any:
-    """Convert an rdflib term to a pyoxigraph one.
-
-    >>> to_ox(Literal("a", lang="en"))
-    <Literal value=a language=en>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r} in Oxigraph")
-
-
-def _canonical_integer(lexical: str) -> int | None:
-    value = int(lexical) if lexical.lstrip("-").isdigit() and lexical.isascii() else None
-    return value if value is not None and str(value) == lexical else None
-
-
-def _canonical_date(lexical: str) -> datetime.date | None:
-    try:
-        value = datetime.date.fromisoformat(lexical)
-    except ValueError:
-        return None
-    return value if value.isoformat() == lexical else None
-
-
-#: Typed literals whose rdflib construction from the lexical form costs 6-10 us (rdflib parses,
-#: checks and re-serializes it): from the Python value it is 3x cheaper and, for a lexical form
-#: already canonical, the very same term. At 1 M triples converting answers dominated query time.
-_FAST_VALUES: dict[str, Callable[[str], Any]] = {
-    "http://www.w3.org/2001/XMLSchema#integer": _canonical_integer,
-    "http://www.w3.org/2001/XMLSchema#date": _canonical_date,
-}
-
-
-def string_literal(lexical: str, language: str | None) -> Literal:
-    """Return ``Literal(lexical, lang=language)`` without rdflib's per-call checks.
-
-    For a plain or language-tagged string rdflib's constructor only validates the tag (Oxigraph
-    has already) and sets four slots, but costs ~2 µs, a third of a query's time on answers made
-    of labels (issue 5). The slots set here are those it sets (tests/store/test_oxigraph.py
-    compares).
-
-    >>> string_literal("GPT-J", "en") == Literal("GPT-J", lang="en")
-    True
-    """
-    literal = str.__new__(Literal, lexical)
-    literal._language = language or None
-    literal._datatype = None
-    literal._value = lexical
-    literal._ill_typed = None
-    return literal
-
-
-def from_ox(term: Any) -> Node:
-    """Convert a pyoxigraph term to the rdflib term rdflib's own parser would have made.
-
-    Plain literals come back without a datatype (Oxigraph types them ``xsd:string``), so terms
-    compare equal to rdflib-parsed ones.
-
-    >>> from_ox(ox.Literal("a"))
-    rdflib.term.Literal('a')
-    """
-    if isinstance(term, ox.NamedNode):
-        # Oxigraph has validated the IRI: skip URIRef's own check (a third of its cost).
-        return str.__new__(URIRef, term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return string_literal(term.value, term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _RDF_LANGSTRING):
-            return string_literal(term.value, None)
-        fast = _FAST_VALUES.get(datatype)
-        if fast is not None:
-            value = fast(term.value)
-            if value is not None:
-                return Literal(value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"cannot convert {term!r} from Oxigraph")
-
-
-def _memo_converter() -> tuple[Callable[[Any], Node], dict[Any, Node]]:
-    """Return :func:`from_ox` converting each distinct term once, and its memo (ox → rdflib)."""
-    seen: dict[Any, Node] = {}
-
-    def convert(term: Any) -> Node:
-        found = seen.get(term)
-        if found is None:
-            found = seen[term] = from_ox(term)
-        return found
-
-    return convert, seen
-
-
-def rdflib_triples(triples: Iterable[Any]) -> Iterator[Triple]:
-    """Convert pyoxigraph triples (or quads) to rdflib ones, each distinct term once.
-
-    A big graph repeats its terms many times; a dictionary lookup is cheaper than
-    :func:`from_ox` (issue 5).
-
-    >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
-    >>> next(rdflib_triples([t]))[2]
-    rdflib.term.Literal('c')
-    """
-    convert, _ = _memo_converter()
-    for t in triples:
-        yield convert(t.subject), convert(t.predicate), convert(t.object)
-
-
-def oxigraph_triples(triples: Iterable[Triple], known: dict[Node, Any] | None = None) -> list[Any]:
-    """Convert rdflib triples to pyoxigraph ``Triple`` objects, each distinct term once.
-
-    Args:
-        triples: rdflib triples.
-        known: Conversions already made (rdflib term to pyoxigraph term); extended in place.
-
-    Returns:
-        The pyoxigraph triples, in the same order.
-
-    >>> oxigraph_triples([(URIRef("urn:a"), URIRef("urn:b"), Literal(1))])[0].object.value
-    '1'
-    """
-    seen: dict[Node, Any] = {} if known is None else known
-
-    def convert(term: Node) -> Any:
-        found = seen.get(term)
-        if found is None:
-            found = seen[term] = to_ox(term)
-        return found
-
-    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in triples]
-
-
-def sorted_ntriples(triples: Sequence[Any]) -> bytes:
-    """Return pyoxigraph triples as N-Triples, one triple a line, lines sorted and distinct.
-
-    >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
-    >>> sorted_ntriples([t, t])
-    b'<urn:a> <urn:b> "c" .\\n'
-    """
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    # Split on "\n" only: N-Triples leaves U+2028 and friends unescaped inside literals.
-    lines = sorted({line for line in data.split(b"\n") if line.strip()})
-    return b"".join(line + b"\n" for line in lines)
-
-
-def render_ntriples(body: bytes, fmt: str) -> str | None:
-    """Serialize sorted N-Triples (:func:`sorted_ntriples`) as ``nt``, ``nquads`` or ``turtle``.
-
-    N-Triples and N-Quads (in ``GRAPH_INFERRED``) come out as the same bytes as
-    :func:`kgtool.export.render_inferred`'s; Turtle is Oxigraph's, triples in sorted order and
-    prefixes sorted. Returns None for other formats, or when the text may hold a blank node
-    (only the rdflib path labels those canonically).
-
-    >>> render_ntriples(b'<urn:a> <urn:b> "c" .\\n', "nquads")
-    '<urn:a> <urn:b> "c" <https://w3id.org/eleutherai-kg/graph/inferred> .\\n'
-    """
-    if fmt not in ("nt", "nquads", "turtle") or b"_:" in body:
-        return None
-    if fmt == "nt":
-        return body.decode("utf-8")
-    if fmt == "nquads":
-        graph = f" {_INFERRED} .\n".encode()
-        return b"".join(line[: -len(b" .")] + graph for line in body.split(b"\n") if line).decode(
-            "utf-8"
-        )
-    ordered = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
-    text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
-    # Oxigraph writes the prefixes in hash order; put them in sorted order, for stable bytes.
-    rest = b"\n".join(x for x in text.split(b"\n") if not x.startswith(b"@prefix "))
-    head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(_PREFIXES.items()))
-    return head + "\n" + rest.decode("utf-8")
-
-
-def _graph_name(name: Node | None) -> Any:
-    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
-        return ox.DefaultGraph()
-    return to_ox(name)
-
-
-def _triples(quads: Iterable[Any]) -> Iterator[Triple]:
-    for q in quads:
-        yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+_LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
 
 
 class OxigraphStore:
     """A :class:`~kgtool.store.base.Store` on a pyoxigraph store (in memory, or on disk at
     ``path``).
 
+    >>> from rdflib import Literal
     >>> s = OxigraphStore()
     >>> s.add_graph(URIRef("urn:g"), Graph().add((URIRef("urn:a"), URIRef("urn:b"), Literal(1))))
     >>> s.graph_names(), len(s.union())
     ([rdflib.term.URIRef('urn:g')], 1)
     """
 
-    #: Tells :func:`kgtool.query.run.run_query` to hand over SPARQL text, not an rdflib query.
-    accepts_text = True
+    capabilities = Capabilities(sparql_text=True, native_export=True, native_closure=True)
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         if path is None:
@@ -305,7 +110,7 @@ class OxigraphStore:
 
     def add_graph(self, name: URIRef | None, triples: Graph) -> None:
         """Add the triples of ``triples`` to graph ``name`` (None: the default graph)."""
-        g = _graph_name(name)
+        g = graph_name_to_ox(name)
         self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
         self._changed()
 
@@ -314,7 +119,7 @@ class OxigraphStore:
         quads = []
         for s, p, o, g in dataset.quads((None, None, None, None)):
             name = g.identifier if isinstance(g, Graph) else g
-            quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _graph_name(name)))
+            quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name_to_ox(name)))
         self.ox.extend(quads)
         self._changed()
 
@@ -337,14 +142,13 @@ class OxigraphStore:
         Raises:
             InputError: If the file does not parse; the message is the memory store's own.
         """
-        from kgtool.graph import parse_file  # load imports this module lazily
 
         native = _NATIVE_FORMATS.get(fmt)
         if native is None or str(path) == "-":
             self._add_parsed(parse_file(path, fmt), to_graph)
             _report_size(path, progress)
             return
-        target = None if native.supports_datasets else _graph_name(to_graph)
+        target = None if native.supports_datasets else graph_name_to_ox(to_graph)
         try:
             if progress is None:
                 self.ox.load(path=str(path), format=native, base_iri=BASE_IRI, to_graph=target)
@@ -360,6 +164,92 @@ class OxigraphStore:
             # refuses a single token over 16 MiB, e.g. a 50 MB literal, with a MemoryError.)
             self._add_parsed(parse_file(path, fmt), to_graph)
         self._changed()
+
+    def load_files(
+        self,
+        ontology_files: Sequence[Path],
+        data_files: Sequence[Path],
+        fmt: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the facts natively into the store.
+
+        Args:
+            ontology_files: Ontology files.
+            data_files: Fact files (quad formats keep graph names, triple formats fill the
+                default graph).
+            fmt: Parse every data file in this format instead of guessing from the extension.
+            progress: Called with the number of bytes just read (see :meth:`load_file`).
+
+        Raises:
+            InputError: If a file is missing, of unknown format or malformed.
+        """
+        for f in ontology_files:
+            self.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY, progress=progress)
+        for f in data_files:
+            self.load_file(f, rdf_format(f, fmt), progress=progress)
+
+    def read_graph(self, files: Sequence[Path]) -> Graph:
+        """Parse triple files natively and merge their triples (graph names dropped).
+
+        Formats Oxigraph cannot parse, and stdin, go through rdflib; so does a file Oxigraph
+        refuses, so that the error is the memory store's (file and line).
+
+        >>> len(OxigraphStore().read_graph([]))
+        0
+        """
+        scratch = ox.Store()
+        graph = bind_prefixes(Graph())
+        for f in files:
+            fmt = rdf_format(f)
+            native = _NATIVE_FORMATS.get(fmt)
+            try:
+                if native is None or str(f) == "-":
+                    raise ValueError("not parsed natively")
+                scratch.load(path=str(f), format=native, base_iri=BASE_IRI)
+            except (SyntaxError, ValueError, OSError, MemoryError):
+                for s, p, o, _ in parse_file(f, fmt).quads((None, None, None, None)):
+                    graph.add((s, p, o))
+        for triple in triples_from_quads(scratch):
+            graph.add(triple)
+        return graph
+
+    def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
+        """Return a writer of the view made by Oxigraph, or None when the view has blank nodes.
+
+        N-Triples and N-Quads: Oxigraph's lines, sorted as text (the same bytes as the rdflib
+        path's). Turtle and TriG: sorted statements parsed back and written by Oxigraph with
+        the project prefixes, streamed. Blank node labels change from load to load, so a view
+        holding any is left to the canonical rdflib writer (None).
+        """
+        name = find_rdf_format(fmt)
+        if name is None:
+            return None
+        if name.name in ("nt", "nquads"):
+            text = self.dump_lines(name.name, reasoned)
+            if text is None:
+                return None
+            data = sorted_lines(text).encode("utf-8")
+
+            def write_lines(handle: IO[bytes]) -> None:
+                handle.write(data)
+
+            return write_lines
+        if name.name not in ("turtle", "trig"):
+            return None
+        kind = "nt" if name.name == "turtle" else "nquads"
+        dumped = self.sorted_dump(kind, reasoned)
+        if dumped is None:
+            return None
+        source = ox.RdfFormat.N_TRIPLES if kind == "nt" else ox.RdfFormat.N_QUADS
+        target = getattr(ox.RdfFormat, name.oxigraph or "")
+
+        def write(handle: IO[bytes]) -> None:
+            # Oxigraph's parser and writer both stream, and keep the input order.
+            quads = ox.parse(dumped, format=source)
+            ox.serialize(quads, handle, format=target, prefixes=OX_PREFIXES)
+
+        return write
 
     def _add_parsed(self, dataset: Dataset, to_graph: URIRef | None) -> None:
         if to_graph is None:
@@ -403,7 +293,7 @@ class OxigraphStore:
         1 M triples). Also returns the conversions made, rdflib term to pyoxigraph term, so the
         inferred triples go back into the store without converting their terms again.
         """
-        convert, seen = _memo_converter()
+        convert, seen = memo_converter()
         triples = {
             (convert(q.subject), convert(q.predicate), convert(q.object))
             for q in self.ox.quads_for_pattern(None, None, None, None)
@@ -424,7 +314,9 @@ class OxigraphStore:
         key = ("inferred", True)
         if key not in self._cache:
             graph = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
-            for triple in _triples(self.ox.quads_for_pattern(None, None, None, _INFERRED)):
+            for triple in triples_from_quads(
+                self.ox.quads_for_pattern(None, None, None, _INFERRED)
+            ):
                 graph.add(triple)
             self._cache[key] = graph
         return self._cache[key]
@@ -445,7 +337,9 @@ class OxigraphStore:
     def named_graph(self, name: URIRef) -> Graph:
         """Return a copy of one asserted graph's triples (the default graph for its id)."""
         graph = bind_prefixes(Graph(identifier=name))
-        for triple in _triples(self.ox.quads_for_pattern(None, None, None, _graph_name(name))):
+        for triple in triples_from_quads(
+            self.ox.quads_for_pattern(None, None, None, graph_name_to_ox(name))
+        ):
             graph.add(triple)
         return graph
 
@@ -502,6 +396,7 @@ class OxigraphStore:
             labels differ from load to load, and only the canonical rdflib path labels them
             the same way every time.
 
+        >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> s.add_graph(None, Graph().add((URIRef("urn:b"), URIRef("urn:p"), URIRef("urn:c")))
         ...                       .add((URIRef("urn:a"), URIRef("urn:p"), Literal("x"))))
@@ -553,7 +448,7 @@ class OxigraphStore:
         key = ("union", reasoned)
         if key not in self._cache:
             merged = bind_prefixes(Graph())
-            for triple in _triples(self._quads(reasoned)):
+            for triple in triples_from_quads(self._quads(reasoned)):
                 merged.add(triple)
             self._cache[key] = merged
         return self._cache[key]
@@ -632,6 +527,7 @@ class OxigraphStore:
         Enough for :func:`kgtool.core.terms.resolve_entity` to find an entity by label without
         turning the whole store into an rdflib graph. Asserted graphs only.
 
+        >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> g = Graph().add((URIRef("urn:a"), URIRef(_LABELS[0]), Literal("A", lang="en")))
         >>> s.add_graph(URIRef("urn:g"), g)
@@ -682,7 +578,7 @@ class OxigraphStore:
         reasoned: bool = False,
     ) -> Result:
         """Run SPARQL text in Oxigraph and convert the answer to an rdflib ``Result``."""
-        options: dict[str, Any] = {"prefixes": _PREFIXES}
+        options: dict[str, Any] = {"prefixes": OX_PREFIXES}
         if init_bindings:
             # Oxigraph's own substitution wants the variable projected; a VALUES row at the top
             # of the WHERE group behaves as rdflib's initBindings.
@@ -734,42 +630,6 @@ def _to_result(answer: Any) -> Result:
     return result
 
 
-def load_graph(files: Sequence[Path]) -> Graph:
-    """Parse triple files natively and merge their triples (graph names dropped) into one graph.
-
-    Args:
-        files: The files (formats Oxigraph cannot parse, and stdin, go through rdflib).
-
-    Returns:
-        An rdflib graph with the terms rdflib's own parser would have made.
-
-    Raises:
-        InputError: If a file is missing, of unknown format or malformed (rdflib's message).
-
-    >>> len(load_graph([]))
-    0
-    """
-    from kgtool.graph import parse_file
-    from kgtool.io.parse import rdf_format
-
-    store = ox.Store()
-    graph = Graph()
-    for f in files:
-        fmt = rdf_format(f)
-        native = _NATIVE_FORMATS.get(fmt)
-        try:
-            if native is None or str(f) == "-":
-                raise ValueError("not parsed natively")
-            store.load(path=str(f), format=native, base_iri=BASE_IRI)
-        except (SyntaxError, ValueError, OSError, MemoryError):
-            # rdflib parses it instead, or raises the memory store's InputError.
-            for s, p, o, _ in parse_file(f, fmt).quads((None, None, None, None)):
-                graph.add((s, p, o))
-    for triple in _triples(store):
-        graph.add(triple)
-    return graph
-
-
 class _CountingReader(io.RawIOBase):
     """A binary reader that reports how many bytes each read returned."""
 
@@ -791,34 +651,3 @@ class _CountingReader(io.RawIOBase):
 def _report_size(path: Path, progress: Callable[[int], None] | None) -> None:
     if progress is not None and str(path) != "-":
         progress(path.stat().st_size)  # it was just parsed, so it exists
-
-
-def load_store(
-    ontology_files: Sequence[Path],
-    data_files: Sequence[Path],
-    fmt: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> OxigraphStore:
-    """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the facts natively into a new store.
-
-    Args:
-        ontology_files: Ontology files.
-        data_files: Fact files (quad formats keep graph names, triple formats fill the default
-            graph).
-        fmt: Parse every data file in this format instead of guessing from the extension.
-        progress: Called with the number of bytes just read (see :meth:`OxigraphStore.load_file`).
-
-    Returns:
-        The store.
-
-    Raises:
-        InputError: If a file is missing, of unknown format or malformed.
-    """
-    from kgtool.io.parse import rdf_format
-
-    store = OxigraphStore()
-    for f in ontology_files:
-        store.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY, progress=progress)
-    for f in data_files:
-        store.load_file(f, rdf_format(f, fmt), progress=progress)
-    return store

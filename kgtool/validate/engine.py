@@ -10,9 +10,7 @@ lands in ``GRAPH_INFERRED``, so the shapes can tell inferred triples from assert
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -27,7 +25,9 @@ from rdflib.term import Node
 
 from kgtool.core.errors import InputError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, WD, bind_prefixes
+from kgtool.core.patches import SHAPE_VALIDATE
 from kgtool.graph import KnowledgeGraph
+from kgtool.store.base import STORES, install_hint
 
 Inference = TypingLiteral["none", "rdfs", "owlrl"]
 INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
@@ -220,10 +220,13 @@ def validate(
     data = kg.store.dataset(reasoned=False)
     if inference != "none":
         data = _with_inferred(kg)
-    # The fast engine needs pyoxigraph (the `oxigraph` extra); auto does without it.
-    has_oxigraph = importlib.util.find_spec("pyoxigraph") is not None
+    # The fast engine runs the SPARQL constraints in the Oxigraph store; auto does without it.
+    oxigraph = STORES["oxigraph"]
+    has_oxigraph = oxigraph.available()
     if engine == "fast" and not has_oxigraph:
-        raise UsageError("--engine fast needs pyoxigraph: pip install 'kgtool[oxigraph]'")
+        raise UsageError(
+            f"--engine fast needs {oxigraph.requires}: {install_hint(oxigraph.extra or '')}"
+        )
     fast = engine == "fast" or (
         engine == "auto" and has_oxigraph and len(data) >= AUTO_FAST_THRESHOLD
     )
@@ -246,7 +249,6 @@ def validate(
 
 
 #: pySHACL's Shape.validate is wrapped process-wide while progress is reported.
-_PROGRESS_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -255,13 +257,15 @@ def _shape_progress(shapes: Graph, progress: Callable[[int, int], None] | None) 
     if progress is None:
         yield
         return
-    from pyshacl.shape import Shape
     from pyshacl.shapes_graph import ShapesGraph
 
     # pySHACL's own harvest, so the total is the number of shapes its loop goes through
     # (242 for the bundled shapes, ~10 ms).
     total = len(ShapesGraph(shapes).shapes)
-    original = Shape.validate
+    if not SHAPE_VALIDATE.usable():
+        yield  # the progress display then shows the time spent
+        return
+    original = SHAPE_VALIDATE.current()
     done = 0
 
     def validate_shape(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -274,12 +278,8 @@ def _shape_progress(shapes: Graph, progress: Callable[[int, int], None] | None) 
                 done += 1
                 progress(done, max(total, done))
 
-    with _PROGRESS_LOCK:
-        Shape.validate = validate_shape  # type: ignore[method-assign]
-        try:
-            yield
-        finally:
-            Shape.validate = original  # type: ignore[method-assign]
+    with SHAPE_VALIDATE.applied(validate_shape):
+        yield
 
 
 def _sparql_mode(data: Dataset, fast: bool) -> AbstractContextManager[None]:

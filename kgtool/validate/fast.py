@@ -23,17 +23,18 @@ found, their order and the report are unchanged.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 from rdflib.term import Node
 
+from kgtool.core.patches import CONSTRAINT_PARAMETERS, SPARQL_CONSTRAINT
+from kgtool.store.base import open_store
+
 #: pySHACL's evaluation hook is patched process-wide; one fast validation at a time.
-_LOCK = threading.Lock()
 
 Row = dict[str, Node]
 
@@ -42,19 +43,9 @@ class _WholeGraph:
     """Answers SHACL-SPARQL queries from one whole-graph run each, grouped by ``$this``."""
 
     def __init__(self, data: Dataset) -> None:
-        import pyoxigraph as ox
-
-        from kgtool.store.oxigraph import to_ox
-
-        self.store = ox.Store()
-        quads = []
-        for s, p, o, g in data.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, Graph) else g
-            graph = ox.DefaultGraph() if name is None else to_ox(name)
-            if str(name) == "urn:x-rdflib:default":
-                graph = ox.DefaultGraph()
-            quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph))
-        self.store.extend(quads)
+        # The Oxigraph store answers SPARQL text natively, with rdflib's union semantics.
+        self.store = open_store("oxigraph")
+        self.store.add_dataset(data)
         self.answers: dict[str, tuple[dict[Node, list[Row]], list[Row]]] = {}
 
     def rows(self, query: str, focus: Node) -> list[Row]:
@@ -65,14 +56,10 @@ class _WholeGraph:
         return by_this.get(focus, []) + unbound
 
     def _run(self, query: str) -> tuple[dict[Node, list[Row]], list[Row]]:
-        from kgtool.store.oxigraph import from_ox
-
         by_this: dict[Node, list[Row]] = defaultdict(list)
         unbound: list[Row] = []
-        solutions: Any = self.store.query(query, use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]
-        for solution in solutions:
-            row = {n: from_ox(solution[n]) for n in names if solution[n] is not None}
+        for solution in self.store.query(query).bindings:
+            row: Row = {str(name): value for name, value in solution.items()}
             this = row.get("this")
             (by_this[this] if this is not None else unbound).append(row)
         return by_this, unbound
@@ -120,32 +107,6 @@ class _SetList(list[Any]):
 
 
 @contextmanager
-def _fast_parameter_lookup() -> Iterator[None]:
-    """Within this block pySHACL finds a shape's constraint parameters by set lookup."""
-    from pyshacl import shape as shape_module
-
-    try:
-        from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-    except ImportError:  # another pySHACL layout: validate without this shortcut
-        yield
-        return
-    missing = object()
-    # pySHACL memoizes the pair on its module (shape.py, Shape.validate) and reads it there.
-    previous = getattr(shape_module, "CONSTRAINT_PARAMS", missing)
-    shape_module.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
-        _SetList(ALL_CONSTRAINT_PARAMETERS),
-        CONSTRAINT_PARAMETERS_MAP,
-    )
-    try:
-        yield
-    finally:
-        if previous is missing:
-            del shape_module.CONSTRAINT_PARAMS  # type: ignore[attr-defined]
-        else:
-            shape_module.CONSTRAINT_PARAMS = previous  # type: ignore[attr-defined]
-
-
-@contextmanager
 def whole_graph_sparql(data: Dataset) -> Iterator[None]:
     """Within this block, pySHACL answers SPARQL constraints from whole-graph runs over ``data``.
 
@@ -155,9 +116,7 @@ def whole_graph_sparql(data: Dataset) -> Iterator[None]:
     Yields:
         Nothing; call ``pyshacl.validate`` inside.
     """
-    from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
-
-    original = SPARQLBasedConstraint._validate_sparql_query
+    original: Any = SPARQL_CONSTRAINT.current() if SPARQL_CONSTRAINT.usable() else None
     answers = _WholeGraph(data)
 
     def validate_query(self: Any, query: str, init_binds: dict[str, Node], target: Any) -> Any:
@@ -165,9 +124,10 @@ def whole_graph_sparql(data: Dataset) -> Iterator[None]:
             return original(self, query, init_binds, target)
         return _violations(answers.rows(query, init_binds["this"]))
 
-    with _LOCK, _fast_parameter_lookup():
-        SPARQLBasedConstraint._validate_sparql_query = validate_query  # type: ignore[method-assign]
-        try:
-            yield
-        finally:
-            SPARQLBasedConstraint._validate_sparql_query = original  # type: ignore[method-assign]
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    # pySHACL memoizes the parameter pair on its module (shape.py) and reads it from there.
+    parameters = (_SetList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+    # Where a patch does not fit the installed pySHACL, pySHACL runs as it is (same report).
+    with SPARQL_CONSTRAINT.applied(validate_query), CONSTRAINT_PARAMETERS.applied(parameters):
+        yield

@@ -39,7 +39,6 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import BNode, Node, Variable
 
-from kgtool import __version__
 from kgtool.core import paths
 from kgtool.core.errors import EndpointError, OfflineError, UsageError
 from kgtool.core.namespaces import (
@@ -59,8 +58,10 @@ from kgtool.core.namespaces import (
     bind_prefixes,
 )
 from kgtool.core.terms import resolve_entity, shorten
-from kgtool.export import write_atomic
-from kgtool.graph import KnowledgeGraph, parse_file
+from kgtool.core.version import __version__
+from kgtool.graph import KnowledgeGraph
+from kgtool.io.files import write_atomic
+from kgtool.io.parse import parse_file
 
 #: Wikidata's public SPARQL endpoint, the default of every ``kgtool link`` command.
 WIKIDATA_ENDPOINT = str(WIKIDATA_SPARQL)
@@ -118,7 +119,7 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
 def default_cache_dir() -> Path:
     """Return where answers are cached: ``sparql/`` in kgtool's cache folder (shared with the
     closure cache; ``$KGTOOL_CACHE_DIR`` or ``$XDG_CACHE_HOME`` move it)."""
-    from kgtool.reason.closure_cache import default_cache_dir as cache_root
+    from kgtool.io.cache import default_cache_dir as cache_root
 
     return cache_root() / "sparql"
 

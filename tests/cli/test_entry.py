@@ -31,10 +31,10 @@ def _env(cache: Path) -> dict[str, str]:
 
 def test_cli_choices_equal_the_library_constants() -> None:
     from kgtool.export import EXPORT_FORMATS
-    from kgtool.graph import STORE_CHOICES
     from kgtool.io.parse import FORMAT_ALIASES
     from kgtool.query.render import GRAPH_FORMATS, TABLE_FORMATS
     from kgtool.reason.engine import ENGINES, PROFILES
+    from kgtool.store.base import STORE_CHOICES
     from kgtool.validate.engine import ENGINES as VALIDATION_ENGINES
     from kgtool.validate.engine import INFERENCE_CHOICES
 

@@ -8,8 +8,8 @@ import sys
 import click
 import pytest
 
-from kgtool import __version__
 from kgtool.cli.main import cli
+from kgtool.core.version import __version__
 from tests.conftest import Invoke
 
 COMMANDS = sorted(cli.commands) if isinstance(cli, click.Group) else []

@@ -1,42 +1,12 @@
-"""describe, stats, why and check."""
+"""kgtool why: an asserted fact's sentences, an inferred fact's derivation."""
 
 from __future__ import annotations
-
-import json
 
 import pytest
 
 from kgtool.graph import KnowledgeGraph
 from kgtool.inspect.explain import why
-from tests.conftest import DATA, QUERIES, Invoke
-
-
-def test_describe_by_label_with_sources(invoke: Invoke) -> None:
-    result = invoke(["describe", "Connor Leahy"])
-    assert result.exit_code == 0
-    out = result.stdout
-    assert out.startswith("Connor Leahy (id:Connor-Leahy)")
-    assert "id:EleutherAI kg:founder" in out
-    assert 'src:intro-1 (Introduction) [4]: "The group was formed' in out
-
-
-def test_describe_json_names_non_sentence_graphs(invoke: Invoke) -> None:
-    result = invoke(["describe", "id:CoreWeave", "--format", "json"])
-    facts = json.loads(result.stdout)["facts"]
-    kinds = {p["kind"] for f in facts for p in f["sources"]}
-    assert kinds == {"graph"}
-
-
-def test_describe_unknown_entity_exits_2(invoke: Invoke) -> None:
-    assert invoke(["describe", "Nobody"]).exit_code == 2
-
-
-def test_stats(invoke: Invoke) -> None:
-    result = invoke(["stats", "--reasoned", "--format", "json"])
-    data = json.loads(result.stdout)
-    assert data["inferred_triples"] > 0
-    assert data["classes"]["kg:Person"] == 2
-    assert data["graphs"]["src:intro-1"] == 10
+from tests.conftest import Invoke
 
 
 def test_why_asserted_lists_sentences(invoke: Invoke) -> None:
@@ -85,26 +55,3 @@ def test_why_neither_asserted_nor_inferred_exits_1(invoke: Invoke) -> None:
 
 def test_why_bad_term_exits_2(invoke: Invoke) -> None:
     assert invoke(["why", "Nobody", "kg:founder", "EleutherAI"]).exit_code == 2
-
-
-def test_checks_pass_on_good_data(invoke: Invoke) -> None:
-    result = invoke(["check", "--queries", str(QUERIES)])
-    assert result.exit_code == 0
-    assert "2 checks, 0 failed." in result.stdout
-
-
-def test_every_check_fires_on_crafted_bad_data(invoke: Invoke) -> None:
-    result = invoke(
-        [
-            "check",
-            "--queries",
-            str(QUERIES),
-            "--format",
-            "json",
-            "--data",
-            str(DATA / "checks-bad.trig"),
-        ]
-    )
-    assert result.exit_code == 1
-    report = json.loads(result.stdout)
-    assert all(c["rows"] for c in report), report

@@ -35,7 +35,7 @@ def _no_process_cache() -> Any:
 
 def test_closure_is_written_then_read(tmp_path: Path) -> None:
     first = reason(_kg(tmp_path))
-    entries = list(tmp_path.glob("closure-*.nt"))
+    entries = list(tmp_path.glob("closures/closure-*.nt"))
     assert len(entries) == 1
     _CACHE.clear()
     second = reason(_kg(tmp_path))
@@ -53,16 +53,16 @@ def test_changed_facts_miss_the_cache(tmp_path: Path) -> None:
     )
     _CACHE.clear()
     reason(_kg(tmp_path, changed))
-    assert len(list(tmp_path.glob("closure-*.nt"))) == 2
+    assert len(list(tmp_path.glob("closures/closure-*.nt"))) == 2
 
 
 def test_damaged_entry_is_rebuilt(tmp_path: Path) -> None:
     expected = reason(_kg(tmp_path)).inferred
-    (entry,) = tmp_path.glob("closure-*.nt")
+    (entry,) = tmp_path.glob("closures/closure-*.nt")
     entry.write_text("# kgtool-closure asserted=1 dropped=0\nnot n-triples\n", encoding="utf-8")
     _CACHE.clear()
     assert_isomorphic(expected, reason(_kg(tmp_path)).inferred)
-    assert cache.read_closure(tmp_path, entry.stem.removeprefix("closure-")) is not None
+    assert cache.read_closure_bytes(tmp_path, entry.stem.removeprefix("closure-")) is not None
 
 
 def test_no_cache_dir_writes_nothing(tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_two_processes_build_the_same_entry(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0]
     assert outputs[0] == outputs[1]
     # One entry, no temp files left behind, and it reads back as what both computed.
-    assert [f.name.startswith("closure-") for f in tmp_path.iterdir()] == [True]
+    assert [f.name.startswith("closure-") for f in (tmp_path / "closures").iterdir()] == [True]
     _CACHE.clear()
     assert str(len(reason(_kg(tmp_path)).inferred)).encode() == outputs[0].strip()
 
@@ -100,7 +100,7 @@ def test_cli_uses_cache_dir(invoke: Any, tmp_path: Path) -> None:
     args = ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--reasoned"]
     first = invoke([*args, "--cache-dir", str(tmp_path)])
     assert first.exit_code == 0, first.output
-    assert len(list(tmp_path.glob("closure-*.nt"))) == 1
+    assert len(list(tmp_path.glob("closures/closure-*.nt"))) == 1
     _CACHE.clear()
     second = invoke([*args, "--cache-dir", str(tmp_path)])
     assert second.output == first.output
@@ -180,7 +180,7 @@ def test_code_change_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     _CACHE.clear()
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "another kgtool")
     reason(_kg(tmp_path))
-    assert len(list(tmp_path.glob("closure-*.nt"))) == 2
+    assert len(list(tmp_path.glob("closures/closure-*.nt"))) == 2
 
 
 def test_datasets_in_memory_are_keyed_by_their_triples(
@@ -214,7 +214,7 @@ def test_entries_are_shared_by_both_stores(tmp_path: Path, engine_calls: list[in
     assert from_ox.ntriples is not None
     assert_isomorphic(expected, from_ox.inferred)
     # and the other way round
-    for entry in tmp_path.glob("closure-*.nt"):
+    for entry in tmp_path.glob("closures/closure-*.nt"):
         entry.unlink()
     _CACHE.clear()
     reason(_kg_from(tmp_path, FACTS, ONTOLOGY, SHAPES, "oxigraph"))
@@ -228,14 +228,14 @@ def test_entries_are_shared_by_both_stores(tmp_path: Path, engine_calls: list[in
 def test_damaged_entry_is_rebuilt_on_oxigraph(tmp_path: Path, engine_calls: list[int]) -> None:
     kg = _kg_from(tmp_path, FACTS, ONTOLOGY, SHAPES, "oxigraph")
     expected = reason(kg).inferred
-    (entry,) = tmp_path.glob("closure-*.nt")
+    (entry,) = tmp_path.glob("closures/closure-*.nt")
     entry.write_bytes(entry.read_bytes()[:-40])  # cut inside the last line
     _CACHE.clear()
     assert_isomorphic(
         expected, reason(_kg_from(tmp_path, FACTS, ONTOLOGY, SHAPES, "oxigraph")).inferred
     )
     assert len(engine_calls) == 2
-    assert cache.read_closure_native(tmp_path, entry.stem.removeprefix("closure-")) is not None
+    assert cache.read_closure_bytes(tmp_path, entry.stem.removeprefix("closure-")) is not None
 
 
 @pytest.mark.skipif(NO_OXIGRAPH, reason="pyoxigraph is not installed")
@@ -254,4 +254,4 @@ def test_oxigraph_reason_builds_no_rdflib_graph(
         args = ["reason", "--store", "oxigraph", "--format", "nt", "--data", str(FACTS)]
         result = invoke([*args, "--ontology", str(ONTOLOGY), "--cache-dir", str(tmp_path)])
         assert result.exit_code == 0, result.output
-    assert len(list(tmp_path.glob("closure-*.nt"))) == 1
+    assert len(list(tmp_path.glob("closures/closure-*.nt"))) == 1

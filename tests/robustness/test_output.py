@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from kgtool.export import write_atomic
-from kgtool.graph import parse_file
+from kgtool.io.parse import parse_file
 
 from ..conftest import FACTS, ONTOLOGY, SHAPES, Invoke
 

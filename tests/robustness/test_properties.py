@@ -39,9 +39,8 @@ PARSER = {"jsonld": "json-ld", **{f: FORMAT_ALIASES.get(f, f) for f in EXPORT_FO
 
 # Characters XML 1.0 cannot carry at all (https://www.w3.org/TR/xml/#charsets): RDF/XML cannot
 # hold such literals, so they are left out of the text every format must round-trip; surrogates
-# are not characters. CR is left out too: XML parsers normalise a raw CR to LF, and rdflib's
-# RDF/XML writer does not escape it.
-_FORBIDDEN = {chr(c) for c in range(0x20) if chr(c) not in "\t\n"} | {"\ufffe", "\uffff"}
+# are not characters. (CR stays in: kgtool's RDF/XML writer escapes it, so it survives.)
+_FORBIDDEN = {chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"} | {"\ufffe", "\uffff"}
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=_FORBIDDEN),
     max_size=40,

@@ -393,7 +393,7 @@ def test_malformed_shapes_give_the_memory_store_error() -> None:
 def test_string_literals_are_the_ones_rdflib_makes(lexical: str, language: str | None) -> None:
     from rdflib import Literal
 
-    from kgtool.store.oxigraph import string_literal
+    from kgtool.store.convert import string_literal
 
     fast, slow = string_literal(lexical, language), Literal(lexical, lang=language)
     assert type(fast) is type(slow) and fast == slow and hash(fast) == hash(slow)

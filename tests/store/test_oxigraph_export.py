@@ -24,9 +24,9 @@ from kgtool.core.errors import ExportError
 from kgtool.export import (
     _dataset_for_export,
     export,
-    oxigraph_writer,
     render_export,
     serialize_dataset,
+    store_writer,
     write_atomic,
 )
 from kgtool.graph import KnowledgeGraph
@@ -72,7 +72,7 @@ def pair(request: pytest.FixtureRequest) -> Pair:
 @pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
 def test_turtle_is_isomorphic_to_the_rdflib_path(pair: Pair, reasoned: bool) -> None:
     memory, oxi = pair
-    assert oxigraph_writer(oxi, "turtle", reasoned) is not None  # the Oxigraph path is taken
+    assert store_writer(oxi, "turtle", reasoned) is not None  # the Oxigraph path is taken
     expected = Graph().parse(data=render_export(memory, "turtle", reasoned), format="turtle")
     actual = Graph().parse(data=render_export(oxi, "turtle", reasoned), format="turtle")
     assert len(actual) == len(memory.store.union(reasoned))
@@ -82,7 +82,7 @@ def test_turtle_is_isomorphic_to_the_rdflib_path(pair: Pair, reasoned: bool) -> 
 @pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
 def test_trig_is_isomorphic_to_the_rdflib_path_per_graph(pair: Pair, reasoned: bool) -> None:
     memory, oxi = pair
-    assert oxigraph_writer(oxi, "trig", reasoned) is not None
+    assert store_writer(oxi, "trig", reasoned) is not None
     expected = Dataset().parse(data=render_export(memory, "trig", reasoned), format="trig")
     actual = Dataset().parse(data=render_export(oxi, "trig", reasoned), format="trig")
     assert_same_dataset(expected, actual)
@@ -127,13 +127,13 @@ def test_blank_nodes_keep_the_canonical_path() -> None:
     store.add_dataset(ds)
     oxi = KnowledgeGraph(store=store, ontology=memory.ontology, shapes_graph=memory.shapes)
     for fmt in ("turtle", "trig"):
-        assert oxigraph_writer(oxi, fmt) is None
+        assert store_writer(oxi, fmt) is None
         assert render_export(oxi, fmt) == render_export(memory, fmt)
 
 
 def test_memory_store_keeps_the_canonical_path(shipped: Pair) -> None:
     memory, _oxi = shipped
-    assert oxigraph_writer(memory, "turtle") is None
+    assert store_writer(memory, "turtle") is None
     # rdflib's layout, prefixes sorted (Oxigraph orders its prefix table its own way).
     prefixes = [x for x in render_export(memory, "turtle").split("\n") if x.startswith("@prefix")]
     assert prefixes and prefixes == sorted(prefixes)

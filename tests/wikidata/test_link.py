@@ -34,7 +34,7 @@ from kgtool.core.namespaces import (
     WD,
     WDT,
 )
-from kgtool.graph import parse_file
+from kgtool.io.parse import parse_file
 from kgtool.wikidata.link import AnswerCache, SparqlClient, user_agent
 from tests.conftest import Invoke, assert_isomorphic, free_port, oxigraph_server
 
@@ -260,7 +260,7 @@ def test_offline_without_a_cached_answer_is_a_usage_error(
 def test_user_agent_names_tool_contact_and_rdflib() -> None:
     import rdflib
 
-    from kgtool import __version__
+    from kgtool.core.version import __version__
 
     assert user_agent() == (
         f"kgtool/{__version__} (https://w3id.org/eleutherai-kg; eleutherai-kg contributors) "

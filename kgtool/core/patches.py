@@ -1,0 +1,247 @@
+"""Every use kgtool makes of a third-party library's internals, in one place, each checked.
+
+kgtool leans on private parts of rdflib and pySHACL where their public API has no way to do what
+it needs (answer SHACL-SPARQL constraints from one whole-graph run, report validation progress,
+build literals without re-parsing them, read a huge N-Triples line in one step). Each such use
+is a :class:`Patch`: the distribution it touches, the versions the test suite ran it on, and the
+internal it needs. Before a patch is applied, the installed version must be one of those and the
+internal must exist; otherwise the caller is told so (:meth:`Patch.usable` is False,
+:meth:`Patch.applied` yields False) and takes the unpatched path, slower but right. Attribute
+swaps are undone when their block ends, under one lock, so concurrent validations never see each
+other's hooks.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+#: Held while an attribute swap is in force (re-entrant: one block may apply several patches).
+_LOCK = threading.RLock()
+_MISSING = object()
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """Return the numeric release part of a version string.
+
+    >>> _release("0.40.1"), _release("7.6.0.post1"), _release("1.0rc1")
+    ((0, 40, 1), (7, 6, 0), (1, 0))
+    """
+    parts = []
+    for piece in version.split("."):
+        match = re.match(r"\d+", piece)
+        if match is None:
+            break
+        parts.append(int(match.group()))
+        if match.end() != len(piece):
+            break
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One use of a library internal.
+
+    Attributes:
+        name: How kgtool calls it.
+        distribution: The PyPI distribution whose internals it uses.
+        tested: The versions it was tested on: lowest included, highest excluded.
+        module: The module holding the internal.
+        attribute: The internal, dotted from the module (``Class.method`` or a name).
+        why: What kgtool gains, and what the unpatched path does instead.
+        lazy: The internal is a name the library sets on first use and reads back (so it may
+            be absent before then); only its module must exist.
+    """
+
+    name: str
+    distribution: str
+    tested: tuple[str, str]
+    module: str
+    attribute: str
+    why: str
+    lazy: bool = False
+
+    def installed_version(self) -> str | None:
+        """Return the installed version of the distribution, or None."""
+        try:
+            return metadata.version(self.distribution)
+        except metadata.PackageNotFoundError:
+            return None
+
+    def usable(self) -> bool:
+        """Whether the installed version was tested and the internal is there."""
+        return _usable(self)
+
+    def _owner(self) -> tuple[Any, str]:
+        owner: Any = importlib.import_module(self.module)
+        *path, last = self.attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        return owner, last
+
+    def current(self) -> Any:
+        """Return the internal as it is now.
+
+        Raises:
+            AttributeError: If the internal does not exist in the installed version.
+        """
+        owner, last = self._owner()
+        return getattr(owner, last)
+
+    @contextmanager
+    def applied(self, value: Any) -> Iterator[bool]:
+        """Put ``value`` in place of the internal for the block; yield whether it was.
+
+        Yields False, changing nothing, when the patch is not usable: the caller then does
+        its work the unpatched way.
+        """
+        if not self.usable():
+            yield False
+            return
+        owner, last = self._owner()
+        with _LOCK:
+            previous = owner.__dict__.get(last, _MISSING) if hasattr(owner, "__dict__") else None
+            setattr(owner, last, value)
+            try:
+                yield True
+            finally:
+                if previous is _MISSING:
+                    delattr(owner, last)
+                else:
+                    setattr(owner, last, previous)
+
+
+@functools.cache
+def _usable(patch: Patch) -> bool:
+    version = patch.installed_version()
+    if version is None:
+        return False
+    low, high = (_release(v) for v in patch.tested)
+    if not low <= _release(version) < high:
+        return False
+    try:
+        if patch.lazy:
+            patch._owner()
+        else:
+            patch.current()
+    except (ImportError, AttributeError):
+        return False
+    return True
+
+
+#: pySHACL evaluates a SHACL-SPARQL constraint once per focus node; the fast validation engine
+#: answers those calls from one run per constraint (:mod:`kgtool.validate.fast`).
+SPARQL_CONSTRAINT = Patch(
+    "pyshacl-sparql-constraint",
+    "pyshacl",
+    ("0.40", "0.41"),
+    "pyshacl.constraints.sparql.sparql_based_constraints",
+    "SPARQLBasedConstraint._validate_sparql_query",
+    "one whole-graph query per constraint instead of one per focus node; else per node",
+)
+#: pySHACL looks a shape's constraint parameters up in a list, term by term: a set is faster.
+CONSTRAINT_PARAMETERS = Patch(
+    "pyshacl-constraint-parameters",
+    "pyshacl",
+    ("0.40", "0.41"),
+    "pyshacl.shape",
+    "CONSTRAINT_PARAMS",
+    "set lookups for constraint parameters (half of large validations); else list scans",
+    lazy=True,
+)
+#: pySHACL has no progress callback: wrapping ``Shape.validate`` counts the shapes checked.
+SHAPE_VALIDATE = Patch(
+    "pyshacl-shape-validate",
+    "pyshacl",
+    ("0.40", "0.41"),
+    "pyshacl.shape",
+    "Shape.validate",
+    "a progress bar of the shapes checked; else the time spent",
+)
+#: Building a plain or language-tagged ``Literal`` through its constructor re-validates what
+#: Oxigraph has validated; setting its slots directly is three times cheaper.
+LITERAL_SLOTS = Patch(
+    "rdflib-literal-slots",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib.term",
+    "Literal",
+    "string literals from Oxigraph answers without rdflib's checks; else the constructor",
+)
+#: rdflib's N-Triples reader grows its buffer 2 KiB at a time and rescans it: quadratic.
+NTRIPLES_BUFFER = Patch(
+    "rdflib-ntriples-bufsiz",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib.plugins.parsers.ntriples",
+    "bufsiz",
+    "a long line read in one step (linear); else rdflib's quadratic growth",
+)
+#: Every patch, by name.
+PATCHES: dict[str, Patch] = {
+    p.name: p
+    for p in (
+        SPARQL_CONSTRAINT,
+        CONSTRAINT_PARAMETERS,
+        SHAPE_VALIDATE,
+        LITERAL_SLOTS,
+        NTRIPLES_BUFFER,
+    )
+}
+
+_LITERAL_SLOTS = ("_language", "_datatype", "_value", "_ill_typed")
+
+
+@functools.cache
+def _literal_slots_usable() -> bool:
+    if not LITERAL_SLOTS.usable():
+        return False
+    from rdflib.term import Literal
+
+    return all(
+        any(name in getattr(k, "__slots__", ()) for k in Literal.__mro__) for name in _LITERAL_SLOTS
+    )
+
+
+def string_literal(lexical: str, language: str | None) -> Any:
+    """Return ``Literal(lexical, lang=language)``, without rdflib's per-call checks when safe.
+
+    For a plain or language-tagged string rdflib's constructor only validates the tag (Oxigraph
+    has already) and sets four slots, at ~2 µs a call, a third of a query's time on answers
+    made of labels. Where the slots are not the tested ones, the constructor is used.
+
+    >>> from rdflib import Literal
+    >>> string_literal("GPT-J", "en") == Literal("GPT-J", lang="en")
+    True
+    """
+    from rdflib.term import Literal
+
+    if not _literal_slots_usable():
+        return Literal(lexical, lang=language or None)
+    literal = str.__new__(Literal, lexical)
+    literal._language = language or None
+    literal._datatype = None
+    literal._value = lexical
+    literal._ill_typed = None
+    return literal
+
+
+def ensure_ntriples_buffer(size: int) -> None:
+    """Let rdflib's N-Triples reader take ``size`` characters in one read (it only grows).
+
+    Without the patch a long line still parses, in time quadratic in its length.
+    """
+    if not NTRIPLES_BUFFER.usable():
+        return
+    module = importlib.import_module(NTRIPLES_BUFFER.module)
+    with _LOCK:
+        setattr(
+            module, NTRIPLES_BUFFER.attribute, max(getattr(module, NTRIPLES_BUFFER.attribute), size)
+        )
