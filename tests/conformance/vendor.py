@@ -27,10 +27,19 @@ SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 
 HERE = Path(__file__).resolve().parent / "w3c"
 #: (repository label, folder in that repository, folder under w3c/).
-SPARQL_DIRS = (
-    "aggregates bind bindings construct exists functions grouping negation "
-    "project-expression property-path subquery"
-).split()
+SPARQL_DIRS = [
+    "aggregates",
+    "bind",
+    "bindings",
+    "construct",
+    "exists",
+    "functions",
+    "grouping",
+    "negation",
+    "project-expression",
+    "property-path",
+    "subquery",
+]
 SUITES: list[tuple[str, str, str]] = [
     *(("rdf-tests", f"sparql/sparql11/{d}", f"sparql11/{d}") for d in SPARQL_DIRS),
     ("rdf-tests", "rdf/rdf11/rdf-turtle", "rdf11/rdf-turtle"),
@@ -51,8 +60,16 @@ def _show(git_dir: str, path: str) -> bytes:
 def _references(graph: Graph) -> set[URIRef]:
     """Every file IRI a manifest names: includes, actions, results, data and shapes graphs."""
     found: set[URIRef] = set()
-    for pred in (MF.include, MF.action, MF.result, QT.query, QT.data, QT.graphData,
-                 SHT.dataGraph, SHT.shapesGraph):
+    for pred in (
+        MF.include,
+        MF.action,
+        MF.result,
+        QT.query,
+        QT.data,
+        QT.graphData,
+        SHT.dataGraph,
+        SHT.shapesGraph,
+    ):
         for obj in graph.objects(None, pred):
             if isinstance(obj, URIRef):
                 found.add(obj)
@@ -65,7 +82,9 @@ def _references(graph: Graph) -> set[URIRef]:
 def vendor(repos: dict[str, str]) -> None:
     commits = {
         name: subprocess.run(
-            ["git", "--git-dir", git, "rev-parse", "HEAD"], check=True, capture_output=True,
+            ["git", "--git-dir", git, "rev-parse", "HEAD"],
+            check=True,
+            capture_output=True,
             text=True,
         ).stdout.strip()
         for name, git in repos.items()
