@@ -217,14 +217,30 @@ def rdflib_rdf(case: Case) -> Answer:
     return _rebased(_rdflib_quads(ds), case)
 
 
-def oxigraph_rdf(case: Case) -> Answer:
-    """pyoxigraph's parser, the file's URI as base."""
+def oxigraph_parse_rdf(case: Case) -> Answer:
+    """pyoxigraph's parser alone (``pyoxigraph.parse``), the file's URI as base."""
     f = case.data[0]
-    quads = set()
-    for q in ox.parse(path=str(f), format=_OX_FORMATS[f.suffix], base_iri=f.as_uri()):
+    return _rebased(
+        _oxigraph_quads(ox.parse(path=str(f), format=_OX_FORMATS[f.suffix], base_iri=f.as_uri())),
+        case,
+    )
+
+
+def oxigraph_rdf(case: Case) -> Answer:
+    """pyoxigraph's ``Store``: what it keeps of a loaded file (the engine of kgtool's Oxigraph
+    store; unlike the parser alone, the store keeps some literals by value, not lexical form)."""
+    f = case.data[0]
+    store = ox.Store()
+    store.load(path=str(f), format=_OX_FORMATS[f.suffix], base_iri=f.as_uri())
+    return _rebased(_oxigraph_quads(store), case)
+
+
+def _oxigraph_quads(quads: Any) -> Quads:
+    out = set()
+    for q in quads:
         g = None if isinstance(q.graph_name, ox.DefaultGraph) else from_ox(q.graph_name)
-        quads.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), g))
-    return _rebased(Quads(quads), case)
+        out.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), g))
+    return Quads(out)
 
 
 def _parse_graph(path: Path) -> Graph:
@@ -379,6 +395,7 @@ _ALL = (
     TestPath("kgtool/serve", "sparql", kgtool_serve, "rdflib"),
     TestPath("rdflib", "rdf", rdflib_rdf),
     TestPath("oxigraph", "rdf", oxigraph_rdf),
+    TestPath("oxigraph-parser", "rdf", oxigraph_parse_rdf),
     TestPath("kgtool/memory", "rdf", _kgtool_rdf("memory"), "rdflib"),
     TestPath("kgtool/oxigraph", "rdf", _kgtool_rdf("oxigraph"), "oxigraph"),
     TestPath("pyshacl", "shacl", pyshacl_validate),
