@@ -263,6 +263,10 @@ def pyshacl_validate(case: Case) -> Answer:
 # Every kgtool import of the conformance suite is in this section.
 
 
+#: Where the named-graph files written for kgtool go (removed when the process exits).
+_SCRATCH = tempfile.TemporaryDirectory(prefix="kg-conformance-")
+
+
 def _kgtool_load(data: list[Path], shapes: list[Path], store: str) -> Any:
     from kgtool.load import KnowledgeGraph
 
@@ -276,7 +280,8 @@ def _sparql_kg(case: Case, store: str) -> Any:
     files into the default graph)."""
     files = list(case.data)
     if case.graph_data:
-        folder = Path(tempfile.mkdtemp(prefix="kg-conformance-"))
+        folder = Path(_SCRATCH.name) / case.name.replace("/", "_")
+        folder.mkdir(exist_ok=True)
         quads = []
         for f in case.graph_data:
             g = ox.NamedNode(f.as_uri())
