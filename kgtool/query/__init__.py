@@ -15,7 +15,6 @@ _API: dict[str, str] = {
     "list_checks": "kgtool.query.catalog",
     "NamedQuery": "kgtool.query.catalog",
     "parse_header": "kgtool.query.catalog",
-    "render": "kgtool.query.render",
     "TABLE_FORMATS": "kgtool.query.render",
     "GRAPH_FORMATS": "kgtool.query.render",
 }

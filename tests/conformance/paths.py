@@ -268,7 +268,7 @@ _SCRATCH = tempfile.TemporaryDirectory(prefix="kg-conformance-")
 
 
 def _kgtool_load(data: list[Path], shapes: list[Path], store: str) -> Any:
-    from kgtool.load import KnowledgeGraph
+    from kgtool.graph import KnowledgeGraph
 
     return KnowledgeGraph.load(data=data, ontology=[], shapes=shapes, store=store)
 
@@ -295,7 +295,7 @@ def _sparql_kg(case: Case, store: str) -> Any:
 
 @lru_cache(maxsize=8)
 def _outcome(case: Case, store: str) -> Any:
-    from kgtool.query import run_query
+    from kgtool.query.run import run_query
 
     return run_query(_sparql_kg(case, store), _read_query(case))
 
@@ -303,7 +303,7 @@ def _outcome(case: Case, store: str) -> Any:
 def _kgtool_sparql(store: str) -> Callable[[Case], Answer | None]:
     def run(case: Case) -> Answer | None:
         if case.kind != "eval":
-            from kgtool.query import run_query
+            from kgtool.query.run import run_query
 
             run_query(_kgtool_load([], [], store), _read_query(case))  # refused, or runs
             return None
@@ -315,7 +315,7 @@ def _kgtool_sparql(store: str) -> Callable[[Case], Answer | None]:
 
 def _kgtool_rendered(store: str, fmt: str) -> Callable[[Case], Answer | None]:
     def run(case: Case) -> Answer | None:
-        from kgtool.query import render
+        from kgtool.query.render import render
 
         if case.kind != "eval":
             return _kgtool_sparql(store)(case)
@@ -338,8 +338,8 @@ def _kgtool_rendered(store: str, fmt: str) -> Callable[[Case], Answer | None]:
 
 
 def kgtool_serve(case: Case) -> Answer | None:
-    """The server's query route (kgtool.querypool.execute), JSON results read back."""
-    from kgtool.querypool import Limits, QueryRequest, execute
+    """The server's query route (kgtool.serve.pool.execute), JSON results read back."""
+    from kgtool.serve.pool import Limits, QueryRequest, execute
 
     if case.kind != "eval":
         return _kgtool_sparql("memory")(case)
@@ -372,7 +372,7 @@ def _kgtool_rdf(store: str) -> Callable[[Case], Answer]:
 
 def _kgtool_validate(store: str, engine: str) -> Callable[[Case], Answer]:
     def run(case: Case) -> Answer:
-        from kgtool.validate import validate
+        from kgtool.validate.engine import validate
 
         assert case.shapes is not None
         kg = _kgtool_load([case.data[0]], [case.shapes], store)
