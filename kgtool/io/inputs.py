@@ -27,7 +27,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
         The files, folders expanded in sorted order.
 
     Raises:
-        InputError: If a named path does not exist.
+        InputError: If a named path does not exist, or a folder holds no RDF file.
 
     >>> expand_inputs(["-"])
     [PosixPath('-')]
@@ -38,11 +38,16 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
         if str(item) == "-":
             files.append(p)
         elif p.is_dir():
-            files.extend(
+            found = [
                 f
                 for f in sorted(p.rglob("*"))
                 if f.is_file() and f.suffix.lower() in RDF_EXTENSIONS
-            )
+            ]
+            if not found:
+                # Reading nothing would quietly stand for an empty graph (an empty ontology).
+                known = " ".join(sorted(RDF_EXTENSIONS))
+                raise InputError(f"{item}: no RDF file in this folder (looked for {known})")
+            files.extend(found)
         elif p.exists():
             files.append(p)
         else:
