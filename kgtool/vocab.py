@@ -107,6 +107,7 @@ class KG(DefinedNamespace):
     followedBy: URIRef  # followed by
     follows: URIRef  # follows
     forAward: URIRef  # for award
+    forWorkOn: URIRef  # for work on
     founder: URIRef  # founder
     founderOf: URIRef  # founder of
     foundingDate: URIRef  # founding date
@@ -137,6 +138,7 @@ class KG(DefinedNamespace):
     noteProperty: URIRef  # note property
     noteText: URIRef  # note text
     oldName: URIRef  # old name
+    openSource: URIRef  # open source
     openSourceCounterpartOf: URIRef  # open-source counterpart of
     operatedBy: URIRef  # operated by
     originatedOn: URIRef  # originated on
@@ -167,6 +169,7 @@ class KG(DefinedNamespace):
     section: URIRef  # section
     seeAlsoArticle: URIRef  # see also
     selfDescription: URIRef  # self-description
+    similarTo: URIRef  # similar to
     size: URIRef  # size
     startDate: URIRef  # start date
     statedIn: URIRef  # stated in

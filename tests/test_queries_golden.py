@@ -507,6 +507,9 @@ def test_entity(kg: KnowledgeGraph) -> None:
         ("out", "kg:releaseDate", "2021-06-09"),
         # History: "EleutherAI followed this up with GPT-J-6B" (this: the GPT-Neo release).
         ("out", "kg:follows", "id:GPT-Neo"),
+        # GPT models list and History: "open-source GPT-3-style", "open-source GPT-3-like".
+        ("out", "kg:openSource", "true"),
+        ("out", "kg:similarTo", "id:GPT-3"),
         ("out", "kg:license", "id:Apache-2.0"),
         ("out", "kg:distinction", "the largest open-source GPT-3-like model in the world"),
         (
