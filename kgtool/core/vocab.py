@@ -15,6 +15,7 @@ class KG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/eleutherai-kg/ontology/")
 
     Agent: URIRef  # agent
+    AttributedClaim: URIRef  # attributed claim
     Award: URIRef  # award
     AwardEvent: URIRef  # award event
     AwardNomination: URIRef  # award nomination
@@ -30,7 +31,9 @@ class KG(DefinedNamespace):
     Event: URIRef  # event
     Foundation: URIRef  # foundation
     Founding: URIRef  # founding
+    FreeSoftwareLicense: URIRef  # free software licence
     Funding: URIRef  # funding
+    Group: URIRef  # group of people
     Incorporation: URIRef  # incorporation
     IntergovernmentalOrganization: URIRef  # intergovernmental organization
     Investigation: URIRef  # investigation
@@ -40,8 +43,10 @@ class KG(DefinedNamespace):
     ModelSeries: URIRef  # model series
     ModelSuite: URIRef  # model suite
     NewsOutlet: URIRef  # news outlet
+    NonProfitOrganization: URIRef  # non-profit organization
     OnlinePlatform: URIRef  # online platform
     Organization: URIRef  # organization
+    Participation: URIRef  # participation
     Person: URIRef  # person
     Praise: URIRef  # praise
     Program: URIRef  # programme
@@ -60,6 +65,8 @@ class KG(DefinedNamespace):
     Technique: URIRef  # technique
     TextToImageModel: URIRef  # text-to-image model
     University: URIRef  # university
+    WikipediaArticle: URIRef  # Wikipedia article
+    WikipediaCategory: URIRef  # Wikipedia category
     Word: URIRef  # word
     Work: URIRef  # work
     Workshop: URIRef  # workshop
@@ -67,31 +74,40 @@ class KG(DefinedNamespace):
     activity: URIRef  # activity
     affiliation: URIRef  # affiliation
     agent: URIRef  # agent
+    approximate: URIRef  # approximate
+    attributedTo: URIRef  # attributed to
     author: URIRef  # author
     award: URIRef  # award
     basedOn: URIRef  # based on
     by: URIRef  # by
-    byDescription: URIRef  # by (description)
-    channelCountAtLeast: URIRef  # channel count at least
+    channelCount: URIRef  # channel count
     checkpointCount: URIRef  # checkpoint count
     citation: URIRef  # citation
     citationNeeded: URIRef  # citation needed
+    claimObject: URIRef  # claim object
     claimProperty: URIRef  # claim property
     claimSubject: URIRef  # claim subject
     claimValue: URIRef  # claim value
     computeProvidedBy: URIRef  # compute provided by
     containsDataFrom: URIRef  # contains data from
     criticOf: URIRef  # critic of
+    curatedBy: URIRef  # curated by
     date: URIRef  # date
+    dateGivenIn: URIRef  # date given in
     dateText: URIRef  # date as stated
     description: URIRef  # description
     developed: URIRef  # developed
     developer: URIRef  # developer
     distinction: URIRef  # distinction
+    earliestDate: URIRef  # earliest date
     enablesResearchOn: URIRef  # enables research on
     endDate: URIRef  # end date
+    exclusiveBound: URIRef  # exclusive bound
     finding: URIRef  # finding
+    followedBy: URIRef  # followed by
+    follows: URIRef  # follows
     forAward: URIRef  # for award
+    forWorkOn: URIRef  # for work on
     founder: URIRef  # founder
     founderOf: URIRef  # founder of
     foundingDate: URIRef  # founding date
@@ -99,13 +115,15 @@ class KG(DefinedNamespace):
     gist: URIRef  # gist
     hasClaim: URIRef  # has claim
     hasPart: URIRef  # has part
+    hedge: URIRef  # hedge
     heldIn: URIRef  # held in
     inArticle: URIRef  # in article
+    inCategory: URIRef  # in category
     inspiredBy: URIRef  # inspired by
     jobTitle: URIRef  # job title
     language: URIRef  # language
+    latestDate: URIRef  # latest date
     ledBy: URIRef  # led by
-    legalForm: URIRef  # legal form
     license: URIRef  # licence
     location: URIRef  # location
     meaning: URIRef  # meaning
@@ -120,6 +138,7 @@ class KG(DefinedNamespace):
     noteProperty: URIRef  # note property
     noteText: URIRef  # note text
     oldName: URIRef  # old name
+    openSource: URIRef  # open source
     openSourceCounterpartOf: URIRef  # open-source counterpart of
     operatedBy: URIRef  # operated by
     originatedOn: URIRef  # originated on
@@ -132,8 +151,10 @@ class KG(DefinedNamespace):
     preferredClaim: URIRef  # preferred claim
     presentedBy: URIRef  # presented by
     produced: URIRef  # produced
+    pronunciation: URIRef  # pronunciation
     publiclyReleased: URIRef  # publicly released
     purpose: URIRef  # purpose
+    qualifierNote: URIRef  # qualifier note
     quotation: URIRef  # quotation
     quote: URIRef  # quote
     rationale: URIRef  # rationale
@@ -146,7 +167,9 @@ class KG(DefinedNamespace):
     roleIn: URIRef  # role in
     roleName: URIRef  # role name
     section: URIRef  # section
+    seeAlsoArticle: URIRef  # see also
     selfDescription: URIRef  # self-description
+    similarTo: URIRef  # similar to
     size: URIRef  # size
     startDate: URIRef  # start date
     statedIn: URIRef  # stated in
@@ -157,4 +180,5 @@ class KG(DefinedNamespace):
     trainedOn: URIRef  # trained on
     valueAsStated: URIRef  # value as stated
     viaProgram: URIRef  # via programme
-    videoCountAtLeast: URIRef  # video count at least
+    videoCount: URIRef  # video count
+    workedOn: URIRef  # worked on

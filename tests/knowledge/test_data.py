@@ -107,6 +107,10 @@ def test_every_class_and_property_is_aligned_to_schema_org(kg: KnowledgeGraph) -
             KG.Claim,
             KG.Contradiction,
             KG.EditorialNote,
+            # A statement the article attributes or hedges, and a loose group of people: schema.org
+            # has no class for either (schema:Claim is pending; a group is no schema:Organization).
+            KG.AttributedClaim,
+            KG.Group,
         ), f"{cls} has no schema.org superclass"
     for ours, theirs in [
         (KG.founder, SCHEMA.founder),
@@ -250,7 +254,13 @@ def test_every_entity_has_one_english_label(kg: KnowledgeGraph) -> None:
     for entity in entities:
         labels = list(union.objects(entity, RDFS.label))
         assert len(labels) == 1, f"{entity}: {labels}"
-        assert isinstance(labels[0], Literal) and labels[0].language == "en"
+        assert isinstance(labels[0], Literal)
+        if (entity, RDF.type, KG.Word) in union:
+            # A word is labelled in its own language ("eleutheria", Greek in Latin letters).
+            language = str(union.value(entity, KG.language))
+            assert labels[0].language.split("-")[0] == language, labels[0].language
+        else:
+            assert labels[0].language == "en"
 
 
 def test_typed_literals(kg: KnowledgeGraph) -> None:
@@ -258,7 +268,7 @@ def test_typed_literals(kg: KnowledgeGraph) -> None:
     assert union.value(ID["GPT-NeoX-20B"], KG.parameterCount) == Literal(20_000_000_000)
     incorporation = ID["EleutherAI-incorporation"]
     assert union.value(incorporation, KG.date) == Literal("2023", datatype=XSD.gYear)
-    assert union.value(incorporation, KG.dateText) == Literal("early 2023")
+    assert union.value(incorporation, KG.dateText) == Literal("early 2023", lang="en")
     assert union.value(ID["Proof_News-investigation"], KG.date) == Literal(
         "2024-07", datatype=XSD.gYearMonth
     )
@@ -296,11 +306,12 @@ def test_contradictions_are_data(kg: KnowledgeGraph) -> None:
         "June 9, 2021": True,
         "March 2021": False,
     }
-    # The graph asserts the preferred values and keeps the other name as an alternative label.
+    # The graph asserts the preferred values and keeps the other name as a hidden label (a
+    # presumed misspelling that search still finds, not a name to show).
     assert union.value(ID["GPT-J-6B"], KG.releaseDate) == Literal("2021-06-09", datatype=XSD.date)
     assert (
         ID.Leo_Gao,
-        URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+        URIRef("http://www.w3.org/2004/02/skos/core#hiddenLabel"),
         Literal("Len Gao", lang="en"),
     ) in union
 
@@ -414,3 +425,73 @@ def test_readme_counts_the_ontology(kg: KnowledgeGraph) -> None:
     objects = len(set(onto.subjects(RDF.type, OWL.ObjectProperty)))
     datatypes = len(set(onto.subjects(RDF.type, OWL.DatatypeProperty)))
     assert f"{classes} classes, {objects} object and {datatypes} datatype properties" in readme
+
+
+# --- quality checks (queries/checks/*-violation.rq) -----------------------------------------
+
+CHECK_DIR = paths.checks_dir()
+CHECKS = sorted(CHECK_DIR.glob("*-violation.rq"))
+CHECK_FIXTURES = Path(__file__).parent / "data" / "checks"
+
+
+def test_shipped_graph_passes_every_check(kg: KnowledgeGraph) -> None:
+    from kgtool.check import check
+
+    report = check(kg)
+    assert report.passed, report.to_text()
+
+
+@pytest.mark.parametrize("query", CHECKS, ids=lambda p: p.stem)
+def test_every_check_fires_on_its_fixture(query: Path, tmp_path: Path) -> None:
+    """tests/data/checks/<check>.trig holds the defect the check exists for (style guide §20)."""
+    import shutil
+
+    from kgtool.check import check
+
+    fixture = CHECK_FIXTURES / f"{query.stem}.trig"
+    assert fixture.exists(), f"{query.name} has no fixture {fixture.name}"
+    only = tmp_path / "checks"
+    only.mkdir()
+    shutil.copy(query, only / query.name)
+    report = check(KnowledgeGraph.load(data=[fixture]), only)
+    assert not report.passed, f"{query.stem} does not fire on {fixture.name}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the reasoner drops reflexive owl:sameAs but not its super-property schema:sameAs "
+    "(OWL RL eq-ref through owl:sameAs rdfs:subPropertyOf schema:sameAs); needs the noise filter "
+    "in kgtool's reasoner to drop reflexive triples of every super-property of owl:sameAs",
+)
+def test_reasoning_adds_no_reflexive_sameas(reasoned: KnowledgeGraph) -> None:
+    inferred = reasoned.store.inferred()
+    reflexive = [t for t in inferred if t[0] == t[2]]
+    assert reflexive == []
+
+
+def test_reasoning_types_no_suite_or_series_as_a_model(reasoned: KnowledgeGraph) -> None:
+    union = reasoned.store.union(reasoned=True)
+    for collection in (KG.ModelSuite, KG.ModelSeries):
+        for entity in union.subjects(RDF.type, collection):
+            assert (entity, RDF.type, KG.Model) not in union, entity
+
+
+def test_article_level_facts_are_in_the_article_graph(kg: KnowledgeGraph) -> None:
+    """Categories and See also are facts of the article as a whole, not of a sentence."""
+    from kgtool.namespaces import ARTICLE_IRI
+
+    article = kg.store.named_graph(URIRef("https://w3id.org/eleutherai-kg/graph/article"))
+    categories = set(article.objects(ARTICLE_IRI, KG.inCategory))
+    assert len(categories) == 5
+    assert len(set(article.objects(ARTICLE_IRI, KG.seeAlsoArticle))) == 1
+    # The pronunciation is in the lead's first sentence, so it stands in that sentence's graph.
+    lead = kg.store.named_graph(SRC["lead-1"])
+    assert lead.value(ID.EleutherAI, KG.pronunciation) == Literal("/əˈluːθər/", lang="en-fonipa")
+
+
+def test_hedged_statements_are_claims_not_facts(kg: KnowledgeGraph) -> None:
+    union = kg.store.union()
+    assert (ID.EleutherAI, KG.openSourceCounterpartOf, ID.OpenAI) not in union
+    assert (ID["VQGAN-CLIP"], KG.motivatedFoundingOf, ID.Stability_AI) not in union
+    hedges = {str(h) for h in union.objects(None, KG.hedge)}
+    assert {"considered", "According to their website", "was credited by"} <= hedges

@@ -181,12 +181,8 @@ def test_timeline(kg: KnowledgeGraph) -> None:
         got,
         [
             ("2020-07-07", "July 7, 2020", "founding of EleutherAI", "founding"),
-            (
-                "2020-07",
-                "later that month (July 2020)",
-                "renaming of LibreAI to EleutherAI",
-                "renaming",
-            ),
+            # History: "rebranding to "EleutherAI" later that month" (the article's words only).
+            ("2020-07", "later that month", "renaming of LibreAI to EleutherAI", "renaming"),
             ("2020-12-30", "December 30, 2020", "release of The Pile", "release"),
             ("2021-01", "January 2021", "release of DALL-E", "release"),
             ("2021-03-21", "March 21, 2021", "release of the GPT-Neo models", "release"),
@@ -198,7 +194,14 @@ def test_timeline(kg: KnowledgeGraph) -> None:
             ("2021", "by early 2021", "funding from SpellML", "funding"),
             ("2022-02-10", "Feb 10, 2022", "release of GPT-NeoX-20B", "release"),
             ("2022", "2022", "Best of Open Source Software Award 2022", "award receipt"),
-            ("2022", "In 2022", "BigScience Research Workshop", "workshop"),
+            # History: "In 2022, many EleutherAI members participated in the BigScience Research
+            # Workshop": the year dates the members' taking part, not the workshop.
+            (
+                "2022",
+                "In 2022",
+                "EleutherAI members take part in the BigScience Research Workshop",
+                "participation",
+            ),
             ("2023", "early 2023", "incorporation of EleutherAI", "incorporation"),
             ("2024-07", "July 2024", "Proof News investigation of The Pile", "investigation"),
         ],
@@ -245,7 +248,8 @@ def test_funders(kg: KnowledgeGraph) -> None:
     assert_rows(
         rows(kg, "funders"),
         [
-            ("id:CoreWeave", "CoreWeave", "funding", gpus, "", "2021", "by early 2021"),
+            # History: "by early 2021 they had accepted funding": an upper bound, not a date.
+            ("id:CoreWeave", "CoreWeave", "funding", gpus, "", "", "by early 2021", "2021"),
             (
                 "id:Google",
                 "Google",
@@ -254,8 +258,9 @@ def test_funders(kg: KnowledgeGraph) -> None:
                 "TPU Research Cloud",
                 "",
                 "",
+                "",
             ),
-            ("id:SpellML", "SpellML", "funding", gpus, "", "2021", "by early 2021"),
+            ("id:SpellML", "SpellML", "funding", gpus, "", "", "by early 2021", "2021"),
         ],
     )
 
@@ -297,7 +302,9 @@ def test_collaborations(kg: KnowledgeGraph) -> None:
                 "id:OpenFold-collaboration",
                 "OpenFold training collaboration",
                 "Stability AI; NVIDIA; Columbia University; Harvard University",
-                "Columbia University; Harvard University",
+                # History: "biologists led by Columbia University and Harvard University": the
+                # universities led the biologists, not the collaboration.
+                "",
                 "OpenFold",
                 "",
                 "",
@@ -413,7 +420,16 @@ UNLINKED = [
     "Shivanshu Purohit",
     "Sid Black",
     "Stella Biderman",
-    # organizations (EleutherAI twice: a research group that became a research institute)
+    # groups of people the article names without an organization
+    "many EleutherAI members",
+    "engineers at EleutherAI, Stability AI, and NVIDIA",
+    "biologists led by Columbia University and Harvard University",
+    "YouTubers and others who had their work published on the platform",
+    "researchers at EleutherAI",
+    "the authors",
+    # organizations (EleutherAI three times: a non-profit research group that became a research
+    # institute)
+    "EleutherAI",
     "EleutherAI",
     "EleutherAI",
     "CoreWeave",
@@ -457,6 +473,10 @@ UNLINKED = [
     "AI Innovation Award",
     "TPU Research Cloud",
     "interpretability",
+    "artificial intelligence",
+    "large language models",
+    "multitask finetuning",
+    "evaluation libraries",
     "AI alignment",
     "scientific research",
     "scaling",
@@ -486,6 +506,11 @@ def test_entity(kg: KnowledgeGraph) -> None:
         ("out", "kg:developer", "id:EleutherAI"),
         ("out", "kg:parameterCount", "6000000000"),
         ("out", "kg:releaseDate", "2021-06-09"),
+        # History: "EleutherAI followed this up with GPT-J-6B" (this: the GPT-Neo release).
+        ("out", "kg:follows", "id:GPT-Neo"),
+        # GPT models list and History: "open-source GPT-3-style", "open-source GPT-3-like".
+        ("out", "kg:openSource", "true"),
+        ("out", "kg:similarTo", "id:GPT-3"),
         ("out", "kg:license", "id:Apache-2.0"),
         ("out", "kg:distinction", "the largest open-source GPT-3-like model in the world"),
         (
@@ -500,6 +525,10 @@ def test_entity(kg: KnowledgeGraph) -> None:
         ("in", "kg:about", "id:reception-new-wave-of-startups"),
         ("in", "kg:claimSubject", "claim:GPT-J-6B-release-history"),
         ("in", "kg:claimSubject", "claim:GPT-J-6B-release-list"),
+        # "six billion", "6 billion", "6B": rounded figures, each a claim flagged approximate.
+        ("in", "kg:claimSubject", "claim:GPT-J-6B-parameters-history"),
+        ("in", "kg:claimSubject", "claim:GPT-J-6B-parameters-series"),
+        ("in", "kg:claimSubject", "claim:GPT-J-6B-parameters-list"),
         # The dataset's VoID description names GPT-J-6B as its example resource.
         ("in", "void:exampleResource", "<https://w3id.org/eleutherai-kg/dataset>"),
     }

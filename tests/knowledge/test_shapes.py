@@ -73,8 +73,12 @@ def _graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
     return g
 
 
-def _mutations(kg: KnowledgeGraph) -> list[tuple[str, str, Graph, Graph]]:
-    """Yield (shape, kind, triples to remove, triples to add) for one focus node per shape."""
+def _mutations(kg: KnowledgeGraph) -> list[tuple[str, str, Graph, Graph, str]]:
+    """Yield (shape, kind, triples to remove, triples to add, node shape) per node shape using it.
+
+    A property shape is shared by every node shape that needs it (``shape:label``), so each
+    mutation names the node shape whose focus node it breaks.
+    """
     data = kg.store.union()
     found = []
     for node_shape in sorted(SHAPES.subjects(RDF.type, SH.NodeShape)):
@@ -92,6 +96,7 @@ def _mutations(kg: KnowledgeGraph) -> list[tuple[str, str, Graph, Graph]]:
             datatype = SHAPES.value(prop, SH.datatype)
             cls = SHAPES.value(prop, SH["class"])
             name = str(prop)[len(str(SHAPE)) :]
+            node = str(node_shape)[len(str(SHAPE)) :]
             if minimum is not None and int(minimum) >= 1 and with_value:
                 focus = with_value[0]
                 found.append(
@@ -100,6 +105,7 @@ def _mutations(kg: KnowledgeGraph) -> list[tuple[str, str, Graph, Graph]]:
                         "minCount",
                         _graph((focus, path, o) for o in data.objects(focus, path)),
                         Graph(),
+                        node,
                     )
                 )
             if maximum is not None and with_value:
@@ -115,14 +121,14 @@ def _mutations(kg: KnowledgeGraph) -> list[tuple[str, str, Graph, Graph]]:
                     extra.add((focus, path, value))
                     if cls is not None:
                         extra.add((value, RDF.type, cls))
-                found.append((name, "maxCount", Graph(), extra))
+                found.append((name, "maxCount", Graph(), extra, node))
             if datatype is not None and with_value:
                 focus = with_value[0]
                 wrong = Literal("not-a-value", datatype=XSD.anyURI)
-                found.append((name, "datatype", Graph(), _graph([(focus, path, wrong)])))
+                found.append((name, "datatype", Graph(), _graph([(focus, path, wrong)]), node))
             if cls is not None and with_value and maximum is None:
                 focus = with_value[0]
-                found.append((name, "class", Graph(), _graph([(focus, path, BNode())])))
+                found.append((name, "class", Graph(), _graph([(focus, path, BNode())]), node))
     return found
 
 
@@ -144,10 +150,12 @@ def test_the_mutations_cover_the_shapes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("shape", "kind", "remove", "add"), MUTATIONS, ids=[f"{m[0]}-{m[1]}" for m in MUTATIONS]
+    ("shape", "kind", "remove", "add", "node"),
+    MUTATIONS,
+    ids=[f"{m[4]}-{m[0]}-{m[1]}" for m in MUTATIONS],
 )
 def test_breaking_a_constraint_is_reported_by_its_shape(
-    shape: str, kind: str, remove: Graph, add: Graph
+    shape: str, kind: str, remove: Graph, add: Graph, node: str
 ) -> None:
     from rdflib import Dataset
 
@@ -160,7 +168,7 @@ def test_breaking_a_constraint_is_reported_by_its_shape(
     for triple in add:
         ds.graph(URIRef("https://w3id.org/eleutherai-kg/source/lead-1")).add(triple)
     # Only the node shape under test, to keep each run quick; the full shapes run elsewhere.
-    node_shape = next(SHAPES.subjects(SH.property, SHAPE[shape]))
+    node_shape = SHAPE[node]
     subset = Graph()
     for triple in SHAPES.triples((node_shape, None, None)):
         if triple[1] != SH.property or triple[2] == SHAPE[shape]:
