@@ -122,8 +122,8 @@ def _hub_links(i: int, org: str, people: list[str], rng: random.Random) -> str:
     founded = [f"{2000 + k}-07-01" for k in (rng.randrange(19), rng.randrange(19))]
     return f"""    id:EleutherAI kg:founder {people[0]} .
     id:Role-{i} a kg:Role ; rdfs:label "Person {i} 1 advises EleutherAI ({year})"@en ;
-        kg:roleIn id:EleutherAI ; kg:roleHolder {people[1]} ; kg:roleName "advisor" ;
-        kg:heldIn "{year}"^^xsd:gYear ; kg:dateText "in {year}" .
+        kg:roleIn id:EleutherAI ; kg:roleHolder {people[1]} ; kg:roleName "advisor"@en ;
+        kg:heldIn "{year}"^^xsd:gYear ; kg:dateText "in {year}"@en .
     id:Model-{i}-hub a kg:LanguageModel ; rdfs:label "Model {i}-hub"@en ;
         kg:developer id:EleutherAI ; kg:trainedOn id:The_Pile ;
         kg:parameterCount {rng.randrange(10**6, 10**11)} ;
@@ -133,17 +133,17 @@ def _hub_links(i: int, org: str, people: list[str], rng: random.Random) -> str:
         kg:recipient id:EleutherAI ; kg:forAward id:Award-{i} ; kg:date "{year}"^^xsd:gYear .
     id:Funding-{i} a kg:Funding ; rdfs:label "funding from Organisation {i}"@en ;
         kg:recipient id:EleutherAI ; kg:supporter {org} ; kg:supportForm "GPU time"@en ;
-        kg:date "{year}"^^xsd:gYear ; kg:dateText "in {year}" .
+        kg:date "{year}"^^xsd:gYear ; kg:dateText "in {year}"@en .
     id:Collaboration-{i} a kg:Collaboration ; rdfs:label "Collaboration {i}"@en ;
         kg:participant id:EleutherAI , {org} ; kg:ledBy {org} ; kg:produced id:Model-{i}-hub ;
         kg:purpose "to train Model {i}-hub"@en .
     id:Praise-{i} a kg:Praise ; rdfs:label "Person {i} 2 praises Organisation {i}"@en ;
         kg:about {org} ; kg:by {people[2]} ; kg:gist "praised its open models"@en .
     claim:founding-{i}-a a kg:Claim ; kg:claimSubject {org} ; kg:claimProperty kg:foundingDate ;
-        kg:claimValue "{founded[0]}"^^xsd:date ; kg:valueAsStated "{founded[0]}" ;
+        kg:claimValue "{founded[0]}"^^xsd:date ; kg:valueAsStated "{founded[0]}"@en ;
         kg:statedIn src:syn-{i}-1 .
     claim:founding-{i}-b a kg:Claim ; kg:claimSubject {org} ; kg:claimProperty kg:foundingDate ;
-        kg:claimValue "{founded[1]}"^^xsd:date ; kg:valueAsStated "{founded[1]}" ;
+        kg:claimValue "{founded[1]}"^^xsd:date ; kg:valueAsStated "{founded[1]}"@en ;
         kg:statedIn src:syn-{i}-4 .
     claim:conflict-founding-{i} a kg:Contradiction ;
         rdfs:label "Organisation {i}'s founding: {founded[0]} or {founded[1]}"@en ;

@@ -24,7 +24,7 @@ from typing import Literal as Kind
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kgtool.namespaces import KG, PREFIXES
+from kgtool.core.namespaces import KG, PREFIXES
 
 #: The graph of the facts the article states as a whole (categories, See also).
 GRAPH_ARTICLE = URIRef("https://w3id.org/eleutherai-kg/graph/article")
@@ -93,7 +93,7 @@ def _short(term: object) -> str:
     text = str(term)
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     return f"<{text}>"
 
 

@@ -78,7 +78,7 @@ def test_planted_defects_give_the_same_report_from_both_engines(tmp_path: Path) 
     shapes = {r.source_shape for r in fast.results}
     assert shapes == {
         "shape:ReleaseAfterFoundingShape",
-        "shape:AgentShape-label",
+        "shape:label",
         "shape:WorkShape-parameterCount",
     }
     assert len(fast.results) == 8  # two organisations per defect; the text count breaks two

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from kgtool import paths
+from kgtool.core import paths
+from kgtool.core.namespaces import KG
 from kgtool.inspect.coverage import CoverageReport, classify, coverage, to_json, to_text
-from kgtool.namespaces import KG
 
-AUDIT = Path(__file__).parent.parent.parent / "docs" / "audit.md"
+AUDIT = Path(__file__).parents[2] / "docs" / "audit.md"
 
 
 @pytest.fixture(scope="module")
