@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kgtool.core.choices import STORE_CHOICES
 from kgtool.core.errors import UsageError
 from kgtool.core.namespaces import GRAPH_ONTOLOGY, bind_prefixes
 from kgtool.io.inputs import data_files as list_data_files
@@ -24,8 +25,6 @@ from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
 from kgtool.store.base import Store
 from kgtool.store.memory import MemoryStore
 
-#: Store backends (issue 5): ``auto`` picks Oxigraph for inputs above ``AUTO_OXIGRAPH_BYTES``.
-STORE_CHOICES: tuple[str, ...] = ("auto", "memory", "oxigraph")
 AUTO_OXIGRAPH_BYTES = 5_000_000
 
 

@@ -34,13 +34,11 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import BNode, Node
 
+from kgtool.core.choices import ENGINES, PROFILES
 from kgtool.core.errors import InconsistencyError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, bind_prefixes
 from kgtool.graph import KnowledgeGraph
 
-PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
-#: Reasoning engines: owlrl itself, the compiled rules of :mod:`kgtool.reason.fast`, or ``auto``.
-ENGINES: tuple[str, ...] = ("auto", "owlrl", "fast")
 #: ``auto`` uses the fast engine from this many asserted triples up (owlrl takes ~1.7 s at 1 k).
 AUTO_FAST_THRESHOLD = 2000
 #: The vocabulary owlrl writes its error messages in (``Closure.Core.closure``).
