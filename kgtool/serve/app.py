@@ -1,4 +1,4 @@
-"""``kgtool serve``: a read-only SPARQL endpoint, linked-data pages and a query page (issue 7).
+"""``kgtool serve``: a read-only SPARQL endpoint, linked-data pages and a query page.
 
 A Starlette application (run by uvicorn) over the same library calls as the CLI:
 
