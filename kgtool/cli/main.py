@@ -102,7 +102,7 @@ def cli(ctx: click.Context, traceback: bool) -> None:
 
     Every command reads the bundled ontology, shapes and facts unless given --data,
     --ontology or --shapes. Exit codes: 0 ok, 1 violations / inconsistency / failed query,
-    2 usage or input error.
+    2 usage or input error, 141 the output pipe closed early (as with | head).
 
     Example:
 

@@ -70,8 +70,9 @@ def serve(
     """Serve a read-only SPARQL endpoint, linked-data pages and a query page.
 
     Binds 127.0.0.1 (this machine only) unless --host says otherwise. Read-only: SPARQL
-    Update and LOAD are refused, SERVICE too unless --allow-service. Needs the serve extra:
-    pip install 'eleutherai-kg[serve]'.
+    Update and LOAD are refused, SERVICE too unless --allow-service. The query workers load
+    the graph on --store, and cache closures as --cache-dir / --no-cache say, as every
+    command does. Needs the serve extra: pip install 'eleutherai-kg[serve]'.
 
     Example:
 
