@@ -1,13 +1,13 @@
 """The ``kgtool`` console script: a repeated ``kgtool query`` is answered before click loads.
 
-Scripts run the same ``kgtool query NAME`` many times a minute (issue 5). On an answer-cache hit
+Scripts run the same ``kgtool query NAME`` many times a minute. On an answer-cache hit
 (:mod:`kgtool.query.answers`) the work left is reading one small file, yet importing click and
-building
-the command tree costs about 25 ms, a third of the whole process. So this entry point recognises
-the plain forms of ``kgtool query`` (a name, ``--param``, ``--format``, ``--reasoned``,
-``--asserted``, ``--store``, ``--cache-dir``), computes the same key the full command computes,
-and prints a stored answer. Anything else, any doubt, and every miss goes to
-:func:`kgtool.cli.main.cli`, which parses, checks and reports exactly as before.
+building the command tree costs about 25 ms, a third of the whole process. So this entry point
+recognises the plain forms of ``kgtool query``: a name and the options of
+:data:`kgtool.cli.flags.FAST_PATH`, read from the same definitions click builds the command
+from. It computes the key the full command computes and prints the stored answer. Anything
+else, any doubt, and every miss goes to :func:`kgtool.cli.main.cli`, which parses, checks and
+reports exactly as before.
 """
 
 from __future__ import annotations
@@ -15,12 +15,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from kgtool.cli.choices import GRAPH_FORMATS, STORE_CHOICES, TABLE_FORMATS
+from kgtool.cli.exits import EXIT_BROKEN_PIPE, silence_stdout
+from kgtool.cli.flags import FAST_PATH, Flag
 
-#: The ``--format`` choices of ``kgtool query`` (``xml`` is SPARQL XML results there).
-QUERY_FORMATS = frozenset([*TABLE_FORMATS, *(f for f in GRAPH_FORMATS if f != "xml")])
-_VALUE_OPTIONS = ("--param", "--format", "--store", "--cache-dir")
+#: Option string → (the option, the value an on/off switch takes; None for a value option).
+_OPTIONS: dict[str, tuple[Flag, bool | None]] = {
+    **{o: (f, None if f.kind == "value" else True) for f in FAST_PATH for o in f.opts},
+    **{o: (f, False) for f in FAST_PATH for o in f.off_opts},
+}
 
 
 def cached_answer(argv: Sequence[str]) -> str | None:
@@ -39,43 +43,70 @@ def cached_answer(argv: Sequence[str]) -> str | None:
     >>> cached_answer(["query", "founders", "--all"]) is None
     True
     """
+    parsed = parse_query_args(argv)
+    if parsed is None:
+        return None
+    name, values = parsed
+    cache_dir = values["cache_dir"]
+    return _lookup(
+        name,
+        list(values["params"]),
+        values["fmt"],
+        values["reasoned"],
+        values["store"],
+        Path(cache_dir) if cache_dir is not None else None,
+    )
+
+
+def parse_query_args(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """Parse ``kgtool query NAME`` with :data:`~kgtool.cli.flags.FAST_PATH` options as click would.
+
+    Returns:
+        The query name and each option's value by parameter name (defaults filled in), or
+        None for anything else or anything click would refuse.
+
+    >>> parse_query_args(["query", "founders", "--format=csv", "--asserted"])[1]["fmt"]
+    'csv'
+    >>> parse_query_args(["query", "founders", "--data", "x.ttl"]) is None
+    True
+    """
     if not argv or argv[0] != "query":
         return None
     name: str | None = None
-    params: list[str] = []
-    fmt, store, reasoned = "table", "auto", False
-    cache_dir: Path | None = None
+    values: dict[str, Any] = {f.name: () if f.multiple else f.default for f in FAST_PATH}
     rest = list(argv[1:])
     while rest:
         token = rest.pop(0)
-        if token in ("--reasoned", "--asserted"):
-            reasoned = token == "--reasoned"
-            continue
         option, sep, value = token.partition("=")
-        if option in _VALUE_OPTIONS and not sep:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        elif option not in _VALUE_OPTIONS:
+        known = _OPTIONS.get(option)
+        if known is None:
             if token.startswith("-") or name is not None:
                 return None  # stdin, another option, or a second argument: click decides
             name = token
             continue
+        flag, switched = known
+        if switched is not None:
+            if sep:
+                return None  # click refuses a value given to a flag
+            values[flag.name] = switched
+            continue
+        if not sep:
+            if not rest:
+                return None
+            value = rest.pop(0)
         if value.startswith("-") or not value:
             return None
-        if option == "--param":
-            params.append(value)
-        elif option == "--format":
-            fmt = value
-        elif option == "--store":
-            store = value
+        if flag.choices is not None and value not in flag.choices:
+            return None
+        if flag.directory and Path(value).is_file():
+            return None  # click refuses a file there
+        if flag.multiple:
+            values[flag.name] = (*values[flag.name], value)
         else:
-            cache_dir = Path(value)
-    if name is None or fmt not in QUERY_FORMATS or store not in STORE_CHOICES:
+            values[flag.name] = value
+    if name is None:
         return None
-    if cache_dir is not None and cache_dir.is_file():
-        return None  # click refuses a file there
-    return _lookup(name, params, fmt, reasoned, store, cache_dir)
+    return name, values
 
 
 def _lookup(
@@ -86,7 +117,7 @@ def _lookup(
     from kgtool.query.answers import answer_key, read_answer
 
     try:
-        # The same arguments kgtool.cli.main._answer_slot passes for these options.
+        # The same arguments kgtool.cli.query._answer_slot passes for these options.
         key = answer_key(name, params, fmt, reasoned, None, None, None, None, store, None)
     except (KgtoolError, OSError):
         return None
@@ -108,5 +139,9 @@ def main() -> None:
 
         cli(prog_name="kgtool")
         return
-    sys.stdout.write(answer)
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(answer)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()  # as the full command line ends (kgtool.cli.exits)
+        sys.exit(EXIT_BROKEN_PIPE)

@@ -148,7 +148,7 @@ def coverage(dataset: Dataset) -> CoverageReport:
         sentences.append(
             SentenceCoverage(
                 sentence=_short(s),
-                position=int(position) if position is not None else 0,
+                position=int(position.toPython()) if isinstance(position, Literal) else 0,
                 section=str(section) if section is not None else "",
                 quote=str(quote) if quote is not None else "",
                 facts=_facts(dataset.graph(s)),  # type: ignore[arg-type]

@@ -18,9 +18,9 @@ class RdfFormat:
     Attributes:
         name: kgtool's name, used in ``--format`` and in messages.
         label: The syntax's own name.
-        aliases: Other accepted spellings (lower case), media types included.
+        aliases: Other accepted short names (lower case).
         extensions: File extensions, with the dot, the first being the one kgtool writes.
-        media_type: The registered media type.
+        media_types: Media types, the registered one first.
         rdflib: rdflib's parser and serializer name.
         oxigraph: The ``pyoxigraph.RdfFormat`` member, where Oxigraph parses and writes it
             exactly as rdflib reads it (JSON-LD and RDF/XML stay on rdflib, which refuses
@@ -32,24 +32,29 @@ class RdfFormat:
     label: str
     aliases: tuple[str, ...]
     extensions: tuple[str, ...]
-    media_type: str
+    media_types: tuple[str, ...]
     rdflib: str
     oxigraph: str | None
     quads: bool
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every spelling that selects this format."""
+        """kgtool's name and the short aliases."""
         return (self.name, *self.aliases)
+
+    @property
+    def media_type(self) -> str:
+        """The registered media type."""
+        return self.media_types[0]
 
 
 RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat(
         "turtle",
         "Turtle",
-        ("ttl", "text/turtle", "application/x-turtle"),
+        ("ttl",),
         (".ttl", ".turtle"),
-        "text/turtle",
+        ("text/turtle", "application/x-turtle"),
         "turtle",
         "TURTLE",
         False,
@@ -57,9 +62,9 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat(
         "jsonld",
         "JSON-LD",
-        ("json-ld", "application/ld+json"),
+        ("json-ld",),
         (".jsonld", ".json"),
-        "application/ld+json",
+        ("application/ld+json",),
         "json-ld",
         None,
         True,
@@ -67,9 +72,9 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat(
         "nt",
         "N-Triples",
-        ("ntriples", "n-triples", "application/n-triples"),
+        ("ntriples", "n-triples"),
         (".nt",),
-        "application/n-triples",
+        ("application/n-triples",),
         "nt",
         "N_TRIPLES",
         False,
@@ -77,36 +82,44 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat(
         "nquads",
         "N-Quads",
-        ("nq", "n-quads", "application/n-quads"),
+        ("nq", "n-quads"),
         (".nq",),
-        "application/n-quads",
+        ("application/n-quads",),
         "nquads",
         "N_QUADS",
         True,
     ),
     RdfFormat(
-        "trig", "TriG", ("application/trig",), (".trig",), "application/trig", "trig", "TRIG", True
+        "trig",
+        "TriG",
+        (),
+        (".trig",),
+        ("application/trig",),
+        "trig",
+        "TRIG",
+        True,
     ),
     RdfFormat(
         "xml",
         "RDF/XML",
-        ("rdfxml", "rdf/xml", "application/rdf+xml"),
+        ("rdfxml", "rdf/xml"),
         (".rdf", ".owl", ".xml"),
-        "application/rdf+xml",
+        ("application/rdf+xml",),
         "xml",
         None,
         False,
     ),
 )
 
-_BY_NAME: dict[str, RdfFormat] = {n: f for f in RDF_FORMATS for n in f.names}
+_BY_NAME: dict[str, RdfFormat] = {n: f for f in RDF_FORMATS for n in (*f.names, *f.media_types)}
 _BY_RDFLIB: dict[str, RdfFormat] = {f.rdflib: f for f in RDF_FORMATS}
 _BY_EXTENSION: dict[str, RdfFormat] = {e: f for f in RDF_FORMATS for e in f.extensions}
 
 #: kgtool's names of the RDF formats, in the table's order.
 RDF_FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in RDF_FORMATS)
-#: Every spelling ``--input-format`` and ``--format`` accept for an RDF syntax.
-RDF_FORMAT_SPELLINGS: tuple[str, ...] = tuple(_BY_NAME)
+#: The names and short aliases ``--input-format`` and ``--format`` offer for an RDF syntax
+#: (:func:`find_rdf_format` also takes media types).
+RDF_FORMAT_SPELLINGS: tuple[str, ...] = tuple(n for f in RDF_FORMATS for n in f.names)
 #: The file extensions kgtool reads as RDF.
 RDF_EXTENSIONS: tuple[str, ...] = tuple(_BY_EXTENSION)
 

@@ -1,4 +1,4 @@
-"""A cache of query answers as printed, so a repeated ``kgtool query`` skips rdflib (issue 5).
+"""A cache of query answers as printed, so a repeated ``kgtool query`` skips rdflib.
 
 A cold ``kgtool query`` spends almost all its time importing rdflib, parsing the inputs and
 setting up rdflib's SPARQL parser. Scripts run the same queries over the same files many times a

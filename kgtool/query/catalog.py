@@ -1,4 +1,4 @@
-"""The bundled queries."""
+"""The bundled queries: finding them by name, file or text, and reading their headers."""
 
 from __future__ import annotations
 
@@ -188,10 +188,36 @@ def find_query(name_or_text: str | Path, queries_dir: Path | None = None) -> Nam
     ):
         return _named_from_file(candidate)
     if _NAME_RE.match(name_or_text):
-        known = list_queries(queries_dir)
-        for q in known:
-            if q.name == name_or_text:
-                return q
-        names = ", ".join(q.name for q in known) or "(none)"
-        raise UnknownQueryError(f"no bundled query is named {name_or_text!r}; known: {names}")
-    return NamedQuery(name="<text>", text=name_or_text, header=parse_header(name_or_text))
+        return bundled_query(name_or_text, queries_dir)
+    return text_query(name_or_text)
+
+
+def bundled_query(name: str, queries_dir: Path | None = None) -> NamedQuery:
+    """Return the bundled query of this exact name; never reads a file named by ``name``.
+
+    For names that come from outside (a URL path), where :func:`find_query` would also read a
+    file.
+
+    Raises:
+        UnknownQueryError: If no bundled query has the name.
+
+    >>> bundled_query("../pyproject")
+    Traceback (most recent call last):
+    ...
+    kgtool.core.errors.UnknownQueryError: no bundled query is named '../pyproject'; known: ...
+    """
+    known = list_queries(queries_dir)
+    for q in known:
+        if q.name == name:
+            return q
+    names = ", ".join(q.name for q in known) or "(none)"
+    raise UnknownQueryError(f"no bundled query is named {name!r}; known: {names}")
+
+
+def text_query(text: str) -> NamedQuery:
+    """Wrap ad-hoc SPARQL text, with the parameters its header declares, as a query to run.
+
+    >>> text_query("ASK {}").name
+    '<text>'
+    """
+    return NamedQuery(name="<text>", text=text, header=parse_header(text))

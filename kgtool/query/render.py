@@ -1,23 +1,33 @@
-"""Render query answers."""
+"""Render query answers: SELECT rows and ASK answers as a results format, graphs as RDF.
+
+Also the one aligned text table of the package (:func:`text_table`), which other reports use.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from rdflib import Graph, Literal
 from rdflib.term import BNode, Node, Variable
 
-from kgtool.core.errors import (
-    UsageError,
-)
+from kgtool.core.errors import UsageError
 from kgtool.core.namespaces import bind_prefixes
 from kgtool.core.terms import shorten
+from kgtool.io.formats import RDF_FORMAT_NAMES as GRAPH_FORMATS
+from kgtool.io.formats import RESULT_FORMAT_NAMES as TABLE_FORMATS
+from kgtool.io.serialize import serialize_graph
 from kgtool.query.run import QueryOutcome
 
-TABLE_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml")
-
-
-GRAPH_FORMATS: tuple[str, ...] = ("turtle", "nt", "nquads", "trig", "jsonld", "xml")
+__all__ = [
+    "GRAPH_FORMATS",
+    "TABLE_FORMATS",
+    "is_rdf_format",
+    "render",
+    "render_table",
+    "render_tsv",
+    "text_table",
+]
 
 
 def _cell(graph: Graph, node: Node | None) -> str:
@@ -34,6 +44,30 @@ def _nt(node: Node | None) -> str:
     return "" if node is None else node.n3()
 
 
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Align columns of text under a header and a rule, two spaces apart.
+
+    Args:
+        header: The column names.
+        rows: The cells, one sequence per row, as many as there are names.
+
+    Returns:
+        The lines, each ending in a newline, without trailing blanks.
+
+    >>> print(text_table(["name", "n"], [["Sid", "1"], ["Connor", "22"]]), end="")
+    name    n
+    ------  --
+    Sid     1
+    Connor  22
+    """
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
 def render_table(outcome: QueryOutcome) -> str:
     """Render SELECT rows as an aligned text table (prefixed names, plain literal text)."""
     result = outcome.result
@@ -42,13 +76,7 @@ def render_table(outcome: QueryOutcome) -> str:
     names = [str(v) for v in (result.vars or [])]
     graph = bind_prefixes(Graph())
     rows = [[_cell(graph, row.get(Variable(n))) for n in names] for row in result.bindings]
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    return text_table(names, rows) + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
 
 
 def render_tsv(outcome: QueryOutcome) -> str:
@@ -79,8 +107,6 @@ def render(outcome: QueryOutcome, fmt: str = "table") -> str:
     """
     result = outcome.result
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        from kgtool.io.serialize import serialize_graph
-
         graph = result.graph
         assert graph is not None
         if fmt != "table" and fmt not in GRAPH_FORMATS:

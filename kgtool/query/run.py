@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from pyparsing import ParseException
-from rdflib import Graph, Literal
+from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.query import Result, ResultRow
+from rdflib.term import Node, Variable
 
 from kgtool.core.errors import (
     KgtoolError,
@@ -41,8 +41,18 @@ from kgtool.core.namespaces import PREFIXES
 from kgtool.core.terms import expand_iri, resolve_entity
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import is_update, position_of
-from kgtool.query.catalog import NamedQuery, ParameterSpec, QueryHeader, find_query
+from kgtool.query.catalog import (
+    NamedQuery,
+    ParameterSpec,
+    QueryHeader,
+    find_query,
+    list_queries,
+)
 from kgtool.store.base import Store
+
+
+class ServiceRefusedError(UsageError):
+    """A query uses ``SERVICE``, which calls a remote endpoint, and that was not allowed."""
 
 
 def _walk(node: Any) -> Any:
@@ -94,7 +104,7 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
     'SelectQuery'
     """
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
-        # rdflib parses an empty text as an empty *update*; say what is really wrong (issue 8).
+        # rdflib parses an empty text as an empty *update*; say what is really wrong.
         raise QuerySyntaxError("the query is empty (only blanks or comments)")
     try:
         query = prepareQuery(text, initNs=PREFIXES)
@@ -125,7 +135,7 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
         raise QuerySyntaxError(f"SPARQL error: {exc}") from None
     nodes = list(_walk(query.algebra))
     if not allow_service and any(n.name == "ServiceGraphPattern" for n in nodes):
-        raise UsageError(
+        raise ServiceRefusedError(
             "the query uses SERVICE, which calls a remote endpoint; pass --allow-service to run it"
         )
     if query.algebra.get("datasetClause"):
@@ -282,40 +292,63 @@ class QueryOutcome:
         return str(self.result.type)
 
 
-#: Opens the block in which SERVICE calls go out, given the service map (see :func:`run_query`).
-Federation = Callable[[dict[str, str] | None], AbstractContextManager[Any]]
+class ResultTooLargeError(QueryRunError):
+    """A query returned more rows (or triples) than the caller allows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the result has more than {limit} rows")
+        self.limit = limit
+
+
+#: Opens what lets ``SERVICE`` clauses reach the network while a query runs (the caller's
+#: federation hook: the query layer itself never touches the network).
+Federation = Callable[[], AbstractContextManager[object]]
+#: Evaluates a checked query elsewhere (a remote endpoint): the query, the parsed query (its
+#: checks already passed) and the bindings in, an rdflib ``Result`` out.
+Evaluator = Callable[[NamedQuery, Query, dict[str, Node]], Result]
 
 
 def run_query(
-    kg: KnowledgeGraph,
+    kg: KnowledgeGraph | None,
     query: str | Path | NamedQuery,
     params: dict[str, str] | None = None,
     reasoned: bool = False,
     allow_service: bool = False,
     queries_dir: Path | None = None,
-    service_map: dict[str, str] | None = None,
     federation: Federation | None = None,
+    *,
+    max_rows: int | None = None,
+    dataset: Dataset | None = None,
+    evaluate: Evaluator | None = None,
 ) -> QueryOutcome:
-    """Run a query over the union of the graphs (plus the inferred graph when ``reasoned``).
+    """Run a query: the one runner of the command line, the server and ``--endpoint``.
+
+    Resolves the query, checks it (read-only; no ``SERVICE`` unless allowed; no ``FROM``),
+    binds its parameters, evaluates it over the union of the graphs (plus the inferred graph
+    when ``reasoned``) and materialises the rows, stopping at ``max_rows``.
 
     Args:
         kg: The knowledge graph; call :func:`kgtool.reason.engine.reason` first for the reasoned
-        view.
+            view. None with ``evaluate``: ``entity`` parameters must then be IRIs.
         query: A bundled name, a ``.rq`` path, SPARQL text, or a :class:`NamedQuery`.
         params: Parameter values by name, as typed by the user.
         reasoned: Include ``GRAPH_INFERRED`` in the union.
-        allow_service: Let ``SERVICE`` clauses call remote endpoints, through ``federation``.
+        allow_service: Let ``SERVICE`` clauses call remote endpoints (needs ``federation``).
         queries_dir: Where bundled queries live.
-        service_map: SERVICE IRI → URL to call instead (a mirror).
-        federation: Makes the block in which SERVICE clauses reach the network, given the
-            service map (the remote layer's, which has the one HTTP client); this layer
-            never touches the network itself.
+        federation: Opened around the evaluation when ``allow_service``: the remote layer's
+            SERVICE client (User-Agent, timeout, retries, 429, ``--service-map``).
+        max_rows: Most SELECT rows (or CONSTRUCT/DESCRIBE triples) to accept (None: any).
+        dataset: Evaluate over this rdflib dataset instead of ``kg``'s store (the SPARQL
+            protocol's ``default-graph-uri`` / ``named-graph-uri``).
+        evaluate: Evaluate somewhere else instead (``--endpoint``).
 
     Returns:
         The outcome; the result rows are already computed.
 
     Raises:
-        UnknownQueryError, QuerySyntaxError, ParameterError, UsageError: Exit code 2.
+        UnknownQueryError, QuerySyntaxError, ParameterError, UsageError: Exit code 2;
+            :class:`ServiceRefusedError` for ``SERVICE`` without ``allow_service``.
+        ResultTooLargeError: If the answer is larger than ``max_rows`` (exit code 1).
         QueryRunError: If evaluation fails (exit code 1).
 
     >>> from rdflib import Dataset
@@ -323,36 +356,113 @@ def run_query(
     >>> run_query(kg, "ASK { ?s ?p ?o }").result.askAnswer
     False
     """
+    if allow_service and federation is None and evaluate is None:
+        raise UsageError("allow_service needs a federation hook to make the SERVICE calls")
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
     prepared = prepare(named.text, allow_service=allow_service)
-    bindings = bind_parameters(named.header, params, label_lookup(kg.store))
+    labels: LabelSource = label_lookup(kg.store) if kg is not None else Graph()
+    bindings = bind_parameters(named.header, params, labels)
     try:
         with contextlib.ExitStack() as stack:
-            if allow_service:
-                if federation is None:
-                    raise UsageError("SERVICE needs a federation handler (kgtool.remote)")
-                stack.enter_context(federation(service_map))
-            # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above
-            # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
-            runnable = named.text if kg.store.capabilities.sparql_text else prepared
-            result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
-            if result.type == "SELECT" and runnable is prepared:
-                # rdflib evaluates lazily; materialise so that errors surface here. rdflib also
-                # answers a GROUP BY over no solutions with one row of nothing (SPARQL says no
-                # rows): drop rows in which every variable is unbound. An aggregate over nothing
-                # (SAMPLE of no value) comes back as an explicit None, which rdflib's own XML
-                # writer then rejects: leave such variables unbound, as SPARQL does. (Oxigraph's
-                # rows come without None values, and without empty rows: see oxstore._to_result.)
-                result.bindings = [
-                    {var: value for var, value in row.items() if value is not None}
-                    for row in result.bindings
-                    if any(value is not None for value in row.values())
-                ]
+            if allow_service and federation is not None:
+                stack.enter_context(federation())
+            if evaluate is not None:
+                result = evaluate(named, prepared, bindings)
+            elif dataset is not None:
+                result = dataset.query(prepared, initBindings=bindings)  # type: ignore[arg-type]
+            else:
+                assert kg is not None, "run_query needs a graph, a dataset or an evaluator"
+                # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above
+                # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
+                runnable = named.text if kg.store.capabilities.sparql_text else prepared
+                result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
+            _materialise(result, max_rows)
     except KgtoolError:
         raise  # an unreachable SERVICE endpoint is exit 2, not a failed query
+    except MemoryError:
+        raise  # the server reports its memory limit; nothing to add here
     except Exception as exc:
         raise QueryRunError(f"query {named.name} failed while running: {exc}") from exc
     return QueryOutcome(query=named, result=result, bindings=bindings)
+
+
+def _materialise(result: Result, max_rows: int | None) -> None:
+    """Compute every row now, so that evaluation errors and the row limit surface here."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        if max_rows is not None and result.graph is not None and len(result.graph) > max_rows:
+            raise ResultTooLargeError(max_rows)
+        return
+    if result.type != "SELECT":
+        return
+    names = list(result.vars or [])
+    rows: list[dict[Variable, Any]] = []
+    # Row by row, so a huge answer stops at the limit instead of filling memory. rdflib answers
+    # a GROUP BY over no solutions with one row of nothing (SPARQL says no rows), and an
+    # aggregate over nothing (SAMPLE of no value) as an explicit None, which its own XML writer
+    # then rejects: drop rows in which every variable is unbound, and leave None values unbound
+    # as SPARQL does. Oxigraph's rows already come that way.
+    for row in result:
+        assert isinstance(row, ResultRow)
+        kept = {v: value for v, value in zip(names, row, strict=True) if value is not None}
+        if not kept:
+            continue
+        rows.append(kept)
+        if max_rows is not None and len(rows) > max_rows:
+            raise ResultTooLargeError(max_rows)
+    result.bindings = rows  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class PlannedQuery:
+    """One step of ``--all``: a bundled query with the parameters it gets, or why it is skipped.
+
+    Attributes:
+        query: The bundled query.
+        params: The given parameters it declares.
+        skipped: Why it does not run (a sentence for the user), or None when it runs.
+    """
+
+    query: NamedQuery
+    params: dict[str, str]
+    skipped: str | None = None
+
+
+def plan_all(
+    params: dict[str, str] | None = None,
+    allow_service: bool = False,
+    queries_dir: Path | None = None,
+) -> list[PlannedQuery]:
+    """Plan ``--all``: every bundled query in name order, here or on an endpoint alike.
+
+    Each query gets the given parameters it declares. One that needs a parameter not given is
+    skipped, and so is one using ``SERVICE`` unless ``allow_service``.
+
+    Args:
+        params: Parameter values by name, shared by every query.
+        allow_service: Run queries that use ``SERVICE``.
+        queries_dir: Where bundled queries live.
+
+    Returns:
+        The plan; run each step that is not skipped with :func:`run_query`.
+
+    >>> [p.skipped for p in plan_all() if p.query.name == "sources"]
+    ['needs --param entity']
+    """
+    given = dict(params or {})
+    plan = []
+    for named in list_queries(queries_dir):
+        declared = [p.name for p in named.header.parameters]
+        missing = [p.name for p in named.header.parameters if p.default is None]
+        missing = [name for name in missing if name not in given]
+        mine = {k: v for k, v in given.items() if k in declared}
+        if missing:
+            skipped: str | None = f"needs --param {', '.join(missing)}"
+        elif not allow_service and uses_service(named):
+            skipped = "uses SERVICE, which needs the network; add --allow-service"
+        else:
+            skipped = None
+        plan.append(PlannedQuery(named, mine, skipped))
+    return plan
 
 
 def uses_service(query: NamedQuery) -> bool:

@@ -33,6 +33,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import BNode
 
+from kgtool.core.choices import ENGINES, PROFILES
 from kgtool.core.errors import InconsistencyError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, bind_prefixes
 from kgtool.core.terms import Triple
@@ -40,9 +41,6 @@ from kgtool.graph import KnowledgeGraph
 from kgtool.io.serialize import render_inferred
 from kgtool.reason import closure_cache as cache
 
-PROFILES: tuple[str, ...] = ("owlrl", "rdfs")
-#: Reasoning engines: owlrl itself, the compiled rules of :mod:`kgtool.reason.fast`, or ``auto``.
-ENGINES: tuple[str, ...] = ("auto", "owlrl", "fast")
 #: ``auto`` uses the fast engine from this many asserted triples up (owlrl takes ~1.7 s at 1 k).
 AUTO_FAST_THRESHOLD = 2000
 #: The vocabulary owlrl writes its error messages in (``Closure.Core.closure``).

@@ -2,10 +2,10 @@
 
 rdflib evaluates a query in pure Python and offers no way to interrupt it from another thread, so
 :mod:`kgtool.serve.app` sends each query to one of a few worker processes. Each worker loads the
-same
-:class:`~kgtool.graph.KnowledgeGraph` (the one load path), answers one query at a time with the
-library's ``prepare`` / ``bind_parameters`` / ``render``, and is killed and replaced when a query
-outlives the time limit (issue 7), so a runaway query is really stopped and the other workers keep
+same :class:`~kgtool.graph.KnowledgeGraph` (the one load path, with the command's store and cache
+settings), answers one query at a time with the library's one runner
+(:func:`kgtool.query.run.run_query`) and ``render``, and is killed and replaced when a query
+outlives the time limit, so a runaway query is really stopped and the other workers keep
 answering. Results are rendered inside the worker, so only bytes cross the pipe.
 
 Statuses follow the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/#query-operation):
@@ -30,20 +30,20 @@ from typing import Any
 
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.query import ResultRow
 
 from kgtool.core.errors import (
     KgtoolError,
     ParameterError,
+    QueryRunError,
     QuerySyntaxError,
     UnknownQueryError,
     UsageError,
 )
 from kgtool.core.namespaces import bind_prefixes
 from kgtool.graph import KnowledgeGraph
-from kgtool.query.catalog import list_queries, parse_header
+from kgtool.query.catalog import NamedQuery, bundled_query, text_query
 from kgtool.query.render import render
-from kgtool.query.run import NamedQuery, QueryOutcome, bind_parameters, label_lookup, prepare
+from kgtool.query.run import ResultTooLargeError, ServiceRefusedError, run_query
 from kgtool.serve.conneg import GRAPH_TYPES, RESULT_TYPES, negotiate
 
 
@@ -58,6 +58,8 @@ class GraphSpec:
         input_format: Format of the data files (None: from the extension).
         reasoned: Reason first and query the asserted plus inferred triples.
         queries_dir: Where bundled queries live (None: the bundled ``queries/``).
+        store: The triple store: ``memory``, ``oxigraph`` or ``auto`` (by input size).
+        cache_dir: Where closures are cached on disk (None: nowhere, as ``--no-cache``).
     """
 
     data: tuple[str, ...] | None = None
@@ -66,6 +68,8 @@ class GraphSpec:
     input_format: str | None = None
     reasoned: bool = False
     queries_dir: str | None = None
+    store: str = "auto"
+    cache_dir: str | None = None
 
     def load(self) -> KnowledgeGraph:
         """Load (and reason over, if asked) the knowledge graph.
@@ -79,7 +83,9 @@ class GraphSpec:
             ontology=list(self.ontology) if self.ontology is not None else None,
             shapes=list(self.shapes) if self.shapes is not None else None,
             format=self.input_format,
+            store=self.store,
         )
+        kg.cache_dir = Path(self.cache_dir) if self.cache_dir is not None else None
         if self.reasoned:
             from kgtool.reason.engine import reason
 
@@ -143,13 +149,10 @@ class QueryResponse:
 
 
 def _named(request: QueryRequest, queries_dir: Path | None) -> NamedQuery:
+    # A URL names a bundled query exactly, or carries SPARQL text: never a file to read.
     if request.bundled:
-        # Match names exactly; find_query would also read files, which a URL must never reach.
-        for known in list_queries(queries_dir):
-            if known.name == request.text:
-                return known
-        raise UnknownQueryError(f"no bundled query is named {request.text!r}")
-    return NamedQuery(name="<text>", text=request.text, header=parse_header(request.text))
+        return bundled_query(request.text, queries_dir)
+    return text_query(request.text)
 
 
 def _protocol_dataset(kg: KnowledgeGraph, request: QueryRequest, reasoned: bool) -> Dataset:
@@ -195,48 +198,20 @@ def execute(
     400
     """
     try:
-        named = _named(request, queries_dir)
-        try:
-            prepared = prepare(named.text, allow_service=limits.allow_service)
-        except QuerySyntaxError:
-            raise
-        except UsageError as exc:
-            if not limits.allow_service:
-                try:
-                    prepare(named.text, allow_service=True)
-                except KgtoolError:
-                    pass
-                else:
-                    return QueryResponse.error(
-                        403,
-                        "the query uses SERVICE, which calls a remote endpoint; this server "
-                        "refuses it (the operator can start it with --allow-service)",
-                    )
-            return QueryResponse.error(400, str(exc))
-        bindings = bind_parameters(named.header, request.params, label_lookup(kg.store))
+        dataset = None
         if request.default_graphs or request.named_graphs:
-            result = _protocol_dataset(kg, request, reasoned).query(
-                prepared,
-                initBindings=bindings,  # type: ignore[arg-type]
-            )
-        else:
-            result = kg.store.query(prepared, init_bindings=bindings, reasoned=reasoned)
-        if result.type == "SELECT":
-            # Pull rows one by one so a huge result stops at the limit instead of filling memory.
-            rows: list[ResultRow] = []
-            for row in result:
-                assert isinstance(row, ResultRow)
-                rows.append(row)
-                if len(rows) > limits.max_rows:
-                    return _too_large(limits)
-            result.bindings = [
-                {v: value for v, value in zip(result.vars or [], row, strict=True) if value}
-                for row in rows
-            ]
-        elif result.type in ("CONSTRUCT", "DESCRIBE"):
-            assert result.graph is not None
-            if len(result.graph) > limits.max_rows:
-                return _too_large(limits)
+            dataset = _protocol_dataset(kg, request, reasoned)
+        outcome = run_query(
+            kg,
+            _named(request, queries_dir),
+            request.params,
+            reasoned,
+            allow_service=limits.allow_service,
+            federation=_federation if limits.allow_service else None,
+            max_rows=limits.max_rows,
+            dataset=dataset,
+        )
+        result = outcome.result
         offers = RESULT_TYPES if result.type in ("SELECT", "ASK") else GRAPH_TYPES
         chosen = negotiate(offers, request.accept, request.formats)
         if chosen is None:
@@ -244,26 +219,39 @@ def execute(
             return QueryResponse.error(
                 406, f"no acceptable format for a {result.type} result; available: {available}"
             )
-        text = render(QueryOutcome(named, result, bindings), chosen.name)
+        text = render(outcome, chosen.name)
     except UnknownQueryError as exc:
         return QueryResponse.error(404, str(exc))
+    except ServiceRefusedError:
+        return QueryResponse.error(
+            403,
+            "the query uses SERVICE, which calls a remote endpoint; this server "
+            "refuses it (the operator can start it with --allow-service)",
+        )
     except (QuerySyntaxError, ParameterError, UsageError) as exc:
         return QueryResponse.error(400, str(exc))
+    except ResultTooLargeError:
+        return QueryResponse.error(
+            500,
+            f"the result has more than {limits.max_rows} rows, this server's limit; "
+            "add LIMIT (or ask the operator for a larger --max-rows)",
+        )
     except MemoryError:
         return QueryResponse.error(
             500, f"the query needed more than the server's memory limit ({limits.memory_mb} MB)"
         )
-    except Exception as exc:  # evaluation errors of rdflib come in many types
+    except QueryRunError as exc:
+        return QueryResponse.error(500, f"the query failed while running: {exc.__cause__ or exc}")
+    except Exception as exc:  # rendering errors of rdflib come in many types
         return QueryResponse.error(500, f"the query failed while running: {exc}")
     return QueryResponse(200, f"{chosen.mime}; charset=utf-8", text.encode("utf-8"))
 
 
-def _too_large(limits: Limits) -> QueryResponse:
-    return QueryResponse.error(
-        500,
-        f"the result has more than {limits.max_rows} rows, this server's limit; "
-        "add LIMIT (or ask the operator for a larger --max-rows)",
-    )
+def _federation() -> contextlib.AbstractContextManager[object]:
+    """The remote layer's SERVICE client, as on the command line (imported when first used)."""
+    from kgtool.wikidata.link import federation
+
+    return federation()
 
 
 def _worker_main(conn: Connection, spec: GraphSpec, limits: Limits) -> None:

@@ -23,6 +23,8 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
+from kgtool.core.choices import INFERENCE_CHOICES
+from kgtool.core.choices import VALIDATION_ENGINES as ENGINES
 from kgtool.core.errors import InputError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, WD, bind_prefixes
 from kgtool.core.patches import SHAPE_VALIDATE
@@ -30,9 +32,6 @@ from kgtool.graph import KnowledgeGraph
 from kgtool.store.base import STORES, install_hint
 
 Inference = TypingLiteral["none", "rdfs", "owlrl"]
-INFERENCE_CHOICES: tuple[str, ...] = ("none", "rdfs", "owlrl")
-#: Validation engines: plain pySHACL, or pySHACL with whole-graph SPARQL constraints (same report).
-ENGINES: tuple[str, ...] = ("auto", "pyshacl", "fast")
 #: ``auto`` uses the fast engine from this many data triples up.
 AUTO_FAST_THRESHOLD = 1000
 #: Severities, most severe first.

@@ -1,4 +1,4 @@
-"""Cold start (issue 5): a lazy CLI, and an answer cache that prints exactly what a full run does.
+"""Cold start: a lazy CLI, and an answer cache that prints exactly what a full run does.
 
 No timings here (bench/run.py --shipped has them); these tests check what makes the fast path
 fast (nothing heavy imported) and that it never changes an answer.
@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from kgtool.cli import choices
-from kgtool.core import paths
+from kgtool.core import choices, paths
 from kgtool.query import answers
 from kgtool.query.answers import answer_key, read_answer, write_answer
 from kgtool.query.catalog import list_queries
@@ -29,24 +28,27 @@ def _env(cache: Path) -> dict[str, str]:
     return {**os.environ, "KGTOOL_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
 
 
-def test_cli_choices_equal_the_library_constants() -> None:
-    from kgtool.export import EXPORT_FORMATS
+def test_the_library_takes_its_choices_from_the_one_cheap_module() -> None:
+    from kgtool import graph
+    from kgtool.query import render
+    from kgtool.reason import engine as reason_engine
+    from kgtool.validate import engine as validate_engine
+
+    assert graph.STORE_CHOICES is choices.STORE_CHOICES
+    assert reason_engine.PROFILES is choices.PROFILES
+    assert reason_engine.ENGINES is choices.ENGINES
+    assert validate_engine.INFERENCE_CHOICES is choices.INFERENCE_CHOICES
+    assert validate_engine.ENGINES is choices.VALIDATION_ENGINES
+    assert render.TABLE_FORMATS is choices.TABLE_FORMATS
+    assert render.GRAPH_FORMATS is choices.GRAPH_FORMATS
+
+
+def test_the_rdf_format_choices_match_the_readers_and_writers() -> None:
     from kgtool.io.parse import FORMAT_ALIASES
-    from kgtool.query.render import GRAPH_FORMATS, TABLE_FORMATS
-    from kgtool.reason.engine import ENGINES, PROFILES
-    from kgtool.store.base import STORE_CHOICES
-    from kgtool.validate.engine import ENGINES as VALIDATION_ENGINES
-    from kgtool.validate.engine import INFERENCE_CHOICES
+    from kgtool.io.serialize import EXPORT_FORMATS
 
     assert sorted(choices.INPUT_FORMATS) == sorted(FORMAT_ALIASES)
-    assert choices.STORE_CHOICES == STORE_CHOICES
-    assert choices.TABLE_FORMATS == TABLE_FORMATS
-    assert choices.GRAPH_FORMATS == GRAPH_FORMATS
     assert choices.EXPORT_FORMATS == EXPORT_FORMATS
-    assert choices.PROFILES == PROFILES
-    assert choices.INFERENCE_CHOICES == INFERENCE_CHOICES
-    assert choices.ENGINES == ENGINES
-    assert choices.VALIDATION_ENGINES == VALIDATION_ENGINES
 
 
 def test_importing_the_cli_imports_no_rdf_library() -> None:
@@ -284,3 +286,33 @@ def test_shapes_are_parsed_only_when_used(tmp_path: Path, invoke: Invoke) -> Non
     assert done.exit_code == 2 and "broken.ttl" in done.stderr
     missing = invoke(["query", "founders", "--no-cache", "--shapes", str(tmp_path / "no.ttl")])
     assert missing.exit_code == 2 and "no.ttl" in missing.stderr
+
+
+def test_every_fast_path_option_means_the_same_on_kgtool_query() -> None:
+    """The fast path reads the same option definitions click builds `kgtool query` from."""
+    import click
+
+    from kgtool.cli.entry import parse_query_args
+    from kgtool.cli.flags import FAST_PATH
+    from kgtool.cli.query import query
+
+    options = {p.name: p for p in query.params if isinstance(p, click.Option)}
+    for flag in FAST_PATH:
+        option = options[flag.name]
+        assert tuple(option.opts) == flag.opts
+        assert tuple(option.secondary_opts) == flag.off_opts
+        assert option.multiple == flag.multiple
+        assert (option.is_flag and not option.secondary_opts) == (flag.kind == "flag")
+        assert option.default == flag.default
+        choices = option.type.choices if isinstance(option.type, click.Choice) else None
+        assert (tuple(choices) if choices else None) == flag.choices
+        assert isinstance(option.type, click.Path) == flag.directory
+    argv = ["query", "founders", "--param", "a=1", "--param=b=2", "--format=csv", "--reasoned"]
+    argv += ["--asserted", "--store", "memory", "--cache-dir", "somewhere"]
+    parsed = parse_query_args(argv)
+    assert parsed is not None
+    ctx = query.make_context("query", argv[1:])
+    assert parsed[0] == ctx.params["query"]
+    for flag in FAST_PATH:
+        seen = ctx.obj[flag.name] if flag.remembered else ctx.params[flag.name]
+        assert parsed[1][flag.name] == (str(seen) if isinstance(seen, Path) else seen)

@@ -62,3 +62,27 @@ def test_traceback_flag_reraises(invoke: Invoke) -> None:
     result = invoke(["--traceback", "describe", "Nobody"])
     assert result.exit_code != 0
     assert type(result.exception).__name__ == "TermError"
+
+
+def test_help_lists_every_command(invoke: Invoke) -> None:
+    result = invoke(["--help"], fixture=False)
+    lines = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    names = [line.split()[0] for line in lines if line.startswith("  ") and line.split()]
+    assert names == [
+        "build",
+        "canonicalize",
+        "check",
+        "context",
+        "describe",
+        "diagram",
+        "export",
+        "link",
+        "push",
+        "queries",
+        "query",
+        "reason",
+        "serve",
+        "stats",
+        "validate",
+        "why",
+    ]

@@ -1,4 +1,4 @@
-"""Progress lines on stderr (issue 5): shown on a terminal or when forced, never otherwise.
+"""Progress lines on stderr: shown on a terminal or when forced, never otherwise.
 
 No timing: the delay before a line appears is set to 0, and the environment forces the mode.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-import kgtool.cli.main
+import kgtool.cli.progress
 from tests.conftest import Invoke
 
 pytest.importorskip("tqdm")
@@ -22,7 +22,7 @@ STEPS = [
 
 @pytest.fixture(autouse=True)
 def _no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kgtool.cli.main, "PROGRESS_DELAY", 0)
+    monkeypatch.setattr(kgtool.cli.progress, "PROGRESS_DELAY", 0)
 
 
 @pytest.mark.parametrize(("args", "lines"), STEPS, ids=[s[0][0] for s in STEPS])

@@ -199,3 +199,98 @@ def test_header_parsing() -> None:
     assert header.problem == "who founded a given organization?"
     assert header.example == "kgtool query founders --param org=EleutherAI"
     assert parse_header("SELECT * {}").parameters == []
+
+
+# ------------------------------------------------------------------ the one runner's options
+
+
+def test_max_rows_stops_a_large_answer(kg: KnowledgeGraph) -> None:
+    from kgtool.query.run import ResultTooLargeError
+
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    total = len(run_query(kg, everything).result.bindings)
+    assert len(run_query(kg, everything, max_rows=total).result.bindings) == total
+    with pytest.raises(ResultTooLargeError):
+        run_query(kg, everything, max_rows=total - 1)
+    with pytest.raises(ResultTooLargeError):
+        run_query(kg, "CONSTRUCT WHERE { ?s ?p ?o }", max_rows=total - 1)
+
+
+def test_unbound_values_are_left_out_and_empty_rows_dropped(kg: KnowledgeGraph) -> None:
+    grouped = "SELECT (SAMPLE(?o) AS ?x) WHERE { ?s <urn:nothing> ?o }"
+    assert run_query(kg, grouped).result.bindings == []
+    optional = "SELECT ?s ?nothing WHERE { ?s a kg:Person OPTIONAL { ?s <urn:no> ?nothing } }"
+    rows = run_query(kg, optional).result.bindings
+    assert rows and all(set(map(str, row)) == {"s"} for row in rows)
+
+
+def test_a_given_dataset_is_queried_instead_of_the_store(kg: KnowledgeGraph) -> None:
+    from rdflib import Dataset, URIRef
+
+    other = Dataset()
+    other.add((URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")))
+    outcome = run_query(kg, "SELECT ?s WHERE { ?s <urn:b> ?o }", dataset=other)
+    assert [row[0] for row in outcome.result] == [URIRef("urn:a")]  # type: ignore[index]
+
+
+def test_an_evaluator_runs_the_checked_query_elsewhere() -> None:
+    from rdflib.query import Result
+
+    from kgtool.core.errors import ParameterError, UsageError
+
+    seen: list[tuple[str, dict[str, object]]] = []
+
+    def evaluate(named: object, prepared: object, bindings: dict[str, object]) -> Result:
+        seen.append((getattr(named, "name", ""), bindings))
+        answer = Result("ASK")
+        answer.askAnswer = True
+        return answer
+
+    outcome = run_query(None, QUERIES / "founders.rq", {"org": "id:X"}, evaluate=evaluate)
+    assert outcome.result.askAnswer is True
+    assert seen == [("founders", {"org": ID.X})]
+    with pytest.raises(ParameterError):  # labels are looked up locally: none without a graph
+        run_query(None, QUERIES / "founders.rq", {"org": "Some label"}, evaluate=evaluate)
+    with pytest.raises(UsageError):  # the local checks still apply
+        run_query(None, "INSERT DATA { <a:b> <a:c> <a:d> }", evaluate=evaluate)
+    assert len(seen) == 1
+
+
+def test_service_is_refused_by_its_own_error_and_needs_a_federation_hook(
+    kg: KnowledgeGraph,
+) -> None:
+    import contextlib
+
+    from kgtool.core.errors import UsageError
+    from kgtool.query.run import ServiceRefusedError
+
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    with pytest.raises(ServiceRefusedError, match="--allow-service"):
+        run_query(kg, text)
+    with pytest.raises(UsageError, match="federation"):
+        run_query(kg, text, allow_service=True)
+    opened: list[str] = []
+
+    @contextlib.contextmanager
+    def hook() -> object:
+        opened.append("open")
+        yield None
+
+    silent = "SELECT * WHERE { SERVICE SILENT <urn:x> { ?s ?p ?o } }"  # urn: is no network
+    run_query(kg, silent, allow_service=True, federation=hook)
+    assert opened == ["open"]
+
+
+def test_plan_all_gives_each_query_its_parameters_or_a_reason() -> None:
+    from kgtool.query.run import plan_all
+
+    plan = {p.query.name: p for p in plan_all({"org": "id:X", "other": "1"}, queries_dir=QUERIES)}
+    assert plan["founders"].params == {"org": "id:X"} and plan["founders"].skipped is None
+    assert plan["models-since"].skipped == "needs --param min"
+    assert plan["agents"].params == {}
+
+
+def test_text_table_aligns_columns() -> None:
+    from kgtool.query.render import text_table
+
+    assert text_table(["a", "long"], [["xyz", "1"]]) == "a    long\n---  ----\nxyz  1\n"

@@ -1,4 +1,4 @@
-"""Hostile clients against a real ``kgtool serve`` (issue #8, server rows).
+"""Hostile clients against a real ``kgtool serve``: the server rows of the hostile-input tests.
 
 The protocol-level limits (413 for big bodies, 503 for runaway queries, refused updates and
 SERVICE, escaped markup) are tested in tests/serve/test_app.py. Here: path traversal on the static
@@ -16,18 +16,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.serve.test_app import Server
+from tests.serve.server import LIMITS, Server
 
 pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    running = Server("--timeout", "3", "--max-rows", "500", "--workers", "2")
-    try:
+    with Server(*LIMITS) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def raw_get(server: Server, path: str) -> bytes:

@@ -1,4 +1,4 @@
-"""kgtool serve (issue 7): a real server on 127.0.0.1 driven by real clients.
+"""kgtool serve: a real server on 127.0.0.1 driven by real clients.
 
 One server per module, started with ``kgtool serve`` in a subprocess on a free port, over the
 fixture graph; SPARQLWrapper for every result format and method, httpx for the protocol's error
@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,60 +22,17 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.conftest import FACTS, ONTOLOGY, QUERIES, SHAPES
+from tests.serve.server import LIMITS, Server
 
-MARKUP = Path(__file__).parents[1] / "data" / "serve" / "markup.trig"
 ID = "https://w3id.org/eleutherai-kg/id/"
 #: Every (a, b, c) combination of triples, three deep: far more rows than any limit allows.
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """A ``kgtool serve`` subprocess; stopped (and its workers with it) by :meth:`stop`."""
-
-    def __init__(self, *extra: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        argv = [sys.executable, "-m", "kgtool", "serve", "--port", str(self.port)]
-        argv += ["--data", str(FACTS), "--data", str(MARKUP), "--ontology", str(ONTOLOGY)]
-        argv += ["--shapes", str(SHAPES), "--queries", str(QUERIES), *extra]
-        self.process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"kgtool serve exited: {self.process.stderr.read()}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(self.url + "/sparql?query=ASK{}", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("kgtool serve did not start in 120 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    running = Server("--timeout", "3", "--max-rows", "500", "--workers", "2")
-    try:
+    with Server(*LIMITS) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def client(server: Server, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:

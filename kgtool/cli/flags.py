@@ -1,0 +1,152 @@
+"""The options two parsers read: click's command line and the answer-cache fast path.
+
+``kgtool query NAME`` is answered from the answer cache before click is imported
+(:mod:`kgtool.cli.entry`), so that parser must accept exactly what click accepts, with the same
+meaning. Both build their options from the definitions here, which import only the standard
+library: click through :func:`kgtool.cli.options.click_option`, the fast path by reading
+:data:`FAST_PATH` directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from kgtool.io.formats import RDF_FORMAT_NAMES as GRAPH_FORMATS
+from kgtool.io.formats import RDF_FORMAT_SPELLINGS as INPUT_FORMATS
+from kgtool.io.formats import RESULT_FORMAT_NAMES as TABLE_FORMATS
+from kgtool.store.base import STORE_CHOICES
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One command-line option, as both parsers need it.
+
+    Attributes:
+        decls: click's declarations: the option strings (``--reasoned/--asserted`` for an
+            on/off pair) and, when it differs from the long option, the parameter's name.
+        help: The ``--help`` text.
+        kind: ``value`` takes a value; ``flag`` is on when given; ``switch`` is an on/off pair.
+        choices: The values allowed (None: any).
+        default: The value when the option is not given.
+        multiple: Whether the option may be repeated (its value is then a tuple).
+        metavar: How ``--help`` shows the value.
+        directory: Whether the value is a folder path (a file there is refused).
+        show_default: Whether ``--help`` shows the default.
+        remembered: Kept for the whole command line (``ctx.obj``) instead of passed to the
+            command: read by :func:`kgtool.cli.options.load_graph`.
+    """
+
+    decls: tuple[str, ...]
+    help: str
+    kind: Literal["value", "flag", "switch"] = "value"
+    choices: tuple[str, ...] | None = None
+    default: object = None
+    multiple: bool = False
+    metavar: str | None = None
+    directory: bool = False
+    show_default: bool = False
+    remembered: bool = False
+
+    @property
+    def opts(self) -> tuple[str, ...]:
+        """The option strings that turn it on (or give its value), e.g. ``("--reasoned",)``.
+
+        >>> REASONED.opts, REASONED.off_opts
+        (('--reasoned',), ('--asserted',))
+        """
+        return tuple(d.split("/")[0] for d in self.decls if d.startswith("-"))
+
+    @property
+    def off_opts(self) -> tuple[str, ...]:
+        """The option strings that turn a switch off (empty for other kinds)."""
+        return tuple(d.split("/")[1] for d in self.decls if d.startswith("-") and "/" in d)
+
+    @property
+    def name(self) -> str:
+        """The parameter's name, as click derives it.
+
+        >>> QUERY_FORMAT.name, CACHE_DIR.name
+        ('fmt', 'cache_dir')
+        """
+        named = [d for d in self.decls if not d.startswith("-")]
+        if named:
+            return named[0]
+        longest = max(self.opts, key=len)
+        return longest.lstrip("-").replace("-", "_")
+
+
+DATA = Flag(
+    ("--data", "data"),
+    "Facts file or folder (repeatable; replaces the bundled graph/; - is stdin).",
+    multiple=True,
+    metavar="PATH",
+)
+ONTOLOGY = Flag(
+    ("--ontology", "ontology"),
+    "Ontology file (repeatable; replaces the bundled ontology).",
+    multiple=True,
+    metavar="PATH",
+)
+SHAPES = Flag(
+    ("--shapes", "shapes"),
+    "SHACL shapes file (repeatable; replaces the bundled shapes).",
+    multiple=True,
+    metavar="PATH",
+)
+INPUT_FORMAT = Flag(
+    ("--input-format",),
+    "Format of the --data files (default: from the extension; needed for -).",
+    choices=tuple(sorted(INPUT_FORMATS)),
+)
+STORE = Flag(
+    ("--store",),
+    "Triple store: rdflib memory, Oxigraph, or auto (Oxigraph for big inputs).",
+    choices=STORE_CHOICES,
+    default="auto",
+    show_default=True,
+    remembered=True,
+)
+CACHE_DIR = Flag(
+    ("--cache-dir",),
+    "Where closures and answers are cached (default: $XDG_CACHE_HOME/kgtool).",
+    directory=True,
+    remembered=True,
+)
+NO_CACHE = Flag(
+    ("--no-cache",),
+    "Neither read nor write the on-disk caches (closures, query answers).",
+    kind="flag",
+    default=False,
+    remembered=True,
+)
+#: The options of every command that reads the graph, the server included.
+GRAPH_FLAGS: tuple[Flag, ...] = (DATA, ONTOLOGY, SHAPES, INPUT_FORMAT, STORE, CACHE_DIR, NO_CACHE)
+
+PARAM = Flag(
+    ("--param", "params"),
+    "Repeatable.",
+    multiple=True,
+    metavar="NAME=VALUE",
+)
+REASONED = Flag(
+    ("--reasoned/--asserted",),
+    "Query the asserted triples plus the inferred ones, or the asserted ones only.",
+    kind="switch",
+    default=False,
+    show_default=True,
+)
+#: ``kgtool query --format``: a results format, or an RDF format for CONSTRUCT and DESCRIBE
+#: (``xml`` is SPARQL XML results there, so RDF/XML is not offered).
+QUERY_FORMAT = Flag(
+    ("--format", "fmt"),
+    "Results format (CONSTRUCT/DESCRIBE: an RDF format; table means Turtle).",
+    choices=(*TABLE_FORMATS, *(f for f in GRAPH_FORMATS if f != "xml")),
+    default="table",
+    show_default=True,
+)
+
+#: The options of ``kgtool query`` the answer-cache fast path understands: together with a query
+#: name they are the whole of its answer key (:func:`kgtool.query.answers.answer_key`). Any other
+#: option, and anything in doubt, goes to click.
+FAST_PATH: tuple[Flag, ...] = (PARAM, QUERY_FORMAT, REASONED, STORE, CACHE_DIR)

@@ -1,0 +1,212 @@
+"""The commands that look into the graph: ``stats``, ``describe``, ``why``, ``check`` and
+``diagram``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kgtool.cli.exits import EXIT_FAILED
+from kgtool.cli.options import graph_options, load_graph, queries_option, reason_graph
+from kgtool.io.formats import RDF_FORMAT_SPELLINGS as INPUT_FORMATS
+
+
+@click.command()
+@graph_options
+@click.option("--reasoned", is_flag=True, help="Count over the reasoned view too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def stats(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    reasoned: bool,
+    fmt: str,
+) -> None:
+    """Count triples, entities per class, properties and named graphs.
+
+    Example:
+
+        kgtool stats --reasoned
+    """
+    from kgtool.inspect.describe import stats as graph_stats
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    if reasoned:
+        reason_graph(kg)
+    result = graph_stats(kg, reasoned=reasoned)
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@click.command()
+@graph_options
+@click.argument("entity")
+@click.option("--reasoned", is_flag=True, help="Include inferred facts.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def describe(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    entity: str,
+    reasoned: bool,
+    fmt: str,
+) -> None:
+    """Show every fact about an entity (IRI, prefixed name or label) with its sources.
+
+    Example:
+
+        kgtool describe "Connor Leahy"
+    """
+    from kgtool.inspect.describe import describe as describe_entity
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    if reasoned:
+        reason_graph(kg)
+    result = describe_entity(kg, entity, reasoned=reasoned)
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@click.command()
+@graph_options
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("object", metavar="OBJECT")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def why(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    subject: str,
+    predicate: str,
+    object: str,
+    fmt: str,
+) -> None:
+    """Explain a triple: its source sentences, or how the reasoner derived it.
+
+    Terms are IRIs, prefixed names, labels, or Turtle literals. Exit 1 if the triple is
+    neither asserted nor inferred.
+
+    Example:
+
+        kgtool why "Connor Leahy" kg:founderOf EleutherAI
+    """
+    from kgtool.inspect.explain import why as explain_why
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    result = explain_why(kg, subject, predicate, object)
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@click.command()
+@graph_options
+@click.option("--reasoned", is_flag=True, help="Run the checks over the reasoned view.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@queries_option("Folder whose checks/ holds *-violation.rq (default: the bundled queries/).")
+def check(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    reasoned: bool,
+    fmt: str,
+    queries_dir: Path | None,
+) -> None:
+    """Run the quality checks (queries/checks/*-violation.rq); exit 1 if any fires.
+
+    Example:
+
+        kgtool check --format json
+    """
+    from kgtool.query.check import check as run_checks
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    if reasoned:
+        reason_graph(kg)
+    report = run_checks(kg, queries_dir / "checks" if queries_dir else None, reasoned=reasoned)
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
+    if not report.passed:
+        sys.exit(EXIT_FAILED)
+
+
+@click.command()
+@click.argument("entity", required=False)
+@click.option(
+    "--ontology",
+    "draw_ontology",
+    is_flag=True,
+    help="Draw the ontology's classes and properties (the default without ENTITY).",
+)
+@click.option(
+    "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="Links from ENTITY."
+)
+@click.option(
+    "-o", "--output", metavar="FILE", required=True, help="FILE.svg, FILE.png or FILE.dot."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "dot"]),
+    default=None,
+    help="Drawing format (default: from the -o extension).",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="PATH",
+    help="Facts file or folder (repeatable; replaces the bundled graph/).",
+)
+@click.option(
+    "--ontology-file",
+    "ontology_files",
+    multiple=True,
+    metavar="PATH",
+    help="Ontology file (repeatable; replaces the bundled ontology).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(sorted(INPUT_FORMATS)),
+    default=None,
+    help="Format of the --data files (default: from the extension).",
+)
+def diagram(
+    entity: str | None,
+    draw_ontology: bool,
+    depth: int,
+    output: str,
+    fmt: str | None,
+    data: tuple[str, ...],
+    ontology_files: tuple[str, ...],
+    input_format: str | None,
+) -> None:
+    """Draw the ontology, or an entity's neighbourhood, with Graphviz.
+
+    SVG and PNG need Graphviz's dot program (Debian: apt-get install graphviz); DOT does not.
+
+    Example:
+
+        kgtool diagram GPT-J-6B --depth 2 -o gpt-j.svg
+    """
+    from kgtool.graph import KnowledgeGraph
+    from kgtool.inspect.diagram import diagram as draw
+    from kgtool.io.files import write_atomic
+
+    if entity is not None and draw_ontology:
+        raise click.UsageError("give ENTITY or --ontology, not both")
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix not in ("svg", "png", "dot"):
+            raise click.UsageError(f"cannot tell the format of {output!r}; give --format")
+        fmt = suffix
+    kg = KnowledgeGraph.load(
+        data=list(data) or None,
+        ontology=list(ontology_files) or None,
+        shapes=[],
+        format=input_format,
+    )
+    write_atomic(output, draw(kg, entity, depth, fmt))
+    click.echo(f"Wrote {output}", err=True)
