@@ -525,6 +525,7 @@ def _query_remote(
     allow_service: bool,
     queries_dir: Path | None,
 ) -> None:
+    from kgtool.io.parse import read_text
     from kgtool.query.catalog import list_queries
     from kgtool.query.render import render
     from kgtool.remote.endpoint import run_remote_query
@@ -537,7 +538,8 @@ def _query_remote(
     given = _parse_params(params)
     if not run_all:
         assert query is not None
-        text = sys.stdin.read() if query == "-" else query
+        # Read stdin as bytes, so that bad UTF-8 is an input error rather than a crash.
+        text = read_text("-") if query == "-" else query
         outcome = run_remote_query(endpoint, text, given, allow_service, queries_dir)
         click.echo(render(outcome, fmt), nl=False)
         return

@@ -103,6 +103,13 @@ def test_unreachable_endpoint_is_a_clean_error(invoke: Any) -> None:
     assert "Traceback" not in result.output
 
 
+def test_bad_utf8_on_stdin_is_an_input_error(invoke: Any) -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"
+    result = invoke(["query", "-", "--endpoint", url], fixture=False, input=b"ASK {} \xff")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: <stdin>") and "Internal error" not in result.stderr
+
+
 def test_push_and_query_go_through_the_one_client(
     kg: KnowledgeGraph, flaky: tuple[str, FlakyServer]
 ) -> None:
