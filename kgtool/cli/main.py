@@ -1315,13 +1315,13 @@ def link_suggest(
     Candidates share a label or alias with the entity; the score weighs label similarity,
     type compatibility and agreement of already-linked neighbours. --accept writes the clear
     winners (score >= --min-score, 0.1 ahead of the next) to a separate file with their
-    provenance (-o FILE, default ./wikidata-suggested.trig), never into the article's facts.
-    Load it beside the facts: --data graph/ --data wikidata-suggested.trig.
+    provenance (-o FILE, by default in the working directory), never into the article's
+    facts or the installed package. Load that file beside the facts with a second --data.
 
     Example:
 
     \b
-        kgtool link suggest "GPT-Neo" "Stella Biderman" --accept
+        kgtool link suggest "GPT-Neo" "Stella Biderman" --accept   # ./wikidata-suggested.trig
         kgtool link check --data graph/ --data wikidata-suggested.trig
     """
     from kgtool.core.errors import UsageError
@@ -1396,15 +1396,15 @@ def link_enrich(
 ) -> None:
     """Pull labels in other languages and chosen statements about linked items.
 
-    They go into their own named graph and file (-o FILE, default ./wikidata-enrichment.trig),
-    with provenance, in Wikidata's own terms, so article facts and Wikidata facts can be
-    queried together (through owl:sameAs) or apart. Load it beside the facts:
-    --data graph/ --data wikidata-enrichment.trig.
+    They go into their own named graph and file (-o FILE, by default in the working
+    directory, never the installed package), with provenance, in Wikidata's own terms, so
+    article facts and Wikidata facts can be queried together (through owl:sameAs) or apart.
+    Load that file beside the facts with a second --data.
 
     Example:
 
     \b
-        kgtool link enrich --lang de --lang fr --property P856
+        kgtool link enrich --lang de --property P856   # ./wikidata-enrichment.trig
         kgtool query --all --data graph/ --data wikidata-enrichment.trig
     """
     from kgtool.wikidata.enrich import (

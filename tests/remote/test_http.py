@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kgtool.core.errors import EndpointError, OfflineError
+from kgtool.core.errors import EndpointError, ExportError, OfflineError, UsageError
 from kgtool.io.cache import CacheSettings
-from kgtool.remote.http import AnswerCache, SparqlClient, user_agent
+from kgtool.remote.http import AnswerCache, CachedAnswer, SparqlClient, user_agent
 from tests.conftest import free_port
 from tests.remote.servers import FlakyServer
 
@@ -82,3 +82,50 @@ def test_offline_client_never_connects(tmp_path: Path) -> None:
     )
     with pytest.raises(OfflineError):
         client.select("SELECT ?item {}")
+
+
+def test_offline_without_a_cache_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--no-cache"):
+        SparqlClient("http://127.0.0.1:9/sparql", offline=True)
+    with pytest.raises(UsageError, match="--no-cache"):
+        SparqlClient(
+            "http://127.0.0.1:9/sparql", offline=True, cache=AnswerCache(CacheSettings(None))
+        )
+
+
+def test_answer_record_round_trips_in_the_sparql_kind(tmp_path: Path) -> None:
+    cache = AnswerCache(CacheSettings(tmp_path))
+    entry = CachedAnswer(
+        "http://e/sparql", "ASK {}", "2026-01-01T00:00:00+00:00", {"boolean": True}
+    )
+    cache.put(entry)
+    assert [p.parent.name for p in tmp_path.rglob("*.json")] == ["sparql"]
+    assert cache.get("http://e/sparql", "ASK {}") == entry
+    assert cache.get("http://other/sparql", "ASK {}") is None
+
+
+def test_disabled_record_keeps_nothing(tmp_path: Path) -> None:
+    cache = AnswerCache(CacheSettings(None))
+    cache.put(CachedAnswer("http://e/sparql", "ASK {}", "t", {}))
+    assert cache.get("http://e/sparql", "ASK {}") is None
+
+
+def test_a_record_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n")
+    cache = AnswerCache(CacheSettings(blocker))
+    with pytest.raises(ExportError, match="cannot write the cache entry"):
+        cache.put(CachedAnswer("http://e/sparql", "ASK {}", "t", {}))
+
+
+def test_commit_writes_the_answers_once_the_command_succeeded(
+    flaky: tuple[str, FlakyServer], tmp_path: Path
+) -> None:
+    base, _server = flaky
+    client = SparqlClient(base + "/sparql", cache=AnswerCache(CacheSettings(tmp_path)))
+    assert client.select("SELECT ?item {}") == []
+    assert not tmp_path.joinpath("sparql").exists()
+    client.commit()
+    offline = SparqlClient(base + "/sparql", offline=True, cache=client.cache)
+    assert offline.select("SELECT ?item {}") == []
+    assert offline.requests == 0

@@ -8,11 +8,20 @@ from typing import Any
 
 import pytest
 
+import kgtool
 from kgtool.core import paths
 from tests.conftest import Invoke
 from tests.remote.servers import FACTS, flaky, wikidata
 
-__all__ = ["LINK_ARGS", "NEEDS_ONTOLOGY", "flaky", "link", "statuses", "wikidata"]
+__all__ = [
+    "LINK_ARGS",
+    "NEEDS_ONTOLOGY",
+    "flaky",
+    "link",
+    "package_files",
+    "statuses",
+    "wikidata",
+]
 
 #: The fixture facts with the bundled ontology (its classes map to Wikidata classes).
 LINK_ARGS = ["--data", str(FACTS), "--ontology", str(paths.ontology_file())]
@@ -31,3 +40,19 @@ def statuses(stdout: str) -> dict[str, str]:
     """Read ``link check --format json``: entity local name → status."""
     report = json.loads(stdout)
     return {entry["entity"].rsplit("/", 1)[1]: entry["status"] for entry in report["links"]}
+
+
+def package_files() -> dict[Path, tuple[int, int]]:
+    """Return every file of the installed package and its bundled data, with mtime and size.
+
+    Compiled bytecode is left out: importing a module may write it, and it is not user data.
+    """
+    roots = {Path(kgtool.__file__).parent, paths.graph_dir()}
+    found: dict[Path, tuple[int, int]] = {}
+    for root in roots:
+        for path in root.rglob("*"):
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            stat = path.stat()
+            found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found

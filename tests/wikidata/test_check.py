@@ -11,6 +11,7 @@ import pytest
 from kgtool.core import paths
 from kgtool.core.namespaces import ID
 from kgtool.graph import KnowledgeGraph
+from kgtool.io.cache import default_cache_dir
 from kgtool.remote.http import SparqlClient
 from kgtool.wikidata.check import check_links
 from tests.conftest import Invoke
@@ -112,6 +113,41 @@ def test_offline_without_a_cached_answer_is_a_usage_error(
     assert result.exit_code == 2
     assert "no cached answer" in result.stderr
     assert not (tmp_path / "empty").exists()
+
+
+def test_answers_are_the_sparql_kind_of_the_one_cache(
+    invoke: Invoke, wikidata: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KGTOOL_CACHE_DIR", str(tmp_path))
+    argv = ["link", "check", *LINK_ARGS, "--endpoint", wikidata]
+    assert invoke(argv, fixture=False).exit_code == 1
+    records = list((default_cache_dir() / "sparql").glob("*.json"))
+    assert len(records) == 1  # 8 links, one batch, one query
+    assert invoke([*argv, "--offline"], fixture=False).exit_code == 1
+
+
+def test_no_cache_reads_and_writes_nothing(
+    invoke: Invoke, wikidata: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KGTOOL_CACHE_DIR", str(tmp_path / "env"))
+    cache = tmp_path / "cache"
+    link(invoke, ["check"], wikidata, cache)  # a record that --no-cache must not read
+    assert cache.is_dir()
+    result = link(invoke, ["check", "--no-cache"], "http://127.0.0.1:9/sparql", cache)
+    assert result.exit_code == 2 and "cannot connect" in result.stderr
+    result = link(invoke, ["check", "--no-cache", "--format", "json"], wikidata, tmp_path / "n")
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / "n").exists() and not (tmp_path / "env").exists()
+
+
+def test_offline_with_no_cache_is_a_usage_error(
+    invoke: Invoke, wikidata: str, tmp_path: Path
+) -> None:
+    result = link(invoke, ["check", "--offline", "--no-cache"], wikidata, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --offline answers from the cache, and --no-cache turns it off: drop one\n"
+    )
 
 
 def test_cli_429_then_200_succeeds(

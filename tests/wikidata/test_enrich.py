@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kgtool.core.namespaces import GRAPH_WIKIDATA_ENRICHMENT, WD, WDT
 from kgtool.graph import parse_file
 from tests.conftest import Invoke, assert_isomorphic
-from tests.wikidata.conftest import NEEDS_ONTOLOGY, link
+from tests.wikidata.conftest import NEEDS_ONTOLOGY, link, package_files
 
 pytestmark = NEEDS_ONTOLOGY
 
@@ -58,3 +59,24 @@ def test_enrich_chooses_languages_and_properties(
     assert graph.value(WD.Q21708200, WDT.P571) is None
     bad = link(invoke, ["enrich", "--property", "website", "-o", str(target)], wikidata, tmp_path)
     assert bad.exit_code == 2
+
+
+def test_enrich_writes_to_the_working_directory_never_the_package(
+    invoke: Invoke, wikidata: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = package_files()
+    result = link(invoke, ["enrich"], wikidata, tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Wrote 6 statements about 8 items to wikidata-enrichment.trig.\n"
+    graph = parse_file(tmp_path / "wikidata-enrichment.trig").graph(GRAPH_WIKIDATA_ENRICHMENT)
+    assert graph.value(WD.Q95726734, WDT.P577) is not None
+    assert package_files() == before
+
+
+def test_enrich_help_says_how_to_load_the_file(invoke: Invoke) -> None:
+    result = invoke(["link", "enrich", "--help"], fixture=False)
+    assert "# ./wikidata-enrichment.trig\n" in result.stdout
+    assert (
+        "      kgtool query --all --data graph/ --data wikidata-enrichment.trig\n" in result.stdout
+    )

@@ -14,7 +14,7 @@ from kgtool.core.namespaces import GRAPH_WIKIDATA_SUGGESTED, ID, SEMAPV, SSSOM, 
 from kgtool.graph import parse_file
 from tests.conftest import Invoke, assert_isomorphic
 from tests.remote.servers import FACTS, FlakyServer
-from tests.wikidata.conftest import NEEDS_ONTOLOGY, link, statuses
+from tests.wikidata.conftest import NEEDS_ONTOLOGY, link, package_files, statuses
 
 pytestmark = NEEDS_ONTOLOGY
 
@@ -84,6 +84,25 @@ def test_accept_writes_a_separate_file_with_provenance(
     again = link(invoke, ["suggest", "--accept", "-o", str(target)], wikidata, tmp_path / "c")
     assert again.exit_code == 0
     assert len(parse_file(target).graph(GRAPH_WIKIDATA_SUGGESTED)) == len(graph)
+
+
+def test_accept_writes_to_the_working_directory_never_the_package(
+    invoke: Invoke, wikidata: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = package_files()
+    result = link(invoke, ["suggest", "--accept"], wikidata, tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    assert "Accepted 3 links into wikidata-suggested.trig (3 in all)." in result.stderr
+    written = parse_file(tmp_path / "wikidata-suggested.trig").graph(GRAPH_WIKIDATA_SUGGESTED)
+    assert len(set(written.subject_objects(OWL.sameAs))) == 3
+    assert package_files() == before
+
+
+def test_suggest_help_says_where_accepted_links_go_and_how_to_load_them(invoke: Invoke) -> None:
+    result = invoke(["link", "suggest", "--help"], fixture=False)
+    assert "# ./wikidata-suggested.trig\n" in result.stdout
+    assert "      kgtool link check --data graph/ --data wikidata-suggested.trig\n" in result.stdout
 
 
 def test_pick_chooses_a_candidate_by_hand(invoke: Invoke, wikidata: str, tmp_path: Path) -> None:
