@@ -97,9 +97,7 @@ class CheckReport:
     def to_json(self) -> str:
         """The verdicts as JSON."""
         return report_json(
-            self.endpoint,
-            self.offline,
-            self.fetched,
+            self,
             links=[
                 {
                     "entity": str(c.entity),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
@@ -50,10 +50,20 @@ def answers_note(fetched: Sequence[str], offline: bool) -> str:
     return "no query needed"
 
 
-def report_json(endpoint: str, offline: bool, fetched: Sequence[str], **entries: Any) -> str:
+class Answered(Protocol):
+    """A report on endpoint answers: which endpoint, when they were fetched, whether offline."""
+
+    endpoint: str
+    fetched: list[str]
+    offline: bool
+
+
+def report_json(report: Answered, **entries: Any) -> str:
     """Write a report as JSON: where its answers came from, then its entries.
 
-    >>> print(report_json("http://e/sparql", False, ["t"], links=[]), end="")
+    >>> from types import SimpleNamespace
+    >>> answered = SimpleNamespace(endpoint="http://e/sparql", fetched=["t"], offline=False)
+    >>> print(report_json(answered, links=[]), end="")
     {
       "endpoint": "http://e/sparql",
       "offline": false,
@@ -63,7 +73,11 @@ def report_json(endpoint: str, offline: bool, fetched: Sequence[str], **entries:
       "links": []
     }
     """
-    document = {"endpoint": endpoint, "offline": offline, "fetched": sorted(set(fetched))}
+    document = {
+        "endpoint": report.endpoint,
+        "offline": report.offline,
+        "fetched": sorted(set(report.fetched)),
+    }
     return json.dumps({**document, **entries}, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -135,9 +135,7 @@ class SuggestReport:
     def to_json(self) -> str:
         """The suggestions as JSON."""
         return report_json(
-            self.endpoint,
-            self.offline,
-            self.fetched,
+            self,
             suggestions=[
                 {
                     "entity": str(s.entity),
