@@ -1399,13 +1399,15 @@ def link_enrich(
     They go into their own named graph and file (-o FILE, by default in the working
     directory, never the installed package), with provenance, in Wikidata's own terms, so
     article facts and Wikidata facts can be queried together (through owl:sameAs) or apart.
-    Load that file beside the facts with a second --data.
+
+    \b
+    Load that file beside the facts with a second --data:
+        kgtool query --all --data graph/ --data wikidata-enrichment.trig
 
     Example:
 
     \b
         kgtool link enrich --lang de --property P856   # ./wikidata-enrichment.trig
-        kgtool query --all --data graph/ --data wikidata-enrichment.trig
     """
     from kgtool.wikidata.enrich import (
         DEFAULT_ENRICH_PROPERTIES,
