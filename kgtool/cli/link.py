@@ -83,7 +83,9 @@ def link() -> None:
 
     Every subcommand asks a SPARQL endpoint: Wikidata's query service by default, or
     --endpoint URL / $KGTOOL_WIKIDATA_ENDPOINT (a mirror, a local copy, a test server).
-    Answers are cached on disk with their date; --offline answers from the cache only.
+    Answers are recorded in the cache (sparql/ under --cache-dir) with their date; --offline
+    answers from that record only (so --offline with --no-cache is a usage error). Files the
+    commands write go where -o/--output says, by default into the working directory.
     Endpoint down, slow or answering garbage: exit 2, and no file is touched.
 
     Example:
@@ -95,7 +97,8 @@ def link() -> None:
 def endpoint_options(func: F) -> F:
     """Add --endpoint, --offline, --timeout, --retries and --batch-size.
 
-    The answer cache lives in ``sparql/`` under the shared ``--cache-dir`` of the graph options.
+    The answers are recorded in the ``sparql`` kind of the one cache, under the shared
+    ``--cache-dir`` of the graph options (``--no-cache``: not read, not written).
     """
     options = [
         click.option(
@@ -135,20 +138,18 @@ def endpoint_options(func: F) -> F:
     return func
 
 
-def _answer_cache_dir() -> Path | None:
-    obj = click.get_current_context().find_object(dict) or {}
-    root = obj.get("cache_dir")
-    return Path(root) / "sparql" if root else None
-
-
 def _client(endpoint: str | None, offline: bool, timeout: float, retries: int) -> Any:
-    from kgtool.wikidata.link import AnswerCache, SparqlClient, default_cache_dir, resolve_endpoint
+    from kgtool.io.cache import CacheSettings
+    from kgtool.remote.http import AnswerCache, SparqlClient
+    from kgtool.wikidata.items import resolve_endpoint
 
+    obj = click.get_current_context().find_object(dict) or {}
+    settings = CacheSettings.resolve(obj.get("cache_dir"), bool(obj.get("no_cache")))
     return SparqlClient(
         resolve_endpoint(endpoint),
         timeout=timeout,
         retries=retries,
-        cache=AnswerCache(_answer_cache_dir() or default_cache_dir()),
+        cache=AnswerCache(settings),
         offline=offline,
     )
 
@@ -178,7 +179,7 @@ def link_check(
 
         kgtool link check --endpoint http://127.0.0.1:7878/query
     """
-    from kgtool.wikidata.link import check_links
+    from kgtool.wikidata.check import check_links
 
     client = _client(endpoint, offline, timeout, retries)
     report = check_links(_load(data, ontology, shapes, input_format), client, batch_size)
@@ -213,7 +214,7 @@ def link_check(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where accepted links go (default: graph/wikidata-suggested.trig).",
+    help="Where accepted links go (default: ./wikidata-suggested.trig).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def link_suggest(
@@ -239,18 +240,21 @@ def link_suggest(
     Candidates share a label or alias with the entity; the score weighs label similarity,
     type compatibility and agreement of already-linked neighbours. --accept writes the clear
     winners (score >= --min-score, 0.1 ahead of the next) to a separate file with their
-    provenance, never into the article's facts.
+    provenance (-o FILE, by default in the working directory), never into the article's
+    facts or the installed package. Load that file beside the facts with a second --data.
 
     Example:
 
-        kgtool link suggest "GPT-Neo" "Stella Biderman" --accept
+    \b
+        kgtool link suggest "GPT-Neo" "Stella Biderman" --accept   # ./wikidata-suggested.trig
+        kgtool link check --data graph/ --data wikidata-suggested.trig
     """
     from kgtool.core.errors import UsageError
     from kgtool.core.namespaces import WD
     from kgtool.core.terms import resolve_entity
-    from kgtool.wikidata.link import (
+    from kgtool.wikidata.suggest import (
+        SUGGESTED_FILE,
         choose_links,
-        default_suggested_file,
         suggest_links,
         write_accepted,
     )
@@ -269,7 +273,7 @@ def link_suggest(
     client.commit()
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
     if accept or picks:
-        dest = output or default_suggested_file()
+        dest = output or SUGGESTED_FILE
         if accepted:
             total = write_accepted(accepted, dest, client.endpoint)
             click.echo(f"Accepted {len(accepted)} links into {dest} ({total} in all).", err=True)
@@ -299,7 +303,7 @@ def link_suggest(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write (default: graph/wikidata-enrichment.trig).",
+    help="Where to write (default: ./wikidata-enrichment.trig).",
 )
 def link_enrich(
     data: tuple[str, ...],
@@ -317,25 +321,31 @@ def link_enrich(
 ) -> None:
     """Pull labels in other languages and chosen statements about linked items.
 
-    They go into their own named graph and file, with provenance, in Wikidata's own terms,
-    so article facts and Wikidata facts can be queried together (through owl:sameAs) or apart.
+    They go into their own named graph and file (-o FILE, by default in the working
+    directory, never the installed package), with provenance, in Wikidata's own terms, so
+    article facts and Wikidata facts can be queried together (through owl:sameAs) or apart.
+
+    \b
+    Load that file beside the facts with a second --data:
+        kgtool query --all --data graph/ --data wikidata-enrichment.trig
 
     Example:
 
-        kgtool link enrich --lang de --lang fr --property P856
+    \b
+        kgtool link enrich --lang de --property P856   # ./wikidata-enrichment.trig
     """
-    from kgtool.wikidata.link import (
+    from kgtool.wikidata.enrich import (
         DEFAULT_ENRICH_PROPERTIES,
-        default_enrichment_file,
+        ENRICHMENT_FILE,
         write_enrichment,
     )
-    from kgtool.wikidata.link import enrich as run_enrich
+    from kgtool.wikidata.enrich import enrich as run_enrich
 
     kg = _load(data, ontology, shapes, input_format)
     client = _client(endpoint, offline, timeout, retries)
     pids = [p.strip().upper() for p in properties] or list(DEFAULT_ENRICH_PROPERTIES)
     result = run_enrich(kg, client, pids, list(languages) or None, batch_size)
-    dest = output or default_enrichment_file()
+    dest = output or ENRICHMENT_FILE
     write_enrichment(result, dest)
     client.commit()
     click.echo(
@@ -368,7 +378,7 @@ def link_quickstatements(
 
         kgtool link quickstatements -o eleutherai.qs
     """
-    from kgtool.wikidata.link import quickstatements as run_quickstatements
+    from kgtool.wikidata.quickstatements import quickstatements as run_quickstatements
 
     kg = _load(data, ontology, shapes, input_format)
     client = _client(endpoint, offline, timeout, retries)

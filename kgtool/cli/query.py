@@ -158,7 +158,7 @@ def _query_text(query: str) -> str:
 def _federation(service_map: tuple[str, ...]) -> Federation:
     """The remote layer's SERVICE client, pointed at ``--service-map`` mirrors."""
     # The link module's imports cost ~0.1 s: only queries that may call SERVICE pay them.
-    from kgtool.wikidata.link import federation, parse_service_map
+    from kgtool.remote.federation import federation, parse_service_map
 
     services = parse_service_map(service_map) if service_map else {}
     return lambda: federation(services)

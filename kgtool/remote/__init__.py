@@ -1,1 +1,1 @@
-"""The network: SPARQL endpoints (push, query --endpoint) and SERVICE federation."""
+"""The network: the one HTTP client, SPARQL endpoints (push, query --endpoint), SERVICE."""

@@ -1,20 +1,19 @@
-"""Talk to a remote SPARQL 1.1 endpoint: run queries there, and push the graph to it (issue 5).
+"""Talk to a remote SPARQL 1.1 endpoint: run queries there, and push the graph to it.
 
 Queries use the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/): an HTML-form
 ``POST`` of ``query=``; results come back as SPARQL JSON (SELECT, ASK) or N-Triples (CONSTRUCT,
 DESCRIBE) and are turned into the same rdflib ``Result`` a local query gives, so rendering is
 shared. Pushing uses the Graph Store HTTP Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/):
-one ``PUT`` per graph, so pushing twice leaves the same data (idempotent). Only the standard library
-talks HTTP, so any endpoint works: Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever.
+one ``PUT`` per graph, so pushing twice leaves the same data (idempotent), and a retried ``PUT``
+is safe. Every request goes through :class:`kgtool.remote.http.HttpClient` (User-Agent, timeout,
+retries, 429), so any endpoint works: Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +23,13 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kgtool.core.errors import EndpointError, QueryRunError
+from kgtool.core.errors import QueryRunError
 from kgtool.core.namespaces import GRAPH_INFERRED, PREFIXES
-from kgtool.core.version import __version__
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import inline_bindings
 from kgtool.query.run import QueryOutcome, bind_parameters, find_query, prepare
+from kgtool.remote.http import HttpClient
 
-USER_AGENT = f"kgtool/{__version__}"
 _FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -46,20 +44,6 @@ def with_prefixes(text: str) -> str:
     return "\n".join([*lines, text])
 
 
-def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
-    request.add_header("User-Agent", USER_AGENT)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read(), response.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        reason = detail[0] if detail else exc.reason
-        raise EndpointError(f"{request.full_url}: HTTP {exc.code}: {reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        why = getattr(exc, "reason", None) or exc
-        raise EndpointError(f"{request.full_url}: cannot reach the endpoint ({why})") from None
-
-
 def query_endpoint(
     endpoint: str,
     text: str,
@@ -72,7 +56,8 @@ def query_endpoint(
         endpoint: The query URL (Oxigraph: ``http://host:7878/query``).
         text: The query; the project prefixes are added when it does not declare them.
         bindings: Values for variables, sent as a ``VALUES`` row in the WHERE group.
-        timeout: Seconds to wait for the answer.
+        timeout: Seconds to wait for the answer (a 429, a 5xx or a timeout is tried again, as
+            :class:`kgtool.remote.http.HttpClient` does).
 
     Returns:
         The result, rows already parsed.
@@ -85,13 +70,13 @@ def query_endpoint(
     form = _FORM_RE.search(re.sub(r"(?m)#.*$", "", body))
     graph_form = form is not None and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
     accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-    request = urllib.request.Request(
+    answer = HttpClient(timeout=timeout).send(
         endpoint,
         data=urllib.parse.urlencode({"query": body}).encode("utf-8"),
         headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
         method="POST",
     )
-    data, content_type = _send(request, timeout)
+    data, content_type = answer.body, answer.content_type
     try:
         if graph_form:
             result = Result("CONSTRUCT")
@@ -145,6 +130,7 @@ def push(
         inferred = kg.store.inferred()
         if reasoned and inferred is not None:
             parts.append((GRAPH_INFERRED, inferred))
+    client = HttpClient(timeout=timeout)
     sent_graphs = sent_triples = 0
     for name, triples in parts:
         if name is None and not len(triples):
@@ -152,10 +138,8 @@ def push(
         target = endpoint + ("&" if "?" in endpoint else "?")
         target += "default" if name is None else urllib.parse.urlencode({"graph": str(name)})
         body = triples.serialize(format="nt", encoding="utf-8")
-        request = urllib.request.Request(
-            target, data=body, headers={"Content-Type": "application/n-triples"}, method="PUT"
-        )
-        _send(request, timeout)
+        headers = {"Content-Type": "application/n-triples"}
+        client.send(target, data=body, headers=headers, method="PUT")
         sent_graphs += 1
         sent_triples += len(triples)
         if progress is not None:

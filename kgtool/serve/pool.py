@@ -249,7 +249,7 @@ def execute(
 
 def _federation() -> contextlib.AbstractContextManager[object]:
     """The remote layer's SERVICE client, as on the command line (imported when first used)."""
-    from kgtool.wikidata.link import federation
+    from kgtool.remote.federation import federation
 
     return federation()
 

@@ -1,1 +1,1 @@
-"""Linking to Wikidata: check, suggest, enrich, QuickStatements."""
+"""Linking to Wikidata, one module per workflow: check, suggest, enrich, quickstatements."""

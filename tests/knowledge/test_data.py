@@ -435,7 +435,7 @@ CHECK_FIXTURES = Path(__file__).parents[1] / "data" / "checks"
 
 
 def test_shipped_graph_passes_every_check(kg: KnowledgeGraph) -> None:
-    from kgtool.check import check
+    from kgtool.query.check import check
 
     report = check(kg)
     assert report.passed, report.to_text()
@@ -446,7 +446,7 @@ def test_every_check_fires_on_its_fixture(query: Path, tmp_path: Path) -> None:
     """tests/data/checks/<check>.trig holds the defect the check exists for (style guide §20)."""
     import shutil
 
-    from kgtool.check import check
+    from kgtool.query.check import check
 
     fixture = CHECK_FIXTURES / f"{query.stem}.trig"
     assert fixture.exists(), f"{query.name} has no fixture {fixture.name}"
