@@ -151,3 +151,18 @@ def test_cli_endpoint_failures_exit_2_and_touch_nothing(
     args = ["enrich", "-o", str(enrich_to), "--timeout", "0.2", "--retries", "0"]
     result = link(invoke, args, base + path, cache)
     assert result.exit_code == 2 and not enrich_to.exists()
+
+
+def test_suggest_ranks_eleutherai_s_own_item_first(
+    invoke: Invoke, wikidata: str, tmp_path: Path
+) -> None:
+    # The right item shares the label and the types; the decoys share only the name.
+    eleutherai = Path(__file__).parents[1] / "data" / "link" / "eleutherai.trig"
+    argv = ["link", "suggest", "EleutherAI", "--format", "json", "--data", str(eleutherai)]
+    argv += ["--ontology", str(paths.ontology_file()), "--endpoint", wikidata]
+    result = invoke([*argv, "--cache-dir", str(tmp_path)], fixture=False)
+    assert result.exit_code == 0, result.output
+    (suggestion,) = json.loads(result.stdout)["suggestions"]
+    first, *others = suggestion["candidates"]
+    assert first["item"] == str(WD.Q990000121)
+    assert others and all(c["score"] < first["score"] for c in others)
