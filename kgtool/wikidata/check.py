@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from kgtool.core.namespaces import bind_prefixes
 from kgtool.core.terms import shorten
 from kgtool.graph import KnowledgeGraph
+from kgtool.query.render import text_table as table
 from kgtool.remote.http import SparqlClient
 from kgtool.wikidata.items import (
     best_label_score,
@@ -21,7 +22,7 @@ from kgtool.wikidata.items import (
     wikidata_classes,
     wikidata_links,
 )
-from kgtool.wikidata.output import answers_note, report_json, table
+from kgtool.wikidata.output import answers_note, report_json
 
 #: Statuses of ``link check`` that make the exit code 1.
 WRONG_STATUSES = frozenset({"label differs", "type differs", "redirected", "missing"})

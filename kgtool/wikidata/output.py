@@ -19,22 +19,6 @@ from kgtool.io.files import write_atomic
 from kgtool.io.parse import parse_file
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Render an aligned text table: a header, a rule, one line per row.
-
-    >>> print(table(("a", "bb"), [("xyz", "1")]), end="")
-    a    bb
-    ---  --
-    xyz  1
-    """
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-    return "\n".join(lines) + "\n"
-
-
 def answers_note(fetched: Sequence[str], offline: bool) -> str:
     """Say where a report's answers came from, and when.
 

@@ -29,6 +29,7 @@ from kgtool.core.namespaces import (
 from kgtool.core.terms import resolve_entity, shorten
 from kgtool.core.version import __version__
 from kgtool.graph import KnowledgeGraph
+from kgtool.query.render import text_table as table
 from kgtool.remote.http import SparqlClient, batches, values
 from kgtool.wikidata.items import (
     best_label_score,
@@ -44,7 +45,6 @@ from kgtool.wikidata.output import (
     answers_note,
     existing_graph,
     report_json,
-    table,
     write_named_graph,
 )
 
