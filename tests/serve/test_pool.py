@@ -38,7 +38,7 @@ def test_serve_answers_from_the_store_asked_for(store: str, tmp_path: Path) -> N
 def test_serve_caches_closures_in_cache_dir(tmp_path: Path) -> None:
     with Server("--workers", "1", "--reasoned", "--cache-dir", str(tmp_path)):
         pass
-    assert list(tmp_path.glob("closure-*.nt"))
+    assert list(tmp_path.glob("closures/closure-*.nt"))
 
 
 def test_serve_no_cache_writes_nothing(tmp_path: Path) -> None:
