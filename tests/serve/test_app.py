@@ -7,7 +7,9 @@ cases and the safety limits, headless Chromium for the pages (skipped only witho
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,12 +18,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
 
+from tests.conftest import QUERIES
 from tests.serve.server import LIMITS, Server
 
 ID = "https://w3id.org/eleutherai-kg/id/"
@@ -356,20 +360,135 @@ def chromium(url: str, *args: str) -> str:
     return done.stdout
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (CI installs it)")
-def test_browser_entity_page_and_query_page(server: Server) -> None:
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (CI installs it)"
+)
+
+
+def screenshot(url: str, name: str) -> Path:
+    """Save a screenshot of ``url`` among the test run's artifacts and print where it is."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / name
+    chromium(url, f"--screenshot={shot}", "--window-size=1200,1000")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    print(f"screenshot: {shot}")
+    return shot
+
+
+def query_page(server: Server, **params: str) -> str:
+    return server.url + "/query?" + urlencode({**params, "run": "1"})
+
+
+def download_formats(dom: str) -> list[str]:
+    start = dom.index('id="downloads"')
+    links = dom[start : dom.index("</p>", start)]
+    return re.findall(r"format=(\w+)", links)
+
+
+@needs_chromium
+def test_browser_entity_page(server: Server) -> None:
     dom = chromium(server.url + "/eleutherai-kg/id/Markup", "--dump-dom")
     assert "<h1>&lt;script&gt;alert('x')&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;</h1>" in dom
-    dom = chromium(server.url + "/query?name=founders&run=1", "--dump-dom")
-    assert '<table class="results">' in dom
-    assert "<td>Connor Leahy<" in dom and "<td>Sid Black<" in dom
-    assert 'href="/eleutherai-kg/id/Connor-Leahy"' in dom  # result IRIs link to local pages
-    assert "2 rows" in dom
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "query-page.png"
-    chromium(
-        server.url + "/query?name=founders&run=1",
-        f"--screenshot={shot}",
-        "--window-size=1200,900",
+
+
+@needs_chromium
+def test_browser_query_page_runs_a_query(server: Server) -> None:
+    """The query, given in the page's URL (headless Chromium cannot type), runs in Yasgui."""
+    query = (
+        "PREFIX kg: <https://w3id.org/eleutherai-kg/ontology/>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + SELECT
     )
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    url = query_page(server, query=query)
+    dom = chromium(url, "--dump-dom")
+    assert 'class="dataTable' in dom  # Yasr's table: paging and sorting
+    assert "Connor Leahy" in dom and "Sid Black" in dom
+    assert "3 rows" in dom
+    # A label with markup is shown as text by the results table too.
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in dom
+    assert "<b>bold</b>" not in dom
+    assert 'aria-label="Next"' in dom  # the pager
+    # A SELECT result downloads as rows only: Turtle would answer 406.
+    assert download_formats(dom) == ["json", "csv", "tsv", "xml"]
+    screenshot(url, "query-page-select.png")
+
+
+@needs_chromium
+def test_browser_bundled_query_with_its_parameter(server: Server) -> None:
+    url = query_page(server, name="founders")
+    dom = chromium(url, "--dump-dom")
+    assert 'name="org"' in dom and 'value="id:EleutherAI"' in dom  # the declared parameter
+    assert "Founders of an organization" in dom  # opened in a tab named by its title
+    assert "id:Connor-Leahy" in dom and "2 rows" in dom
+    screenshot(url, "query-page-bundled.png")
+
+
+@needs_chromium
+def test_browser_chart_of_counts(server: Server) -> None:
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
+    )
+    url = query_page(server, query=query, view="chart")
+    dom = chromium(url, "--dump-dom")
+    chart = dom[dom.index('<svg viewBox="0 0 760') :]
+    chart = chart[: chart.index("</svg>")]
+    assert 'role="img"' in chart and 'aria-label="?n by ?class"' in chart
+    assert chart.count("<rect") >= 3
+    screenshot(url, "query-page-chart.png")
+
+
+@needs_chromium
+def test_browser_construct_offers_graph_downloads(server: Server) -> None:
+    query = f"CONSTRUCT {{ <{ID}GPT-J-6B> ?p ?o }} WHERE {{ <{ID}GPT-J-6B> ?p ?o }}"
+    dom = chromium(query_page(server, query=query), "--dump-dom")
+    assert download_formats(dom) == ["turtle", "jsonld", "nt", "nquads", "trig", "xml"]
+
+
+def test_query_page_loads_nothing_from_elsewhere(server: Server) -> None:
+    r = httpx.get(server.url + "/query")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "http" not in csp and "unsafe-eval" not in csp
+    sources = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert "/static/yasgui/yasgui.min.js" in sources
+    assert all(s.startswith("/") for s in sources), sources
+    for asset in ("yasgui.min.js", "yasgui.min.css", "LICENSE", "README.md"):
+        assert httpx.get(server.url + "/static/yasgui/" + asset).status_code == 200
+    config = json.loads(re.search(r'<script id="config"[^>]*>(.*?)</script>', r.text, re.S)[1])  # type: ignore[index]
+    assert config["endpoint"] == "/sparql"
+    assert [p["name"] for p in _by_name(config["queries"], "founders")["parameters"]] == ["org"]
+
+
+def _by_name(queries: list[dict], name: str) -> dict:
+    return next(q for q in queries if q["name"] == name)
+
+
+def test_parameters_of_an_edited_bundled_query_bind_as_declared(server: Server) -> None:
+    """``$name`` request parameters bind the parameters a query's header declares."""
+    text = (QUERIES / "founders.rq").read_text(encoding="utf-8")
+    edited = text.replace("ORDER BY ?name", "ORDER BY DESC(?name)")
+    url = server.url + "/sparql"
+    for request in (
+        lambda: httpx.get(url, params={"query": edited, "$org": "EleutherAI", "format": "csv"}),
+        lambda: httpx.post(url, data={"query": edited, "$org": "EleutherAI", "format": "csv"}),
+    ):
+        r = request()
+        assert r.status_code == 200, r.text
+        assert [line.split(",")[1] for line in r.text.splitlines()[1:]] == [
+            "Sid Black",
+            "Connor Leahy",
+        ]
+    r = httpx.get(url, params={"query": "ASK {}", "$nope": "1"})
+    assert r.status_code == 400 and "unknown parameter 'nope'" in r.text
+
+
+@pytest.mark.parametrize("accept", ["text/xml", "application/xml"])
+def test_select_as_generic_xml(server: Server, accept: str) -> None:
+    r = httpx.get(server.url + "/sparql", params={"query": SELECT}, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/sparql-results+xml")
+
+
+def test_select_as_turtle_is_not_acceptable(server: Server) -> None:
+    r = httpx.get(server.url + "/sparql", params={"query": SELECT, "format": "turtle"})
+    assert r.status_code == 406
+    assert "application/sparql-results+json" in r.text
