@@ -41,7 +41,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kgtool.core.errors import KgtoolError
-from kgtool.core.namespaces import PREFIXES, VOID
+from kgtool.core.namespaces import PREFIXES
 from kgtool.core.version import __version__
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.serialize import serialize_dataset, serialize_graph
@@ -53,9 +53,10 @@ from kgtool.serve.site import (
     DOWNLOADS,
     Site,
     Value,
+    dataset_node,
     description,
     resource_context,
-    service_description,
+    service_description_text,
     void_description,
 )
 
@@ -146,7 +147,7 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
         void = void_description(site, base)
         if chosen is not HTML:
             return rdf(void, chosen)
-        dataset = next(iter(void.subjects(RDF.type, VOID.Dataset)))
+        dataset = dataset_node(void, base)
         by_class: dict[str, list[Value]] = defaultdict(list)
         for s, c in site.union.subject_objects(RDF.type):
             href = site.href(s)
@@ -178,9 +179,10 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
                 chosen = negotiate((HTML, *GRAPH_TYPES), accept, formats)
                 if chosen is HTML:
                     return RedirectResponse("/query", status_code=303)
-                return rdf(
-                    service_description(site, str(request.url_for("sparql"))),
-                    chosen or GRAPH_TYPES[0],
+                chosen = chosen or GRAPH_TYPES[0]
+                text = service_description_text(site, str(request.url_for("sparql")), chosen.name)
+                return Response(
+                    text, media_type=f"{chosen.mime}; charset=utf-8", headers={"Vary": "Accept"}
                 )
             default, named = url.getlist("default-graph-uri"), url.getlist("named-graph-uri")
             bindings = _bindings(url.multi_items())

@@ -107,12 +107,64 @@ def test_dataset_parameters(server: Server) -> None:
     assert r.text.splitlines() == ["g", "https://w3id.org/eleutherai-kg/source/history-2"]
 
 
+SD = "http://www.w3.org/ns/sparql-service-description#"
+#: Every format the endpoint answers in, by its W3C format IRI.
+FORMATS = [
+    f"http://www.w3.org/ns/formats/{name}"
+    for name in [
+        "JSON-LD",
+        "N-Quads",
+        "N-Triples",
+        "RDF_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_TSV",
+        "SPARQL_Results_XML",
+        "TriG",
+        "Turtle",
+    ]
+]
+
+
 def test_service_description(server: Server) -> None:
     r = httpx.get(server.url + "/sparql", headers={"Accept": "text/turtle"})
     assert r.status_code == 200
+    assert "@prefix sd: <" + SD + ">" in r.text and "ns1:" not in r.text
     g = Graph().parse(data=r.text, format="turtle")
-    sd = "http://www.w3.org/ns/sparql-service-description#"
-    assert (URIRef(server.url + "/sparql"), URIRef(sd + "endpoint"), None) in g
+    service = URIRef(server.url + "/sparql")
+    assert (service, URIRef(SD + "endpoint"), None) in g
+    assert sorted(str(f) for f in g.objects(service, URIRef(SD + "resultFormat"))) == FORMATS
+
+
+@pytest.mark.parametrize(
+    ("accept", "parser"),
+    [
+        ("application/ld+json", "json-ld"),
+        ("application/trig", "trig"),
+        ("application/n-quads", "nquads"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_service_description_in_every_rdf_format(server: Server, accept: str, parser: str) -> None:
+    r = httpx.get(server.url + "/sparql", headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    g = Dataset().parse(data=r.text, format=parser)
+    assert len(list(g.objects(URIRef(server.url + "/sparql"), URIRef(SD + "resultFormat")))) == 10
+    assert "ns1" not in r.text
+
+
+def test_service_description_json_ld_uses_prefixed_names(server: Server) -> None:
+    """One form per output: every IRI in a known namespace is a prefixed name."""
+    r = httpx.get(server.url + "/sparql", headers={"Accept": "application/ld+json"})
+    body = r.text[r.text.index('"@graph"') :]
+    assert SD not in body and "http://www.w3.org/ns/formats/" not in body
+    assert '"sd:resultFormat"' in body and '"formats:TriG"' in body
+
+
+def test_service_description_is_deterministic(server: Server) -> None:
+    texts = {httpx.get(server.url + "/sparql?format=turtle").text for _ in range(3)}
+    assert len(texts) == 1
 
 
 def test_cors(server: Server) -> None:
@@ -300,6 +352,12 @@ def test_ontology_term_and_sentence_resolve(server: Server) -> None:
     r = httpx.get(server.url + "/eleutherai-kg/source/intro-1", headers={"Accept": "text/html"})
     assert "Facts stated by this sentence" in r.text
     assert httpx.get(server.url + "/eleutherai-kg/id/Nobody").status_code == 404
+
+
+def test_home_shows_the_dataset_title_not_a_subset(server: Server) -> None:
+    page = httpx.get(server.url + "/", headers={"Accept": "text/html"}).text
+    assert "<h1>Fixture knowledge graph</h1>" in page
+    assert "<p>The serve tests&#39; dataset.</p>" in page
 
 
 def test_home_and_downloads(server: Server) -> None:
