@@ -7,12 +7,14 @@ A Starlette application (run by uvicorn) over the same library calls as the CLI:
   results by content negotiation, and a Service Description
   (https://www.w3.org/TR/sparql11-service-description/) when there is no query. Queries run in
   the killable workers of :mod:`kgtool.serve.pool` (time and size limits); updates and ``LOAD``
-  are refused, ``SERVICE`` too unless allowed.
+  are refused, ``SERVICE`` too unless allowed. ``$name=value`` parameters bind the parameters a
+  query's header declares (as RDF4J's protocol binds ``$name`` variables).
 - Every IRI that is a subject in the graph resolves at its own path (only scheme and host
   change), as HTML for browsers and Turtle / JSON-LD / N-Triples / TriG for machines
   (https://www.w3.org/TR/cooluris/).
-- ``/`` describes the dataset (VoID), ``/query`` is the query page, ``/queries/NAME`` runs a
-  bundled query with URL parameters, ``/download/…`` serves the whole graph in every format.
+- ``/`` describes the dataset (VoID) with a timeline of its dated events, ``/query`` is the
+  query page (the vendored Yasgui in ``static/yasgui``), ``/queries/NAME`` runs a bundled query
+  with URL parameters, ``/download/…`` serves the whole graph in every format.
 
 The optional extra ``eleutherai-kg[serve]`` provides Starlette, uvicorn and Jinja2.
 """
@@ -30,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 from starlette.applications import Starlette
@@ -153,9 +156,11 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
             href = site.href(s)
             if isinstance(s, URIRef) and href and href.startswith("/") and isinstance(c, URIRef):
                 by_class[site.label(c)].append(site.value(s))
+        timeline = await asyncio.to_thread(site.timeline)
         return page(
             "home.html",
             title=str(void.value(dataset, DCTERMS.title) or "Knowledge graph"),
+            timeline=Markup(timeline),  # built escaped by kgtool.serve.timeline
             description=str(void.value(dataset, DCTERMS.description) or ""),
             triples=len(site.union),
             graphs=len(site.kg.store.graph_names()),

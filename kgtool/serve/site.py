@@ -23,6 +23,7 @@ from kgtool.inspect.describe import provenance
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
 from kgtool.io.serialize import canonical_graph
 from kgtool.serve.conneg import GRAPH_TYPES, RESULT_TYPES
+from kgtool.serve.timeline import timeline_events, timeline_svg
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -68,6 +69,7 @@ class Site:
         )
         self._downloads: dict[str, str] = {}
         self._svg: dict[tuple[URIRef, int], bytes] = {}
+        self._timeline: str | None = None
 
     def _index(self, iri: URIRef) -> None:
         parts = urlsplit(str(iri))
@@ -113,6 +115,18 @@ class Site:
         if fmt not in self._downloads:
             self._downloads[fmt] = render_export(self.kg, fmt, reasoned=self.reasoned)
         return self._downloads[fmt]
+
+    def timeline(self) -> str:
+        """Return (and cache) the SVG timeline of the dated events; empty when there are none."""
+        if self._timeline is None:
+            local = self.href  # events link to their local pages only
+            events = timeline_events(
+                self.kg,
+                lambda n: h if (h := local(n)) and h.startswith("/") else None,
+                self.reasoned,
+            )
+            self._timeline = timeline_svg(events)
+        return self._timeline
 
     def svg(self, iri: URIRef, depth: int) -> bytes:
         """Return (and cache) the neighbourhood drawing of ``iri``."""

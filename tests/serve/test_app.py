@@ -16,12 +16,14 @@ import subprocess
 import tempfile
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 import pytest
+from jinja2 import Environment, PackageLoader
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
 
@@ -108,6 +110,7 @@ def test_dataset_parameters(server: Server) -> None:
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+SVG_NS = "{http://www.w3.org/2000/svg}"
 #: Every format the endpoint answers in, by its W3C format IRI.
 FORMATS = [
     f"http://www.w3.org/ns/formats/{name}"
@@ -155,11 +158,29 @@ def test_service_description_in_every_rdf_format(server: Server, accept: str, pa
 
 
 def test_service_description_json_ld_uses_prefixed_names(server: Server) -> None:
-    """One form per output: every IRI in a known namespace is a prefixed name."""
     r = httpx.get(server.url + "/sparql", headers={"Accept": "application/ld+json"})
     body = r.text[r.text.index('"@graph"') :]
     assert SD not in body and "http://www.w3.org/ns/formats/" not in body
     assert '"sd:resultFormat"' in body and '"formats:TriG"' in body
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/", "/eleutherai-kg/id/EleutherAI"])
+def test_json_ld_writes_prefixed_names_throughout(server: Server, path: str) -> None:
+    """One form per output: no IRI of a namespace in the context is written in full."""
+    r = httpx.get(server.url + path, headers={"Accept": "application/ld+json"})
+    document = json.loads(r.text)
+    namespaces = [v for v in document["@context"].values() if isinstance(v, str)]
+
+    def full_iris(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [i for k, v in node.items() for i in full_iris(k) + full_iris(v)]
+        if isinstance(node, list):
+            return [i for v in node for i in full_iris(v)]
+        return [node] if isinstance(node, str) and node.startswith(tuple(namespaces)) else []
+
+    graph = {k: v for k, v in document.items() if k != "@context"}
+    # void:uriSpace is a literal that spells a namespace on purpose.
+    assert [i for i in full_iris(graph) if i != ID] == []
 
 
 def test_service_description_is_deterministic(server: Server) -> None:
@@ -380,11 +401,47 @@ def test_home_and_downloads(server: Server) -> None:
     ) in void
 
 
+def timeline_of(page: str) -> ET.Element:
+    start = page.index("<svg", page.index('<figure class="timeline">'))
+    return ET.fromstring(page[start : page.index("</svg>", start) + len("</svg>")])
+
+
+def test_home_timeline_from_the_timeline_query(server: Server) -> None:
+    page = httpx.get(server.url + "/", headers={"Accept": "text/html"}).text
+    svg = timeline_of(page)  # inline, well-formed, drawn without JavaScript
+    texts = ["".join(t.itertext()) for t in svg.iter(SVG_NS + "text")]
+    assert texts == [
+        "2020-07-07",
+        "founding of the fixturefounding; “July 7, 2020”",
+        "2021",
+        '"><img src=x onerror=alert(1)><script>alert(2)</script>event',
+        "by 2022-03",
+        "javascript:alert(3)event",
+    ]
+    links = [a.get("href") for a in svg.iter(SVG_NS + "a")]
+    assert links == ["/eleutherai-kg/id/Fixture-founding", "/eleutherai-kg/id/Hostile-event"]
+    assert "<img src=x" not in page and "<script>alert" not in page
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
-def test_neighbourhood_diagram(server: Server) -> None:
-    r = httpx.get(server.url + "/_diagram", params={"path": "/eleutherai-kg/id/Markup"})
+@pytest.mark.parametrize("entity", ["Markup", "Hostile-event"])
+def test_neighbourhood_diagram_escapes_labels(server: Server, entity: str) -> None:
+    r = httpx.get(server.url + "/_diagram", params={"path": f"/eleutherai-kg/id/{entity}"})
     assert r.headers["content-type"] == "image/svg+xml"
-    assert "<script" not in r.text and "&lt;script&gt;" in r.text
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    svg = ET.fromstring(r.content)
+    assert not [e for e in svg.iter() if e.tag.split("}")[-1] in ("script", "img", "foreignObject")]
+    assert not [k for e in svg.iter() for k in e.attrib if k.lower().startswith("on")]
+    hrefs = [v for e in svg.iter() for k, v in e.attrib.items() if k.endswith("href")]
+    assert hrefs and all(h.startswith("/eleutherai-kg/") for h in hrefs)
+    assert "&lt;script&gt;" in r.text
+
+
+def test_entity_page_without_graphviz_says_so() -> None:
+    env = Environment(loader=PackageLoader("kgtool.serve", "templates"), autoescape=True)
+    context = {"title": "x", "iri": "http://e/x", "path": "/x", "formats": [], "diagram": False}
+    page = env.get_template("resource.html").render(version="0", **context)
+    assert 'id="no-diagram"' in page and "<img" not in page
 
 
 # ---------------------------------------------------------------- headless Chromium
@@ -445,8 +502,21 @@ def download_formats(dom: str) -> list[str]:
 
 @needs_chromium
 def test_browser_entity_page(server: Server) -> None:
-    dom = chromium(server.url + "/eleutherai-kg/id/Markup", "--dump-dom")
+    url = server.url + "/eleutherai-kg/id/Markup"
+    dom = chromium(url, "--dump-dom")
     assert "<h1>&lt;script&gt;alert('x')&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;</h1>" in dom
+    screenshot(url, "entity-page.png")
+
+
+@needs_chromium
+def test_browser_home_page_timeline(server: Server) -> None:
+    dom = chromium(server.url + "/", "--dump-dom")
+    svg = timeline_of(dom)
+    assert len(list(svg.iter(SVG_NS + "circle"))) == 3
+    # The hostile label is still text after the browser parsed the page: no element was made.
+    assert "<img src=" not in dom and "<script>alert" not in dom
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dom
+    screenshot(server.url + "/", "home-page.png")
 
 
 @needs_chromium
@@ -478,6 +548,9 @@ def test_browser_bundled_query_with_its_parameter(server: Server) -> None:
     assert "Founders of an organization" in dom  # opened in a tab named by its title
     assert "id:Connor-Leahy" in dom and "2 rows" in dom
     screenshot(url, "query-page-bundled.png")
+    # Another value for the parameter is sent with the query: that model has no founders.
+    dom = chromium(query_page(server, name="founders", **{"$org": "id:GPT-J-6B"}), "--dump-dom")
+    assert 'value="id:GPT-J-6B"' in dom and "0 rows" in dom
 
 
 @needs_chromium
