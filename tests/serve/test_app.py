@@ -451,6 +451,10 @@ ARTIFACTS = Path(os.environ.get("KGTOOL_ARTIFACTS", tempfile.gettempdir())) / "k
 
 
 def chromium(url: str, *args: str) -> str:
+    return chromium_run(url, *args).stdout
+
+
+def chromium_run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
@@ -472,7 +476,7 @@ def chromium(url: str, *args: str) -> str:
             text=True,
             timeout=120,
         )
-    return done.stdout
+    return done
 
 
 needs_chromium = pytest.mark.skipif(
@@ -541,12 +545,23 @@ def test_browser_query_page_runs_a_query(server: Server) -> None:
 
 
 @needs_chromium
+def test_browser_query_page_breaks_no_content_security_rule(server: Server) -> None:
+    """Everything the page loads or runs is allowed by its CSP: nothing blocked, nothing remote."""
+    url = query_page(server, name="founders")
+    done = chromium_run(url, "--dump-dom", "--enable-logging=stderr", "--log-level=0")
+    assert "2 rows" in done.stdout
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    assert not [line for line in console if "Content Security Policy" in line], console
+
+
+@needs_chromium
 def test_browser_bundled_query_with_its_parameter(server: Server) -> None:
     url = query_page(server, name="founders")
     dom = chromium(url, "--dump-dom")
     assert 'name="org"' in dom and 'value="id:EleutherAI"' in dom  # the declared parameter
     assert "Founders of an organization" in dom  # opened in a tab named by its title
     assert "id:Connor-Leahy" in dom and "2 rows" in dom
+    assert 'href="/eleutherai-kg/id/Connor-Leahy"' in dom  # result IRIs link to local pages
     screenshot(url, "query-page-bundled.png")
     # Another value for the parameter is sent with the query: that model has no founders.
     dom = chromium(query_page(server, name="founders", **{"$org": "id:GPT-J-6B"}), "--dump-dom")

@@ -119,7 +119,23 @@ class ChartPlugin {
 }
 Yasgui.Yasr.registerPlugin("chart", ChartPlugin);
 
-const yasgui = new Yasgui(document.getElementById("yasgui"), {
+// Result IRIs that this server describes link to their local pages, as on the other pages
+// (Yasr links every IRI to itself, in a new window). The table redraws on paging and sorting,
+// so links are rewritten whenever rows are added.
+const yasguiElement = document.getElementById("yasgui");
+function localise() {
+  for (const a of yasguiElement.querySelectorAll("a.iri")) {
+    const iri = a.getAttribute("href") || "";
+    const base = config.bases.find((b) => iri.startsWith(b + "/"));
+    if (!base) continue;
+    a.setAttribute("href", iri.slice(base.length));
+    a.removeAttribute("target");
+    a.title = iri;
+  }
+}
+new MutationObserver(localise).observe(yasguiElement, { childList: true, subtree: true });
+
+const yasgui = new Yasgui(yasguiElement, {
   requestConfig: {
     endpoint,
     method: "POST",
