@@ -7,12 +7,14 @@ A Starlette application (run by uvicorn) over the same library calls as the CLI:
   results by content negotiation, and a Service Description
   (https://www.w3.org/TR/sparql11-service-description/) when there is no query. Queries run in
   the killable workers of :mod:`kgtool.serve.pool` (time and size limits); updates and ``LOAD``
-  are refused, ``SERVICE`` too unless allowed.
+  are refused, ``SERVICE`` too unless allowed. ``$name=value`` parameters bind the parameters a
+  query's header declares (as RDF4J's protocol binds ``$name`` variables).
 - Every IRI that is a subject in the graph resolves at its own path (only scheme and host
   change), as HTML for browsers and Turtle / JSON-LD / N-Triples / TriG for machines
   (https://www.w3.org/TR/cooluris/).
-- ``/`` describes the dataset (VoID), ``/query`` is the query page, ``/queries/NAME`` runs a
-  bundled query with URL parameters, ``/download/…`` serves the whole graph in every format.
+- ``/`` describes the dataset (VoID) with a timeline of its dated events, ``/query`` is the
+  query page (the vendored Yasgui in ``static/yasgui``), ``/queries/NAME`` runs a bundled query
+  with URL parameters, ``/download/…`` serves the whole graph in every format.
 
 The optional extra ``eleutherai-kg[serve]`` provides Starlette, uvicorn and Jinja2.
 """
@@ -23,13 +25,14 @@ import asyncio
 import contextlib
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 from starlette.applications import Starlette
@@ -41,21 +44,22 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kgtool.core.errors import KgtoolError
-from kgtool.core.namespaces import PREFIXES, VOID
+from kgtool.core.namespaces import PREFIXES
 from kgtool.core.version import __version__
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.serialize import serialize_dataset, serialize_graph
 from kgtool.query.catalog import list_queries
 from kgtool.serve.body import BodyLimit
-from kgtool.serve.conneg import GRAPH_TYPES, HTML, MediaType, negotiate
+from kgtool.serve.conneg import GRAPH_TYPES, HTML, RESULT_TYPES, MediaType, negotiate
 from kgtool.serve.pool import GraphSpec, Limits, QueryPool, QueryRequest, QueryResponse
 from kgtool.serve.site import (
     DOWNLOADS,
     Site,
     Value,
+    dataset_node,
     description,
     resource_context,
-    service_description,
+    service_description_text,
     void_description,
 )
 
@@ -115,13 +119,13 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
     queries_dir = Path(settings.spec.queries_dir) if settings.spec.queries_dir else None
     bundled = list_queries(queries_dir)
 
-    def page(name: str, status: int = 200, **context: Any) -> Response:
+    def page(name: str, status: int = 200, csp: str = _CSP, **context: Any) -> Response:
         html = env.get_template(name).render(version=__version__, **context)
         return Response(
             html,
             status_code=status,
             media_type="text/html; charset=utf-8",
-            headers={"Vary": "Accept", "Content-Security-Policy": _CSP},
+            headers={"Vary": "Accept", "Content-Security-Policy": csp},
         )
 
     def rdf(graph: Graph | Dataset, chosen: MediaType) -> Response:
@@ -146,15 +150,17 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
         void = void_description(site, base)
         if chosen is not HTML:
             return rdf(void, chosen)
-        dataset = next(iter(void.subjects(RDF.type, VOID.Dataset)))
+        dataset = dataset_node(void, base)
         by_class: dict[str, list[Value]] = defaultdict(list)
         for s, c in site.union.subject_objects(RDF.type):
             href = site.href(s)
             if isinstance(s, URIRef) and href and href.startswith("/") and isinstance(c, URIRef):
                 by_class[site.label(c)].append(site.value(s))
+        timeline = await asyncio.to_thread(site.timeline)
         return page(
             "home.html",
             title=str(void.value(dataset, DCTERMS.title) or "Knowledge graph"),
+            timeline=Markup(timeline),  # built escaped by kgtool.serve.timeline
             description=str(void.value(dataset, DCTERMS.description) or ""),
             triples=len(site.union),
             graphs=len(site.kg.store.graph_names()),
@@ -178,11 +184,13 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
                 chosen = negotiate((HTML, *GRAPH_TYPES), accept, formats)
                 if chosen is HTML:
                     return RedirectResponse("/query", status_code=303)
-                return rdf(
-                    service_description(site, str(request.url_for("sparql"))),
-                    chosen or GRAPH_TYPES[0],
+                chosen = chosen or GRAPH_TYPES[0]
+                text = service_description_text(site, str(request.url_for("sparql")), chosen.name)
+                return Response(
+                    text, media_type=f"{chosen.mime}; charset=utf-8", headers={"Vary": "Accept"}
                 )
             default, named = url.getlist("default-graph-uri"), url.getlist("named-graph-uri")
+            bindings = _bindings(url.multi_items())
         else:
             kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
             body = await request.body()
@@ -198,11 +206,13 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
                 default = form.get("default-graph-uri", [])
                 named = form.get("named-graph-uri", [])
                 formats = formats or tuple(form.get("format", []))
+                bindings = _bindings((k, v) for k, vs in form.items() for v in vs)
                 if not texts:
                     return _error(400, "the form has no query parameter")
             elif kind == "application/sparql-query":
                 texts = [decoded]
                 default, named = url.getlist("default-graph-uri"), url.getlist("named-graph-uri")
+                bindings = _bindings(url.multi_items())
             elif kind == "application/sparql-update":
                 return _error(403, "SPARQL Update is refused: this endpoint is read-only")
             else:
@@ -215,6 +225,7 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
             return _error(400, "give exactly one query parameter")
         request_ = QueryRequest(
             text=texts[0],
+            params=bindings,
             default_graphs=tuple(default),
             named_graphs=tuple(named),
             accept=accept,
@@ -249,8 +260,14 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
             "queries": _queries_json(bundled),
             "prefixes": PREFIXES,
             "bases": site.bases,
+            # What a result can be downloaded as: rows in the result formats, graphs in the RDF
+            # ones (the endpoint answers 406 to anything else).
+            "downloads": {
+                "rows": [[t.name, t.mime] for t in RESULT_TYPES],
+                "graph": [[t.name, t.mime] for t in GRAPH_TYPES],
+            },
         }
-        return page("query.html", title="Query", config=config)
+        return page("query.html", title="Query", config=config, csp=_QUERY_CSP)
 
     async def download(request: Request) -> Response:
         ext = request.path_params["ext"]
@@ -336,6 +353,21 @@ _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
+#: The query page runs the vendored Yasgui, still only from this server. Its results table's
+#: column resizer adds ``<style>`` elements and its markup strings carry ``style`` attributes,
+#: which ``style-src 'self'`` alone blocks, so styles may be inline there. Scripts stay 'self'
+#: only: Yasgui needs no 'unsafe-eval' (its one ``eval`` is a JSON fallback for old browsers).
+_QUERY_CSP = _CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+def _bindings(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The ``$name=value`` request parameters: values for the parameters a query's header declares.
+
+    RDF4J and GraphDB bind variables from ``$name`` parameters the same way; here the values are
+    typed and checked as the header declares them (an undeclared name is a 400), so the query page
+    can run an edited bundled query with its parameters.
+    """
+    return {k[1:]: v for k, v in items if k.startswith("$") and len(k) > 1}
 
 
 def _queries_json(bundled: list[Any]) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kgtool.io.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
+
 
 @dataclass(frozen=True)
 class MediaType:
@@ -21,22 +23,45 @@ class MediaType:
     aliases: tuple[str, ...] = ()
 
 
-#: SELECT and ASK results (https://www.w3.org/TR/sparql11-protocol/#query-success).
-RESULT_TYPES: tuple[MediaType, ...] = (
-    MediaType("application/sparql-results+json", "json", ("json", "srj", "application/json")),
-    MediaType("application/sparql-results+xml", "xml", ("xml", "srx", "application/xml")),
-    MediaType("text/csv", "csv", ("csv",)),
-    MediaType("text/tab-separated-values", "tsv", ("tsv", "tab")),
+#: What HTTP clients send for a format beyond its registered media types: the generic XML and
+#: JSON types (SPARQLWrapper and browsers ask for ``text/xml`` / ``application/xml``), and
+#: ``text/plain`` / ``text/n3`` for the line and N3 syntaxes (every N-Triples and Turtle document
+#: is one of those). Keyed by kgtool's format name; the formats themselves come from
+#: :mod:`kgtool.io.formats`, the one format table.
+_HTTP_RESULT_ALIASES: dict[str, tuple[str, ...]] = {
+    "json": ("application/json",),
+    "xml": ("application/xml", "text/xml"),
+    "tsv": ("tab",),
+}
+_HTTP_GRAPH_ALIASES: dict[str, tuple[str, ...]] = {
+    "turtle": ("n3", "text/n3"),
+    "jsonld": ("json", "application/json"),
+    "nt": ("text/plain",),
+    "xml": ("rdf", "rdf+xml", "application/xml", "text/xml"),
+}
+
+
+def _result_type(fmt: ResultFormat) -> MediaType:
+    aliases = (fmt.name, *fmt.aliases, *_HTTP_RESULT_ALIASES.get(fmt.name, ()))
+    return MediaType(fmt.media_type, fmt.name, tuple(a for a in aliases if a != fmt.media_type))
+
+
+def _graph_type(fmt: RdfFormat) -> MediaType:
+    aliases = (*fmt.names, *fmt.media_types[1:], *_HTTP_GRAPH_ALIASES.get(fmt.name, ()))
+    return MediaType(fmt.media_type, fmt.name, aliases)
+
+
+#: SELECT and ASK results (https://www.w3.org/TR/sparql11-protocol/#query-success): every result
+#: format of the table but the aligned text table, which is for terminals. JSON comes first, the
+#: answer to ``*/*`` that SPARQL clients and Yasgui expect.
+RESULT_TYPES: tuple[MediaType, ...] = tuple(
+    _result_type(f)
+    for f in sorted(RESULT_FORMATS, key=lambda f: f.name != "json")
+    if f.name != "table"
 )
-#: RDF graphs (CONSTRUCT, DESCRIBE, linked-data descriptions); names are export's formats.
-GRAPH_TYPES: tuple[MediaType, ...] = (
-    MediaType("text/turtle", "turtle", ("turtle", "ttl", "n3", "text/n3")),
-    MediaType("application/ld+json", "jsonld", ("jsonld", "json-ld", "json", "application/json")),
-    MediaType("application/n-triples", "nt", ("nt", "ntriples", "n-triples", "text/plain")),
-    MediaType("application/rdf+xml", "xml", ("xml", "rdf", "rdfxml", "rdf+xml", "application/xml")),
-    MediaType("application/trig", "trig", ("trig",)),
-    MediaType("application/n-quads", "nquads", ("nquads", "nq", "n-quads")),
-)
+#: RDF graphs (CONSTRUCT, DESCRIBE, linked-data descriptions), in the format table's order
+#: (Turtle first, the default); names are export's formats.
+GRAPH_TYPES: tuple[MediaType, ...] = tuple(_graph_type(f) for f in RDF_FORMATS)
 HTML = MediaType("text/html", "html", ("html", "htm"))
 
 
@@ -100,6 +125,8 @@ def negotiate(
     'jsonld'
     >>> negotiate(RESULT_TYPES, "text/html", ["csv"]).mime
     'text/csv'
+    >>> negotiate(RESULT_TYPES, "text/xml").mime
+    'application/sparql-results+xml'
     >>> negotiate(RESULT_TYPES, "image/png") is None
     True
     """

@@ -13,13 +13,17 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD, Namespace
 from rdflib.term import Node
 
-from kgtool.core.namespaces import DATASET_IRI, GRAPH_VOID, VOID, WD, bind_prefixes
+from kgtool.core.errors import UsageError
+from kgtool.core.namespaces import DATASET_IRI, GRAPH_VOID, PREFIXES, VOID, WD, bind_prefixes
 from kgtool.core.terms import expand_iri, shorten
 from kgtool.export import render_export
 from kgtool.graph import KnowledgeGraph
 from kgtool.inspect import diagram
 from kgtool.inspect.describe import provenance
-from kgtool.serve.conneg import GRAPH_TYPES
+from kgtool.io.formats import RDF_FORMATS, find_rdf_format
+from kgtool.io.serialize import canonical_graph
+from kgtool.serve.conneg import GRAPH_TYPES, RESULT_TYPES
+from kgtool.serve.timeline import timeline_events, timeline_svg
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -65,6 +69,7 @@ class Site:
         )
         self._downloads: dict[str, str] = {}
         self._svg: dict[tuple[URIRef, int], bytes] = {}
+        self._timeline: str | None = None
 
     def _index(self, iri: URIRef) -> None:
         parts = urlsplit(str(iri))
@@ -111,6 +116,18 @@ class Site:
             self._downloads[fmt] = render_export(self.kg, fmt, reasoned=self.reasoned)
         return self._downloads[fmt]
 
+    def timeline(self) -> str:
+        """Return (and cache) the SVG timeline of the dated events; empty when there are none."""
+        if self._timeline is None:
+            local = self.href  # events link to their local pages only
+            events = timeline_events(
+                self.kg,
+                lambda n: h if (h := local(n)) and h.startswith("/") else None,
+                self.reasoned,
+            )
+            self._timeline = timeline_svg(events)
+        return self._timeline
+
     def svg(self, iri: URIRef, depth: int) -> bytes:
         """Return (and cache) the neighbourhood drawing of ``iri``."""
         key = (iri, depth)
@@ -126,18 +143,28 @@ class Site:
         return self._svg[key]
 
 
+def _format_iri(label: str) -> URIRef:
+    # W3C's formats namespace names each syntax by its label, "/" written "_" (RDF/XML: RDF_XML).
+    return FORMATS[label.replace("/", "_")]
+
+
 def service_description(site: Site, endpoint: str) -> Graph:
-    """Describe the endpoint (SPARQL 1.1 Service Description)."""
+    """Describe the endpoint (SPARQL 1.1 Service Description).
+
+    Every format the endpoint answers in is listed, from the one format table: the SPARQL
+    result formats for SELECT and ASK, every RDF syntax for CONSTRUCT and DESCRIBE.
+    """
     g = bind_prefixes(Graph())
     g.bind("sd", SD)
+    g.bind("formats", FORMATS)
     service = URIRef(endpoint)
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"):
-        g.add((service, SD.resultFormat, FORMATS[fmt]))
-    for fmt in ("SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
-        g.add((service, SD.resultFormat, FORMATS[fmt]))
+    for result in RESULT_TYPES:
+        g.add((service, SD.resultFormat, FORMATS["SPARQL_Results_" + result.name.upper()]))
+    for fmt in RDF_FORMATS:
+        g.add((service, SD.resultFormat, _format_iri(fmt.label)))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     dataset = BNode("dataset")
     g.add((service, SD.defaultDataset, dataset))
@@ -146,11 +173,44 @@ def service_description(site: Site, endpoint: str) -> Graph:
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, VOID.triples, Literal(len(site.union))))
-    for name in site.kg.store.graph_names():
-        node = BNode(f"g{abs(hash(name))}")
+    for i, name in enumerate(sorted(site.kg.store.graph_names())):
+        node = BNode(f"g{i}")
         g.add((dataset, SD.namedGraph, node))
         g.add((node, SD.name, name))
     return g
+
+
+def service_description_text(site: Site, endpoint: str, fmt: str) -> str:
+    """The Service Description in an RDF format, with ``sd:`` and ``formats:`` as its prefixes.
+
+    :func:`kgtool.io.serialize.serialize_graph` binds the project prefixes only, so these
+    terms would come out as ``ns1:``; the canonical copy it makes is written here with the two
+    vocabulary prefixes added. JSON-LD gets a context of the same prefixes, so every IRI in a
+    known namespace is a prefixed name.
+    """
+    graph = canonical_graph(service_description(site, endpoint))
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS)
+    found = find_rdf_format(fmt)
+    if found is None:
+        raise UsageError(f"unknown RDF format {fmt!r}")
+    if found.name == "jsonld":
+        context = {**PREFIXES, "sd": str(SD), "formats": str(FORMATS)}
+        return graph.serialize(format="json-ld", context=context, indent=2)
+    if found.quads:
+        ds = Dataset()
+        for prefix, ns in graph.namespaces():
+            ds.bind(prefix, ns)
+        for triple in graph:
+            ds.default_graph.add(triple)
+        return ds.serialize(format=found.rdflib)
+    text = graph.serialize(format=found.rdflib)
+    return "".join(sorted(text.splitlines(keepends=True))) if found.name == "nt" else text
+
+
+def dataset_node(void: Graph, base: str) -> URIRef:
+    """The dataset itself among the VoID datasets (the others are its subsets)."""
+    return DATASET_IRI if (DATASET_IRI, None, None) in void else URIRef(base)
 
 
 def void_description(site: Site, base: str) -> Graph:
@@ -158,7 +218,7 @@ def void_description(site: Site, base: str) -> Graph:
     g = bind_prefixes(Graph())
     for triple in site.kg.store.named_graph(GRAPH_VOID):
         g.add(triple)
-    dataset = DATASET_IRI if (DATASET_IRI, None, None) in g else URIRef(base)
+    dataset = dataset_node(g, base)
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     g.set((dataset, VOID.triples, Literal(len(site.union))))

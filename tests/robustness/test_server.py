@@ -41,6 +41,8 @@ def raw_get(server: Server, path: str) -> bytes:
     "path",
     [
         "/static/../serve.py",
+        "/static/yasgui/../../app.py",
+        "/static/yasgui/..%2f..%2fapp.py",
         "/static/..%2fserve.py",
         "/static/%2e%2e/%2e%2e/pyproject.toml",
         "/static/../../../../../../etc/passwd",

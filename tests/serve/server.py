@@ -13,6 +13,10 @@ import httpx
 from tests.conftest import FACTS, ONTOLOGY, QUERIES, SHAPES, free_port
 
 MARKUP = Path(__file__).parents[1] / "data" / "serve" / "markup.trig"
+#: A VoID description with subsets, for the home page's title.
+VOID_FIXTURE = Path(__file__).parents[1] / "data" / "serve" / "void.trig"
+#: Dated events (some with hostile labels), for the home page's timeline.
+EVENTS = Path(__file__).parents[1] / "data" / "serve" / "events.trig"
 #: The limits most server tests run under: small enough to reach, large enough for the fixture.
 LIMITS = ("--timeout", "3", "--max-rows", "500", "--workers", "2")
 
@@ -24,7 +28,8 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         argv = [sys.executable, "-m", "kgtool", "serve", "--port", str(self.port)]
-        argv += ["--data", str(FACTS), "--data", str(MARKUP), "--ontology", str(ONTOLOGY)]
+        argv += ["--data", str(FACTS), "--data", str(MARKUP), "--data", str(VOID_FIXTURE)]
+        argv += ["--data", str(EVENTS), "--ontology", str(ONTOLOGY)]
         argv += ["--shapes", str(SHAPES), "--queries", str(QUERIES), *extra]
         self.process = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

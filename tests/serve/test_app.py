@@ -7,21 +7,27 @@ cases and the safety limits, headless Chromium for the pages (skipped only witho
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
+from jinja2 import Environment, PackageLoader
 from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
 
+from tests.conftest import QUERIES
 from tests.serve.server import LIMITS, Server
 
 ID = "https://w3id.org/eleutherai-kg/id/"
@@ -103,12 +109,83 @@ def test_dataset_parameters(server: Server) -> None:
     assert r.text.splitlines() == ["g", "https://w3id.org/eleutherai-kg/source/history-2"]
 
 
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+#: Every format the endpoint answers in, by its W3C format IRI.
+FORMATS = [
+    f"http://www.w3.org/ns/formats/{name}"
+    for name in [
+        "JSON-LD",
+        "N-Quads",
+        "N-Triples",
+        "RDF_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_TSV",
+        "SPARQL_Results_XML",
+        "TriG",
+        "Turtle",
+    ]
+]
+
+
 def test_service_description(server: Server) -> None:
     r = httpx.get(server.url + "/sparql", headers={"Accept": "text/turtle"})
     assert r.status_code == 200
+    assert "@prefix sd: <" + SD + ">" in r.text and "ns1:" not in r.text
     g = Graph().parse(data=r.text, format="turtle")
-    sd = "http://www.w3.org/ns/sparql-service-description#"
-    assert (URIRef(server.url + "/sparql"), URIRef(sd + "endpoint"), None) in g
+    service = URIRef(server.url + "/sparql")
+    assert (service, URIRef(SD + "endpoint"), None) in g
+    assert sorted(str(f) for f in g.objects(service, URIRef(SD + "resultFormat"))) == FORMATS
+
+
+@pytest.mark.parametrize(
+    ("accept", "parser"),
+    [
+        ("application/ld+json", "json-ld"),
+        ("application/trig", "trig"),
+        ("application/n-quads", "nquads"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_service_description_in_every_rdf_format(server: Server, accept: str, parser: str) -> None:
+    r = httpx.get(server.url + "/sparql", headers={"Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    g = Dataset().parse(data=r.text, format=parser)
+    assert len(list(g.objects(URIRef(server.url + "/sparql"), URIRef(SD + "resultFormat")))) == 10
+    assert "ns1" not in r.text
+
+
+def test_service_description_json_ld_uses_prefixed_names(server: Server) -> None:
+    r = httpx.get(server.url + "/sparql", headers={"Accept": "application/ld+json"})
+    body = r.text[r.text.index('"@graph"') :]
+    assert SD not in body and "http://www.w3.org/ns/formats/" not in body
+    assert '"sd:resultFormat"' in body and '"formats:TriG"' in body
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/", "/eleutherai-kg/id/EleutherAI"])
+def test_json_ld_writes_prefixed_names_throughout(server: Server, path: str) -> None:
+    """One form per output: no IRI of a namespace in the context is written in full."""
+    r = httpx.get(server.url + path, headers={"Accept": "application/ld+json"})
+    document = json.loads(r.text)
+    namespaces = [v for v in document["@context"].values() if isinstance(v, str)]
+
+    def full_iris(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [i for k, v in node.items() for i in full_iris(k) + full_iris(v)]
+        if isinstance(node, list):
+            return [i for v in node for i in full_iris(v)]
+        return [node] if isinstance(node, str) and node.startswith(tuple(namespaces)) else []
+
+    graph = {k: v for k, v in document.items() if k != "@context"}
+    # void:uriSpace is a literal that spells a namespace on purpose.
+    assert [i for i in full_iris(graph) if i != ID] == []
+
+
+def test_service_description_is_deterministic(server: Server) -> None:
+    texts = {httpx.get(server.url + "/sparql?format=turtle").text for _ in range(3)}
+    assert len(texts) == 1
 
 
 def test_cors(server: Server) -> None:
@@ -298,6 +375,12 @@ def test_ontology_term_and_sentence_resolve(server: Server) -> None:
     assert httpx.get(server.url + "/eleutherai-kg/id/Nobody").status_code == 404
 
 
+def test_home_shows_the_dataset_title_not_a_subset(server: Server) -> None:
+    page = httpx.get(server.url + "/", headers={"Accept": "text/html"}).text
+    assert "<h1>Fixture knowledge graph</h1>" in page
+    assert "<p>The serve tests&#39; dataset.</p>" in page
+
+
 def test_home_and_downloads(server: Server) -> None:
     page = httpx.get(server.url + "/", headers={"Accept": "text/html"}).text
     for link in ('href="/query"', 'href="/query?name=founders"', 'href="/download/dataset.trig"'):
@@ -318,11 +401,47 @@ def test_home_and_downloads(server: Server) -> None:
     ) in void
 
 
+def timeline_of(page: str) -> ET.Element:
+    start = page.index("<svg", page.index('<figure class="timeline">'))
+    return ET.fromstring(page[start : page.index("</svg>", start) + len("</svg>")])
+
+
+def test_home_timeline_from_the_timeline_query(server: Server) -> None:
+    page = httpx.get(server.url + "/", headers={"Accept": "text/html"}).text
+    svg = timeline_of(page)  # inline, well-formed, drawn without JavaScript
+    texts = ["".join(t.itertext()) for t in svg.iter(SVG_NS + "text")]
+    assert texts == [
+        "2020-07-07",
+        "founding of the fixturefounding; “July 7, 2020”",
+        "2021",
+        '"><img src=x onerror=alert(1)><script>alert(2)</script>event',
+        "by 2022-03",
+        "javascript:alert(3)event",
+    ]
+    links = [a.get("href") for a in svg.iter(SVG_NS + "a")]
+    assert links == ["/eleutherai-kg/id/Fixture-founding", "/eleutherai-kg/id/Hostile-event"]
+    assert "<img src=x" not in page and "<script>alert" not in page
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
-def test_neighbourhood_diagram(server: Server) -> None:
-    r = httpx.get(server.url + "/_diagram", params={"path": "/eleutherai-kg/id/Markup"})
+@pytest.mark.parametrize("entity", ["Markup", "Hostile-event"])
+def test_neighbourhood_diagram_escapes_labels(server: Server, entity: str) -> None:
+    r = httpx.get(server.url + "/_diagram", params={"path": f"/eleutherai-kg/id/{entity}"})
     assert r.headers["content-type"] == "image/svg+xml"
-    assert "<script" not in r.text and "&lt;script&gt;" in r.text
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    svg = ET.fromstring(r.content)
+    assert not [e for e in svg.iter() if e.tag.split("}")[-1] in ("script", "img", "foreignObject")]
+    assert not [k for e in svg.iter() for k in e.attrib if k.lower().startswith("on")]
+    hrefs = [v for e in svg.iter() for k, v in e.attrib.items() if k.endswith("href")]
+    assert hrefs and all(h.startswith("/eleutherai-kg/") for h in hrefs)
+    assert "&lt;script&gt;" in r.text
+
+
+def test_entity_page_without_graphviz_says_so() -> None:
+    env = Environment(loader=PackageLoader("kgtool.serve", "templates"), autoescape=True)
+    context = {"title": "x", "iri": "http://e/x", "path": "/x", "formats": [], "diagram": False}
+    page = env.get_template("resource.html").render(version="0", **context)
+    assert 'id="no-diagram"' in page and "<img" not in page
 
 
 # ---------------------------------------------------------------- headless Chromium
@@ -332,6 +451,10 @@ ARTIFACTS = Path(os.environ.get("KGTOOL_ARTIFACTS", tempfile.gettempdir())) / "k
 
 
 def chromium(url: str, *args: str) -> str:
+    return chromium_run(url, *args).stdout
+
+
+def chromium_run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
@@ -353,23 +476,165 @@ def chromium(url: str, *args: str) -> str:
             text=True,
             timeout=120,
         )
-    return done.stdout
+    return done
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (CI installs it)")
-def test_browser_entity_page_and_query_page(server: Server) -> None:
-    dom = chromium(server.url + "/eleutherai-kg/id/Markup", "--dump-dom")
-    assert "<h1>&lt;script&gt;alert('x')&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;</h1>" in dom
-    dom = chromium(server.url + "/query?name=founders&run=1", "--dump-dom")
-    assert '<table class="results">' in dom
-    assert "<td>Connor Leahy<" in dom and "<td>Sid Black<" in dom
-    assert 'href="/eleutherai-kg/id/Connor-Leahy"' in dom  # result IRIs link to local pages
-    assert "2 rows" in dom
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (CI installs it)"
+)
+
+
+def screenshot(url: str, name: str) -> Path:
+    """Save a screenshot of ``url`` among the test run's artifacts and print where it is."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "query-page.png"
-    chromium(
-        server.url + "/query?name=founders&run=1",
-        f"--screenshot={shot}",
-        "--window-size=1200,900",
-    )
+    shot = ARTIFACTS / name
+    chromium(url, f"--screenshot={shot}", "--window-size=1200,1000")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    print(f"screenshot: {shot}")
+    return shot
+
+
+def query_page(server: Server, **params: str) -> str:
+    return server.url + "/query?" + urlencode({**params, "run": "1"})
+
+
+def download_formats(dom: str) -> list[str]:
+    start = dom.index('id="downloads"')
+    links = dom[start : dom.index("</p>", start)]
+    return re.findall(r"format=(\w+)", links)
+
+
+@needs_chromium
+def test_browser_entity_page(server: Server) -> None:
+    url = server.url + "/eleutherai-kg/id/Markup"
+    dom = chromium(url, "--dump-dom")
+    assert "<h1>&lt;script&gt;alert('x')&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;</h1>" in dom
+    screenshot(url, "entity-page.png")
+
+
+@needs_chromium
+def test_browser_home_page_timeline(server: Server) -> None:
+    dom = chromium(server.url + "/", "--dump-dom")
+    svg = timeline_of(dom)
+    assert len(list(svg.iter(SVG_NS + "circle"))) == 3
+    # The hostile label is still text after the browser parsed the page: no element was made.
+    assert "<img src=" not in dom and "<script>alert" not in dom
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dom
+    screenshot(server.url + "/", "home-page.png")
+
+
+@needs_chromium
+def test_browser_query_page_runs_a_query(server: Server) -> None:
+    """The query, given in the page's URL (headless Chromium cannot type), runs in Yasgui."""
+    query = (
+        "PREFIX kg: <https://w3id.org/eleutherai-kg/ontology/>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + SELECT
+    )
+    url = query_page(server, query=query)
+    dom = chromium(url, "--dump-dom")
+    assert 'class="dataTable' in dom  # Yasr's table: paging and sorting
+    assert "Connor Leahy" in dom and "Sid Black" in dom
+    assert "3 rows" in dom
+    # A label with markup is shown as text by the results table too.
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in dom
+    assert "<b>bold</b>" not in dom
+    assert 'aria-label="Next"' in dom  # the pager
+    # A SELECT result downloads as rows only: Turtle would answer 406.
+    assert download_formats(dom) == ["json", "csv", "tsv", "xml"]
+    screenshot(url, "query-page-select.png")
+
+
+@needs_chromium
+def test_browser_query_page_breaks_no_content_security_rule(server: Server) -> None:
+    """Everything the page loads or runs is allowed by its CSP: nothing blocked, nothing remote."""
+    url = query_page(server, name="founders")
+    done = chromium_run(url, "--dump-dom", "--enable-logging=stderr", "--log-level=0")
+    assert "2 rows" in done.stdout
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    assert not [line for line in console if "Content Security Policy" in line], console
+
+
+@needs_chromium
+def test_browser_bundled_query_with_its_parameter(server: Server) -> None:
+    url = query_page(server, name="founders")
+    dom = chromium(url, "--dump-dom")
+    assert 'name="org"' in dom and 'value="id:EleutherAI"' in dom  # the declared parameter
+    assert "Founders of an organization" in dom  # opened in a tab named by its title
+    assert "id:Connor-Leahy" in dom and "2 rows" in dom
+    assert 'href="/eleutherai-kg/id/Connor-Leahy"' in dom  # result IRIs link to local pages
+    screenshot(url, "query-page-bundled.png")
+    # Another value for the parameter is sent with the query: that model has no founders.
+    dom = chromium(query_page(server, name="founders", **{"$org": "id:GPT-J-6B"}), "--dump-dom")
+    assert 'value="id:GPT-J-6B"' in dom and "0 rows" in dom
+
+
+@needs_chromium
+def test_browser_chart_of_counts(server: Server) -> None:
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
+    )
+    url = query_page(server, query=query, view="chart")
+    dom = chromium(url, "--dump-dom")
+    chart = dom[dom.index('<svg viewBox="0 0 760') :]
+    chart = chart[: chart.index("</svg>")]
+    assert 'role="img"' in chart and 'aria-label="?n by ?class"' in chart
+    assert chart.count("<rect") >= 3
+    screenshot(url, "query-page-chart.png")
+
+
+@needs_chromium
+def test_browser_construct_offers_graph_downloads(server: Server) -> None:
+    query = f"CONSTRUCT {{ <{ID}GPT-J-6B> ?p ?o }} WHERE {{ <{ID}GPT-J-6B> ?p ?o }}"
+    dom = chromium(query_page(server, query=query), "--dump-dom")
+    assert download_formats(dom) == ["turtle", "jsonld", "nt", "nquads", "trig", "xml"]
+
+
+def test_query_page_loads_nothing_from_elsewhere(server: Server) -> None:
+    r = httpx.get(server.url + "/query")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "http" not in csp and "unsafe-eval" not in csp
+    sources = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert "/static/yasgui/yasgui.min.js" in sources
+    assert all(s.startswith("/") for s in sources), sources
+    for asset in ("yasgui.min.js", "yasgui.min.css", "LICENSE", "README.md"):
+        assert httpx.get(server.url + "/static/yasgui/" + asset).status_code == 200
+    config = json.loads(re.search(r'<script id="config"[^>]*>(.*?)</script>', r.text, re.S)[1])  # type: ignore[index]
+    assert config["endpoint"] == "/sparql"
+    assert [p["name"] for p in _by_name(config["queries"], "founders")["parameters"]] == ["org"]
+
+
+def _by_name(queries: list[dict], name: str) -> dict:
+    return next(q for q in queries if q["name"] == name)
+
+
+def test_parameters_of_an_edited_bundled_query_bind_as_declared(server: Server) -> None:
+    """``$name`` request parameters bind the parameters a query's header declares."""
+    text = (QUERIES / "founders.rq").read_text(encoding="utf-8")
+    edited = text.replace("ORDER BY ?name", "ORDER BY DESC(?name)")
+    url = server.url + "/sparql"
+    for request in (
+        lambda: httpx.get(url, params={"query": edited, "$org": "EleutherAI", "format": "csv"}),
+        lambda: httpx.post(url, data={"query": edited, "$org": "EleutherAI", "format": "csv"}),
+    ):
+        r = request()
+        assert r.status_code == 200, r.text
+        assert [line.split(",")[1] for line in r.text.splitlines()[1:]] == [
+            "Sid Black",
+            "Connor Leahy",
+        ]
+    r = httpx.get(url, params={"query": "ASK {}", "$nope": "1"})
+    assert r.status_code == 400 and "unknown parameter 'nope'" in r.text
+
+
+@pytest.mark.parametrize("accept", ["text/xml", "application/xml"])
+def test_select_as_generic_xml(server: Server, accept: str) -> None:
+    r = httpx.get(server.url + "/sparql", params={"query": SELECT}, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/sparql-results+xml")
+
+
+def test_select_as_turtle_is_not_acceptable(server: Server) -> None:
+    r = httpx.get(server.url + "/sparql", params={"query": SELECT, "format": "turtle"})
+    assert r.status_code == 406
+    assert "application/sparql-results+json" in r.text

@@ -1,16 +1,204 @@
-// The query page: pick a bundled query or write one, run it against /sparql, show a table.
-// Plain DOM code, no framework and nothing loaded from the internet (issue 7). Every value is
-// inserted with textContent, so labels and literals are shown as text, never as markup.
+// The query page: Yasgui (vendored in ./yasgui, nothing loaded from elsewhere) set up for this
+// server's endpoint, with the bundled queries, their parameters, the project prefixes, a small
+// chart, and download links that offer only the formats the result can take.
 "use strict";
 
 const config = JSON.parse(document.getElementById("config").textContent);
-const editor = document.getElementById("editor");
+const endpoint = new URL(config.endpoint, window.location.href).href;
 const picker = document.getElementById("bundled");
-const runButton = document.getElementById("run");
-const statusLine = document.getElementById("status");
 const problem = document.getElementById("problem");
-const results = document.getElementById("results");
+const form = document.getElementById("parameters");
+const statusLine = document.getElementById("status");
 const downloads = document.getElementById("downloads");
+const byName = new Map(config.queries.map((q) => [q.name, q]));
+// Tab id → { query: a bundled query, values: its parameters as typed }.
+const bundledTabs = new Map();
+
+const prologue = Object.entries(config.prefixes)
+  .filter(([prefix]) => ["kg", "id", "rdfs"].includes(prefix))
+  .map(([prefix, ns]) => `PREFIX ${prefix}: <${ns}>`)
+  .join("\n");
+const starter = `${prologue}
+
+SELECT ?entity ?label WHERE {
+  ?entity rdfs:label ?label .
+}
+ORDER BY ?label
+LIMIT 25`;
+
+// Prefix completion from the project's own prefixes: the stock completer asks prefix.cc, which
+// this page may not reach (its Content-Security-Policy allows this server only).
+Yasgui.Yasqe.forkAutocompleter("prefixes", {
+  name: "projectPrefixes",
+  persistenceId: null,
+  get: () =>
+    Promise.resolve(
+      Object.entries(config.prefixes)
+        .map(([prefix, ns]) => `${prefix}: <${ns}>`)
+        .sort(),
+    ),
+});
+
+function shorten(term) {
+  if (!term) return "";
+  if (term.type !== "uri") return term.value;
+  let best = null;
+  for (const [prefix, ns] of Object.entries(config.prefixes)) {
+    if (term.value.startsWith(ns) && (!best || ns.length > best[1].length)) best = [prefix, ns];
+  }
+  return best ? `${best[0]}:${term.value.slice(best[1].length)}` : term.value;
+}
+
+// A bar chart of the first numeric column against the first other column: drawn as SVG with
+// DOM calls (values are set as text, never parsed as markup). The package ships no chart plugin.
+class ChartPlugin {
+  constructor(yasr) {
+    this.yasr = yasr;
+    this.priority = 5;
+    this.label = "Chart";
+  }
+
+  columns() {
+    const results = this.yasr.results;
+    if (!results || !results.getVariables || results.getBoolean?.() !== undefined) return null;
+    const vars = results.getVariables() || [];
+    const rows = results.getBindings() || [];
+    if (!rows.length) return null;
+    const numeric = vars.find((v) =>
+      rows.every((row) => row[v] && row[v].type === "literal" && isFinite(Number(row[v].value))),
+    );
+    const label = vars.find((v) => v !== numeric);
+    return numeric && label ? { numeric, label, rows } : null;
+  }
+
+  canHandleResults() {
+    return this.columns() !== null;
+  }
+
+  getIcon() {
+    const icon = document.createElement("span");
+    icon.textContent = "▥";
+    return icon;
+  }
+
+  draw() {
+    const { numeric, label, rows } = this.columns();
+    const shown = rows.slice(0, 50);
+    const max = Math.max(...shown.map((row) => Number(row[numeric].value)), 0) || 1;
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    const barHeight = 22;
+    const width = 760;
+    const left = 260;
+    svg.setAttribute("viewBox", `0 0 ${width} ${shown.length * barHeight + 10}`);
+    svg.setAttribute("class", "chart");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", `?${numeric} by ?${label}`);
+    shown.forEach((row, i) => {
+      const value = Number(row[numeric].value);
+      const y = i * barHeight + 5;
+      const name = document.createElementNS(ns, "text");
+      name.setAttribute("x", left - 8);
+      name.setAttribute("y", y + 15);
+      name.setAttribute("text-anchor", "end");
+      const text = shorten(row[label]);
+      name.textContent = text.length > 40 ? text.slice(0, 39) + "…" : text;
+      const bar = document.createElementNS(ns, "rect");
+      bar.setAttribute("x", left);
+      bar.setAttribute("y", y + 3);
+      bar.setAttribute("height", barHeight - 6);
+      bar.setAttribute("width", Math.max(1, ((width - left - 60) * value) / max));
+      const amount = document.createElementNS(ns, "text");
+      amount.setAttribute("x", left + Math.max(1, ((width - left - 60) * value) / max) + 6);
+      amount.setAttribute("y", y + 15);
+      amount.textContent = row[numeric].value;
+      svg.append(name, bar, amount);
+    });
+    this.yasr.resultsEl.appendChild(svg);
+  }
+}
+Yasgui.Yasr.registerPlugin("chart", ChartPlugin);
+
+// Result IRIs that this server describes link to their local pages, as on the other pages
+// (Yasr links every IRI to itself, in a new window). The table redraws on paging and sorting,
+// so links are rewritten whenever rows are added.
+const yasguiElement = document.getElementById("yasgui");
+function localise() {
+  for (const a of yasguiElement.querySelectorAll("a.iri")) {
+    const iri = a.getAttribute("href") || "";
+    const base = config.bases.find((b) => iri.startsWith(b + "/"));
+    if (!base) continue;
+    a.setAttribute("href", iri.slice(base.length));
+    a.removeAttribute("target");
+    a.title = iri;
+  }
+}
+new MutationObserver(localise).observe(yasguiElement, { childList: true, subtree: true });
+
+const yasgui = new Yasgui(yasguiElement, {
+  requestConfig: {
+    endpoint,
+    method: "POST",
+    acceptHeaderSelect: "application/sparql-results+json",
+    acceptHeaderGraph: "text/turtle",
+  },
+  copyEndpointOnNewTab: true,
+  endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+  // Tabs start from this page's state (and a shared link's), not from an earlier visit.
+  persistenceId: null,
+  populateFromUrl: true,
+  tabName: "Query",
+  yasqe: { value: starter, autocompleters: ["projectPrefixes", "variables"] },
+  yasr: {
+    prefixes: config.prefixes,
+    pluginOrder: ["table", "chart", "response"],
+    defaultPlugin: "table",
+  },
+});
+
+function argsOf(entry) {
+  return entry.query.parameters
+    .filter((p) => entry.values[p.name] !== undefined && entry.values[p.name] !== "")
+    .map((p) => ({ name: "$" + p.name, value: entry.values[p.name] }));
+}
+
+function showParameters(tab) {
+  const entry = tab && bundledTabs.get(tab.getId());
+  form.textContent = "";
+  problem.textContent = entry ? entry.query.problem || "" : "";
+  form.hidden = !entry || entry.query.parameters.length === 0;
+  if (!entry) return;
+  for (const p of entry.query.parameters) {
+    const label = document.createElement("label");
+    label.textContent = `${p.name} (${p.type}) `;
+    const input = document.createElement("input");
+    input.name = p.name;
+    input.defaultValue = entry.values[p.name] ?? "";
+    input.placeholder = p.default ?? "";
+    input.title = p.description || "";
+    input.addEventListener("input", () => {
+      entry.values[p.name] = input.value;
+      tab.setRequestConfig({ args: argsOf(entry) });
+    });
+    label.appendChild(input);
+    form.appendChild(label);
+  }
+}
+
+function openBundled(name, values = {}) {
+  const query = byName.get(name);
+  if (!query) return null;
+  const defaults = Object.fromEntries(query.parameters.map((p) => [p.name, p.default ?? ""]));
+  const entry = { query, values: { ...defaults, ...values } };
+  const tab = yasgui.addTab(true, {
+    name: query.title,
+    yasqe: { value: query.text },
+    requestConfig: { ...yasgui.config.requestConfig, endpoint, args: argsOf(entry) },
+  });
+  bundledTabs.set(tab.getId(), entry);
+  showParameters(tab);
+  return tab;
+}
 
 for (const q of config.queries) {
   const option = document.createElement("option");
@@ -18,146 +206,60 @@ for (const q of config.queries) {
   option.textContent = q.title;
   picker.appendChild(option);
 }
-
-function choose(name) {
-  const q = config.queries.find((item) => item.name === name);
-  if (!q) return;
-  picker.value = name;
-  editor.value = q.text;
-  problem.textContent = q.problem || "";
-}
-
-picker.addEventListener("change", () => choose(picker.value));
-
-function shorten(iri) {
-  let best = null;
-  for (const [prefix, ns] of Object.entries(config.prefixes)) {
-    if (iri.startsWith(ns) && (!best || ns.length > best[1].length)) {
-      const local = iri.slice(ns.length);
-      if (/^[\w.-]*$/.test(local) && !local.endsWith(".")) best = [prefix, ns, local];
-    }
-  }
-  return best ? `${best[0]}:${best[2]}` : iri;
-}
-
-function href(iri) {
-  for (const base of config.bases) {
-    if (iri.startsWith(base + "/")) return iri.slice(base.length);
-  }
-  return /^https?:\/\//.test(iri) ? iri : null;
-}
-
-function cell(term) {
-  const td = document.createElement("td");
-  if (!term) return td;
-  if (term.type === "uri") {
-    const target = href(term.value);
-    const node = document.createElement(target ? "a" : "span");
-    if (target) node.href = target;
-    node.title = term.value;
-    node.textContent = shorten(term.value);
-    td.appendChild(node);
-  } else if (term.type === "bnode") {
-    td.textContent = "_:" + term.value;
-  } else {
-    td.textContent = term.value;
-    const note = term["xml:lang"] || (term.datatype ? shorten(term.datatype) : "");
-    if (note) {
-      const small = document.createElement("span");
-      small.className = "muted";
-      small.textContent = " " + note;
-      td.appendChild(small);
-    }
-  }
-  return td;
-}
-
-function table(data) {
-  if (data.boolean !== undefined) {
-    const p = document.createElement("p");
-    p.textContent = "ASK: " + data.boolean;
-    return p;
-  }
-  const t = document.createElement("table");
-  t.className = "results";
-  const head = t.createTHead().insertRow();
-  for (const name of data.head.vars) {
-    const th = document.createElement("th");
-    th.textContent = "?" + name;
-    head.appendChild(th);
-  }
-  const body = t.createTBody();
-  for (const binding of data.results.bindings) {
-    const row = body.insertRow();
-    for (const name of data.head.vars) row.appendChild(cell(binding[name]));
-  }
-  return t;
-}
-
-function downloadLinks(query) {
-  downloads.textContent = "Download: ";
-  for (const fmt of ["csv", "tsv", "json", "xml", "turtle", "jsonld"]) {
-    const a = document.createElement("a");
-    a.href = `${config.endpoint}?query=${encodeURIComponent(query)}&format=${fmt}`;
-    a.download = `results.${fmt === "turtle" ? "ttl" : fmt}`;
-    a.textContent = fmt;
-    downloads.appendChild(a);
-    downloads.appendChild(document.createTextNode(" "));
-  }
-}
-
-async function run() {
-  const query = editor.value;
-  statusLine.textContent = "Running…";
-  results.textContent = "";
-  downloads.textContent = "";
-  const started = performance.now();
-  let response;
-  try {
-    response = await fetch(config.endpoint, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/sparql-query",
-        Accept: "application/sparql-results+json, text/turtle;q=0.9",
-      },
-      body: query,
-    });
-  } catch (err) {
-    statusLine.textContent = "The server did not answer: " + err;
-    return;
-  }
-  const text = await response.text();
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  if (!response.ok) {
-    statusLine.textContent = `Error ${response.status} after ${seconds} s`;
-    const pre = document.createElement("pre");
-    pre.className = "error";
-    pre.textContent = text;
-    results.appendChild(pre);
-    return;
-  }
-  const type = response.headers.get("content-type") || "";
-  if (type.startsWith("application/sparql-results+json")) {
-    const data = JSON.parse(text);
-    const rows = data.results ? data.results.bindings.length : 1;
-    statusLine.textContent = `${rows} row${rows === 1 ? "" : "s"} in ${seconds} s`;
-    results.appendChild(table(data));
-  } else {
-    statusLine.textContent = `Graph result in ${seconds} s`;
-    const pre = document.createElement("pre");
-    pre.className = "graph";
-    pre.textContent = text;
-    results.appendChild(pre);
-  }
-  downloadLinks(query);
-}
-
-runButton.addEventListener("click", run);
-editor.addEventListener("keydown", (event) => {
-  if ((event.ctrlKey || event.metaKey) && event.key === "Enter") run();
+picker.addEventListener("change", () => {
+  if (picker.value) openBundled(picker.value);
+  picker.value = "";
 });
 
-// /query?name=NAME preselects a bundled query; &run=1 also runs it (links and tests use this).
+function downloadLinks(tab) {
+  downloads.textContent = "";
+  const kind = tab.getYasqe().getQueryType();
+  const offers = kind === "CONSTRUCT" || kind === "DESCRIBE" ? config.downloads.graph : config.downloads.rows;
+  downloads.append("Download the result: ");
+  const entry = bundledTabs.get(tab.getId());
+  for (const [name, mime] of offers) {
+    const url = new URL(config.endpoint, window.location.href);
+    url.searchParams.set("query", tab.getQuery());
+    url.searchParams.set("format", name);
+    for (const arg of entry ? argsOf(entry) : []) url.searchParams.set(arg.name, arg.value);
+    const a = document.createElement("a");
+    a.href = url.pathname + url.search;
+    a.type = mime;
+    a.textContent = name;
+    downloads.append(a, " ");
+  }
+}
+
+yasgui.on("tabSelect", (_instance, tabId) => {
+  downloads.textContent = "";
+  showParameters(yasgui.getTab(tabId));
+});
+yasgui.on("queryResponse", (_instance, tab) => {
+  // A tab announces the response before it hands it to its Yasr: read the result after that.
+  queueMicrotask(() => {
+    const results = tab.getYasr().results;
+    const rows = results && results.getBindings ? results.getBindings() : null;
+    const answer = results && results.getBoolean ? results.getBoolean() : undefined;
+    statusLine.textContent = rows
+      ? `${rows.length} row${rows.length === 1 ? "" : "s"}`
+      : answer !== undefined
+        ? `ASK: ${answer}`
+        : "Graph result";
+    downloadLinks(tab);
+  });
+});
+
+// /query?name=NAME opens a bundled query (home-page links use this), with ?$param=value for its
+// parameters; &run=1 also runs it. /query?query=TEXT&run=1 runs a query as typed; &view=chart
+// (or table, response) picks how the result is shown.
 const params = new URLSearchParams(window.location.search);
-if (params.get("name")) choose(params.get("name"));
-if (params.get("run")) runButton.click();
+let start = yasgui.getTab();
+if (params.get("name")) {
+  const values = {};
+  for (const [key, value] of params) if (key.startsWith("$")) values[key.slice(1)] = value;
+  start = openBundled(params.get("name"), values) || start;
+} else if (params.get("query")) {
+  start.setQuery(params.get("query"));
+}
+if (params.get("view") && start) start.getYasr().selectPlugin(params.get("view"));
+if (params.get("run") && start) start.getYasqe().query();
