@@ -1,17 +1,20 @@
 """IRIs of the project's namespaces and named graphs.
 
-The ontology's own terms are generated into :mod:`kgtool.core.vocab` from ``ontology/``; this module
-holds only the fixed bases that everything else is built on.
+The ontology's own terms are generated into :mod:`kgtool.core.vocab` from ``ontology/`` and
+used here as ``KG``; this module holds the fixed bases that everything else is built on.
 """
 
 from typing import TypeVar
 
 from rdflib import Dataset, Graph, Namespace, URIRef
 
+from kgtool.core import vocab
+
 BASE = "https://w3id.org/eleutherai-kg/"
 
-#: Classes and properties of the ontology (slash IRIs, so each term can resolve to its own page).
-KG = Namespace(BASE + "ontology/")
+#: Classes and properties of the ontology (slash IRIs, so each term can resolve to its own page):
+#: the generated vocabulary, so that a term the ontology does not define fails where it is used.
+KG = vocab.KG
 #: Entities described by the article.
 ID = Namespace(BASE + "id/")
 #: Source sentences; each is also the name of the named graph holding the facts it states.

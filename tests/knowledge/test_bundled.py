@@ -55,7 +55,7 @@ def test_every_bundled_query_runs(bundled: KnowledgeGraph, path: Path) -> None:
         pytest.skip("needs a parameter without default")
     if uses_service(named):
         pytest.skip(
-            "uses SERVICE (network); run against a local server in tests/wikidata/test_link.py"
+            "uses SERVICE (network); run against a local server in tests/wikidata/test_suggest.py"
         )
     run_query(bundled, named, reasoned=True)
 
