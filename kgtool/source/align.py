@@ -378,12 +378,15 @@ def _ratio(a: list[str], b: list[str]) -> float:
     return matcher.ratio()
 
 
-def align(known: list[KnownSentence], new: list[NewSentence]) -> list[Match]:
+def align(
+    known: list[KnownSentence], new: list[NewSentence], paragraphs: list[str] | None = None
+) -> list[Match]:
     """Pair the graph's sentences with a revision's; every sentence ends up in one match.
 
     Args:
         known: The graph's sentences, in article order.
         new: The revision's, in article order.
+        paragraphs: The revision's paragraphs, to find quotes that span two sentences.
 
     Returns:
         The matches: the known sentences' in their order, then the new sentences' (``new``).
@@ -402,20 +405,35 @@ def align(known: list[KnownSentence], new: list[NewSentence]) -> list[Match]:
         # Relative place in the article: breaks ties between equally good candidates.
         return abs(i / max(len(known), 1) - j / max(len(new), 1))
 
-    for kind, key_old, key_new in (
-        ("exact", lambda s: s.quote, lambda s: s.text),
-        ("normalized", lambda s: normalize(s.quote), lambda s: normalize(s.text)),
-    ):
-        by_key: dict[str, list[int]] = defaultdict(list)
-        for j in sorted(free_new):
-            by_key[key_new(new[j])].append(j)
+    # Two adjacent sentences of one paragraph, as one text: a known quote that spans both is a
+    # split that `source update` already recorded.
+    spans: dict[tuple[int, ...], str] = {(j,): s.text for j, s in enumerate(new)}
+    if paragraphs is not None:
+        for j in range(len(new) - 1):
+            first, second = new[j], new[j + 1]
+            if first.paragraph == second.paragraph:
+                spans[(j, j + 1)] = paragraphs[first.paragraph][first.start : second.end]
+    for kind, key in (("exact", str), ("normalized", normalize)):
+        by_key: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        for js, text in sorted(spans.items()):
+            by_key[key(text)].append(js)
+        taken: dict[str, Match] = {}
         for i in sorted(free_old):
-            options = [j for j in by_key.get(key_old(known[i]), []) if j in free_new]
+            wanted = key(known[i].quote)
+            options = [js for js in by_key.get(wanted, []) if all(j in free_new for j in js)]
             if options:
-                j = min(options, key=lambda j: place(i, j))
+                js = min(options, key=lambda js: (len(js), place(i, js[0])))
                 free_old.discard(i)
-                free_new.discard(j)
-                matches.append(Match(kind, (known[i],), (new[j],), 1.0))
+                free_new.difference_update(js)
+                taken[wanted] = Match(kind, (known[i],), tuple(new[j] for j in js), 1.0)
+                matches.append(taken[wanted])
+            elif wanted in taken:
+                # Known sentences with one quote: a merge that `source update` recorded.
+                free_old.discard(i)
+                earlier = taken[wanted]
+                matches[matches.index(earlier)] = taken[wanted] = Match(
+                    kind, (*earlier.old, known[i]), earlier.new, 1.0
+                )
 
     old_words = {i: words(known[i].quote) for i in free_old}
     new_words = {j: words(new[j].text) for j in free_new}

@@ -356,7 +356,7 @@ def diff_revision(kg: KnowledgeGraph, revision: Revision) -> SourceDiff:
     ['Its founding members are Connor Leahy, [-Len-] {+Leo+} Gao, and Sid Black.']
     """
     known = known_sentences(kg)
-    matches = align(known, revision.sentences)
+    matches = align(known, revision.sentences, revision.paragraphs)
     check_article(kg, revision, matches)
     moved = _moved(matches)
     changes = []
