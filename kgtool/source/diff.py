@@ -160,7 +160,7 @@ class SourceDiff:
         for change in self.changes:
             if change.status == "unchanged" and not change.moved:
                 continue
-            who = " + ".join(short(i) for i in change.iris) or "(new)"
+            who = " + ".join(short(i) for i in change.iris)
             where = (
                 ", ".join(f"{s.section} #{s.position}" for s in change.match.new)
                 or f"was {change.match.old[0].section} #{change.match.old[0].position}"
@@ -168,17 +168,26 @@ class SourceDiff:
             label = change.status + (" (moved)" if change.moved else "")
             extra = f" [{change.match.kind}]" if change.match.kind in ("split", "merged") else ""
             lines.append("")
-            lines.append(f"{label}{extra}: {who} ({where})")
+            lines.append(f"{label}{extra}: {who + ' ' if who else ''}({where})")
             if change.diff is not None:
                 lines.append("  " + change.diff)
             elif change.status == "removed":
                 lines.append("  " + change.match.old[0].quote)
             elif change.status == "new" and change.new_text is not None:
                 lines.append("  " + change.new_text)
-        if self.references:
+        if self.renumbered:
+            lines.append("")
+            lines.append(f"References renumbered: {_runs(self.renumbered)}")
+        # The JSON lists every move; here only those the renumbering does not explain.
+        unexplained = [
+            m
+            for m in self.references
+            if tuple(sorted(self.renumbered.get(n, n) for n in m.old)) != m.new
+        ]
+        if unexplained:
             lines.append("")
             lines.append("References moved:")
-            for move in self.references:
+            for move in unexplained:
                 lines.append(f"  {short(move.iri)}: {list(move.old)} -> {list(move.new)}")
         at_risk = [f for f in self.facts if f.status != "supported"]
         if at_risk:
@@ -190,6 +199,23 @@ class SourceDiff:
                     f"{short(fact.object)} ({', '.join(short(s) for s in fact.sentences)})"
                 )
         return "\n".join(lines) + "\n"
+
+
+def _runs(renumbered: dict[int, int]) -> str:
+    """Write a renumbering compactly: consecutive numbers shifted alike as one range.
+
+    >>> _runs({3: 4, 4: 5, 5: 6, 9: 2})
+    '3..5 -> 4..6, 9 -> 2'
+    """
+    runs: list[list[int]] = []  # [first old, last old, shift]
+    for old, new in sorted(renumbered.items()):
+        if runs and old == runs[-1][1] + 1 and new - old == runs[-1][2]:
+            runs[-1][1] = old
+        else:
+            runs.append([old, old, new - old])
+    return ", ".join(
+        f"{a} -> {a + d}" if a == b else f"{a}..{b} -> {a + d}..{b + d}" for a, b, d in runs
+    )
 
 
 def _sentence_json(change: SentenceChange, old: KnownSentence | None) -> dict[str, Any]:
