@@ -159,8 +159,8 @@ def source_update(
         click.echo("\n".join(lines), err=to_stdout)
     if not to_stdout:
         click.echo(
-            f"Wrote {output}: {len(update.unsupported)} facts without a sentence, "
-            f"{len(update.review)} to review, {len(update.new_sentences)} new sentences",
+            f"Wrote {output}. New sentences: {len(update.new_sentences)}; facts without a "
+            f"sentence: {len(update.unsupported)}; facts to review: {len(update.review)}",
             err=True,
         )
     if not update.ok:

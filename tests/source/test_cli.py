@@ -93,7 +93,7 @@ def test_update_writes_the_sources_graph_and_lists_nothing_for_the_shipped_text(
     result = run("update", str(r.SHIPPED_PATH), "-o", str(out))
     assert result.exit_code == 0
     assert result.output == (
-        f"Wrote {out}: 0 facts without a sentence, 0 to review, 0 new sentences\n"
+        f"Wrote {out}. New sentences: 0; facts without a sentence: 0; facts to review: 0\n"
     )
     assert "kg:SourceSentence" in out.read_text("utf-8")
 
