@@ -25,24 +25,30 @@ def source() -> None:
     """Compare the graph with another revision of its article, and realign to it.
 
     REVISION is a text file in the layout of graph/source/ (Title, URL and PageID header
-    lines, a line of dashes, then the text). Exit codes: 0 every fact still supported, 1 some
-    need review or lost their sentence, 2 bad input.
+    lines, a line of dashes, then the text); without it, the bundled text the graph was made
+    from. Exit codes: 0 every fact still supported, 1 some need review or lost their sentence,
+    2 bad input. See docs/source.md.
 
     Example:
 
-        kgtool source diff graph/source/eleutherai-wikipedia.txt
+        kgtool source diff --format json
     """
 
 
-def _diff(kg: KnowledgeGraph, revision: Path) -> SourceDiff:
-    from kgtool.source.align import known_sentences, read_revision
+def _diff(kg: KnowledgeGraph, revision: Path | None) -> SourceDiff:
+    from kgtool.source.align import bundled_revision, known_sentences, read_revision
     from kgtool.source.diff import diff_revision
 
-    return diff_revision(kg, read_revision(revision, known_sentences(kg)))
+    path = revision if revision is not None else bundled_revision()
+    return diff_revision(kg, read_revision(path, known_sentences(kg)))
 
 
+# Optional, so that `kgtool source diff` alone checks the graph against the text it was made from.
 _REVISION = click.argument(
-    "revision", metavar="REVISION", type=click.Path(dir_okay=False, path_type=Path)
+    "revision",
+    metavar="[REVISION]",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
 )
 
 
@@ -53,7 +59,7 @@ _REVISION = click.argument(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def source_diff(
-    revision: Path,
+    revision: Path | None,
     data: tuple[str, ...],
     ontology: tuple[str, ...],
     shapes: tuple[str, ...],
@@ -64,13 +70,14 @@ def source_diff(
 
     Each known sentence is unchanged, edited (with a word diff) or removed, each other one new;
     each fact supported (a sentence of it unchanged), review (edited) or unsupported (gone).
-    Exit 1 unless every fact is supported.
+    Exit 1 unless every fact is supported. Without REVISION, the bundled text the graph was
+    made from (every fact supported).
 
     Example:
 
     \b
-        kgtool source diff graph/source/eleutherai-wikipedia.txt
-        kgtool source diff new.txt --format json
+        kgtool source diff
+        kgtool source diff --format json
     """
     report = _diff(_load(data, ontology, shapes, input_format), revision)
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
@@ -108,7 +115,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
     help="The day the text was retrieved (YYYY-MM-DD), if you know it.",
 )
 def source_update(
-    revision: Path,
+    revision: Path | None,
     data: tuple[str, ...],
     ontology: tuple[str, ...],
     shapes: tuple[str, ...],
@@ -123,13 +130,13 @@ def source_update(
     reference numbers; new sentences get new IRIs; removed ones are left out, and the facts
     they stated are listed, not deleted. The source record keeps what the header says; the
     revision id and retrieval date only when given. Exit 1 when a fact lost its sentence or
-    stands in an edited one.
+    stands in an edited one. Without REVISION, the bundled text the graph was made from.
 
     Example:
 
     \b
-        kgtool source update graph/source/eleutherai-wikipedia.txt -o sources.trig
-        kgtool source update new.txt --revision 1234567 --retrieved 2026-12-03 -o new.trig
+        kgtool source update -o sources.trig
+        kgtool source update --revision 1234567 --retrieved 2026-12-03 -o sources.trig
     """
     from rdflib import Graph
 

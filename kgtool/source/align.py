@@ -25,6 +25,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from kgtool.core import paths
 from kgtool.core.errors import InputError
 from kgtool.core.namespaces import GRAPH_SOURCES, KG
 from kgtool.graph import KnowledgeGraph
@@ -327,6 +328,11 @@ def parse_revision(
         sentences=sentences,
         paragraphs=[p for p, _ in paragraphs],
     )
+
+
+def bundled_revision() -> Path:
+    """Return the revision the bundled graph was made from (``graph/source/``)."""
+    return paths.graph_dir() / "source" / "eleutherai-wikipedia.txt"
 
 
 def read_revision(path: str | Path, known: list[KnownSentence] | None = None) -> Revision:

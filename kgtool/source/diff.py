@@ -90,13 +90,6 @@ class SourceDiff:
         """True when every fact is still supported (the exit code is then 0)."""
         return all(f.status == "supported" for f in self.facts)
 
-    def status_of(self, iri: URIRef) -> str:
-        """Return the status of a known sentence."""
-        for change in self.changes:
-            if iri in change.iris:
-                return change.status
-        return "removed"
-
     def counts(self) -> dict[str, dict[str, int]]:
         """Count sentences (known ones, plus new) and facts by status."""
         sentences = dict.fromkeys(SENTENCE_STATUSES, 0)

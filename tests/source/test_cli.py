@@ -142,3 +142,33 @@ def test_help_has_an_example(path: tuple[str, ...]) -> None:
     assert result.exit_code == 0
     assert "Example:" in result.output
     assert "kgtool source" in result.output.split("Example:", 1)[1]
+
+
+def _examples() -> list[list[str]]:
+    """Every example line of the group's and its commands' --help, without ``kgtool source``."""
+    import shlex
+
+    import click
+
+    found = []
+    commands: list[click.Command] = [source, *source.commands.values()]
+    for command in commands:
+        text = (command.help or "").split("Example:", 1)[-1]
+        for line in text.splitlines():
+            if line.strip().startswith("kgtool source "):
+                found.append(shlex.split(line.strip())[2:])
+    return found
+
+
+@pytest.mark.parametrize("argv", _examples(), ids=" ".join)
+def test_help_examples_run(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As tests/test_docs.py does for registered commands: each example runs as written."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*argv)
+    assert result.exit_code == 0, result.output
+
+
+def test_without_a_revision_the_bundled_text_is_used() -> None:
+    assert run("diff").output == run("diff", str(r.SHIPPED_PATH)).output
