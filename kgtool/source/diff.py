@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from kgtool.core.namespaces import GRAPH_SOURCES, KG, SRC, bind_prefixes
@@ -110,9 +110,9 @@ class SourceDiff:
             "sentences": sentences,
             "facts": [
                 {
-                    "subject": f.subject.n3(),
-                    "predicate": f.predicate.n3(),
-                    "object": f.object.n3(),
+                    "subject": ntriples(f.subject),
+                    "predicate": ntriples(f.predicate),
+                    "object": ntriples(f.object),
                     "status": f.status,
                     "sentences": [str(s) for s in f.sentences],
                 }
@@ -192,6 +192,26 @@ class SourceDiff:
                     f"{short(fact.object)} ({', '.join(short(s) for s in fact.sentences)})"
                 )
         return "\n".join(lines) + "\n"
+
+
+def ntriples(term: Node) -> str:
+    """Return a term as N-Triples writes it (rdflib's ``n3()`` writes Turtle's long strings).
+
+    >>> ntriples(Literal('two\\nlines "quoted"', lang="en"))
+    '"two\\\\nlines \\\\"quoted\\\\""@en'
+    >>> ntriples(Literal(5)), ntriples(URIRef("urn:x"))
+    ('"5"^^<http://www.w3.org/2001/XMLSchema#integer>', '<urn:x>')
+    """
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = str(term)
+    for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r")):
+        text = text.replace(raw, escaped)
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype is not None and term.datatype != XSD.string:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
 
 
 def _runs(renumbered: dict[int, int]) -> str:
@@ -345,7 +365,7 @@ def _facts(kg: KnowledgeGraph, statuses: dict[URIRef, str]) -> list[Fact]:
             else "unsupported"
         )
         facts.append(Fact(s, p, o, tuple(sorted(names, key=str)), status))
-    facts.sort(key=lambda f: (f.subject.n3(), f.predicate.n3(), f.object.n3()))
+    facts.sort(key=lambda f: (ntriples(f.subject), ntriples(f.predicate), ntriples(f.object)))
     return facts
 
 

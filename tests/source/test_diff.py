@@ -269,3 +269,11 @@ def test_facts_of_an_undescribed_sentence_graph_are_unsupported(
     report = diff_revision(kg, parse_revision(r.revise(r.SHIPPED, r.REMOVED), "rev.txt", known))
     assert _fact_statuses(report, "history-18") == {"unsupported"}
     assert SRC["history-18"] not in {i for c in report.changes for i in c.iris}
+
+
+def test_json_facts_are_n_triples(bundled: KnowledgeGraph, known: list[KnownSentence]) -> None:
+    from rdflib import Graph
+
+    facts = json.loads(_diff(bundled, known, r.SHIPPED).to_json())["facts"]
+    lines = "".join(f"{f['subject']} {f['predicate']} {f['object']} .\n" for f in facts)
+    assert len(Graph().parse(data=lines, format="nt")) == len(facts) == 600
