@@ -24,7 +24,7 @@ from kgtool.graph import KnowledgeGraph
 from kgtool.io.canonical import canonical_trig
 from kgtool.io.files import write_atomic
 from kgtool.io.parse import read_text
-from kgtool.source.align import LEAD, NewSentence
+from kgtool.source.align import LEAD, NewSentence, RevisionError
 from kgtool.source.diff import Fact, SourceDiff
 
 # The ontology has no terms of its own for a revision; these are the general ones, with
@@ -107,6 +107,9 @@ def update_sources(
     Returns:
         The new graph, and the facts that lost their sentence or need review.
 
+    Raises:
+        RevisionError: If neither the graph nor the revision says which article it is.
+
     >>> from kgtool.core import paths
     >>> from kgtool.source.align import read_revision, known_sentences
     >>> from kgtool.source.diff import diff_revision
@@ -120,14 +123,23 @@ def update_sources(
     dataset = Dataset()
     out = dataset.graph(GRAPH_SOURCES)
     sentences = set(old.subjects(RDF.type, KG.SourceSentence))
+    kept = {iri for change in report.changes if change.match.new for iri in change.iris}
     for s, p, o in old:
-        if s not in sentences or p not in SENTENCE_TERMS:
+        # A removed sentence is left out whole; a kept one loses only what is rewritten below.
+        if s not in sentences or (s in kept and p not in SENTENCE_TERMS):
             out.add((s, p, o))
     articles = [a for a in old.subjects(RDF.type, KG.SourceArticle) if isinstance(a, URIRef)]
     rev = report.revision
-    article = articles[0] if len(articles) == 1 else URIRef(rev.url or "")
-    if len(articles) != 1 and rev.url:
+    if len(articles) == 1:
+        article = articles[0]
+    elif rev.url:
+        article = URIRef(rev.url)
         out.add((article, RDF.type, KG.SourceArticle))
+    else:
+        raise RevisionError(
+            f"{rev.path}: the revision names no URL and the sources graph has "
+            f"{len(articles)} kg:SourceArticle records, so the sentences have no article"
+        )
     # The record describes this revision: what an older one said of itself no longer holds.
     for term in (TITLE, URL, REVISION, RETRIEVED):
         out.remove((article, term, None))

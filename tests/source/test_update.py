@@ -200,3 +200,22 @@ def test_round_trip_after_a_removal_still_lists_the_orphaned_facts(
         (f.subject, f.predicate, f.object) for f in update.unsupported
     ]
     assert not report.ok
+
+
+def test_a_removed_sentence_is_left_out_whole(
+    bundled: KnowledgeGraph, known: list[KnownSentence]
+) -> None:
+    from rdflib import Dataset
+    from rdflib.namespace import PROV
+
+    dataset = Dataset()
+    for s, p, o, g in bundled.store.dataset().quads((None, None, None, None)):
+        dataset.graph(g).add((s, p, o))
+    note = (SRC["history-18"], PROV.wasQuotedFrom, ARTICLE_IRI)
+    dataset.graph(GRAPH_SOURCES).add(note)
+    dataset.graph(GRAPH_SOURCES).add((SRC["history-19"], PROV.wasQuotedFrom, ARTICLE_IRI))
+    kg = KnowledgeGraph.from_dataset(dataset)
+    graph = _update(kg, known, r.revise(r.SHIPPED, r.REMOVED)).dataset.graph(GRAPH_SOURCES)
+    assert not list(graph.triples((SRC["history-18"], None, None)))
+    # What else is said about a kept sentence stays.
+    assert (SRC["history-19"], PROV.wasQuotedFrom, ARTICLE_IRI) in graph
