@@ -18,7 +18,6 @@ from typing import Any, NoReturn
 
 import click
 
-from kgtool import __version__
 from kgtool.cli.build import build, canonicalize, context
 from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, silence_stdout
 from kgtool.cli.export import export
@@ -27,8 +26,10 @@ from kgtool.cli.link import link, push
 from kgtool.cli.query import queries, query
 from kgtool.cli.reason import reason
 from kgtool.cli.serve import serve
+from kgtool.cli.source import source
 from kgtool.cli.validate import validate
 from kgtool.core.errors import KgtoolError
+from kgtool.core.version import __version__
 
 # The library modules import rdflib, owlrl or pyshacl (a quarter of a second), so each command
 # imports what it uses inside its body: `kgtool --help` and a cached `kgtool query` stay cheap.
@@ -138,5 +139,6 @@ for _command in (
     canonicalize,
     build,
     link,
+    source,
 ):
     cli.add_command(_command)

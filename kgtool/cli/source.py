@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.main import EXIT_FAILED, KgtoolGroup, _load, graph_options
+from kgtool.cli.exits import EXIT_FAILED
+from kgtool.cli.options import graph_options
+from kgtool.cli.options import load_graph as _load
 
 if TYPE_CHECKING:
     from kgtool.graph import KnowledgeGraph
     from kgtool.source.diff import SourceDiff
 
 
-@click.group(cls=KgtoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def source() -> None:
     """Compare the graph with another revision of its article, and realign to it.
 

@@ -1,6 +1,6 @@
 """``kgtool source diff`` and ``kgtool source update`` (kgtool/cli/source.py).
 
-The group is run on its own with CliRunner: it is registered in ``kgtool.cli.main`` separately.
+Run through the whole command line with CliRunner, as a user meets it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from kgtool.cli.main import cli
 from kgtool.cli.source import source
 from tests.source import revisions as r
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(source, list(args), catch_exceptions=False)
+    return CliRunner().invoke(cli, ["source", *args], catch_exceptions=False)
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_diff_of_the_shipped_text_exits_0() -> None:
     assert result.output == (
         "Revision: EleutherAI (https://en.wikipedia.org/wiki/EleutherAI, page 73176768)\n"
         "Sentences: 46 unchanged, 0 edited, 0 removed, 0 new\n"
-        "Facts: 600 supported, 0 review, 0 unsupported\n"
+        "Facts: 871 supported, 0 review, 0 unsupported\n"
     )
 
 
@@ -42,19 +43,19 @@ def test_diff_of_an_edit_exits_1_and_shows_the_word_diff(leo: Path) -> None:
     lines = result.output.splitlines()
     assert lines[1:6] == [
         "Sentences: 45 unchanged, 1 edited, 0 removed, 0 new",
-        "Facts: 593 supported, 7 review, 0 unsupported",
+        "Facts: 864 supported, 7 review, 0 unsupported",
         "",
         "edited: src:history-2 (History #5)",
         "  Its founding members are Connor Leahy, [-Len-] {+Leo+} Gao, and Sid Black.",
     ]
-    assert '  review: id:Leo_Gao skos:altLabel "Len Gao"@en (src:history-2)' in lines
+    assert '  review: id:Leo_Gao skos:hiddenLabel "Len Gao"@en (src:history-2)' in lines
 
 
 def test_diff_json_is_one_document(leo: Path) -> None:
     result = run("diff", str(leo), "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.output)
-    assert doc["summary"]["facts"] == {"supported": 593, "review": 7, "unsupported": 0}
+    assert doc["summary"]["facts"] == {"supported": 864, "review": 7, "unsupported": 0}
     (edited,) = [s for s in doc["sentences"] if s["status"] == "edited"]
     assert edited["new_text"] == "Its founding members are Connor Leahy, Leo Gao, and Sid Black."
 
@@ -68,7 +69,7 @@ def test_diff_json_is_one_document(leo: Path) -> None:
     ],
 )
 def test_bad_revisions_exit_2(name: str, message: str) -> None:
-    result = CliRunner().invoke(source, ["diff", str(r.DATA / name)])
+    result = CliRunner().invoke(cli, ["source", "diff", str(r.DATA / name)])
     assert result.exit_code == 2
     assert message in result.output
 
@@ -76,14 +77,14 @@ def test_bad_revisions_exit_2(name: str, message: str) -> None:
 def test_a_binary_file_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "page.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    result = CliRunner().invoke(source, ["diff", str(path)])
+    result = CliRunner().invoke(cli, ["source", "diff", str(path)])
     assert result.exit_code == 2
     assert "Error:" in result.output
 
 
 def test_a_directory_or_missing_file_exits_2(tmp_path: Path) -> None:
-    assert CliRunner().invoke(source, ["diff", str(tmp_path)]).exit_code == 2
-    assert CliRunner().invoke(source, ["diff", str(tmp_path / "none.txt")]).exit_code == 2
+    assert CliRunner().invoke(cli, ["source", "diff", str(tmp_path)]).exit_code == 2
+    assert CliRunner().invoke(cli, ["source", "diff", str(tmp_path / "none.txt")]).exit_code == 2
 
 
 def test_update_writes_the_sources_graph_and_lists_nothing_for_the_shipped_text(
@@ -117,7 +118,7 @@ def test_update_to_stdout(tmp_path: Path) -> None:
 
 def test_update_refuses_a_bad_date() -> None:
     result = CliRunner().invoke(
-        source, ["update", str(r.SHIPPED_PATH), "-o", "-", "--retrieved", "yesterday"]
+        cli, ["source", "update", str(r.SHIPPED_PATH), "-o", "-", "--retrieved", "yesterday"]
     )
     assert result.exit_code == 2
     assert "is not a date" in result.output

@@ -46,7 +46,7 @@ def test_unchanged_revision_supports_every_fact(
     assert report.ok
     assert report.counts()["sentences"] == {"unchanged": 46, "edited": 0, "removed": 0, "new": 0}
     assert {f.status for f in report.facts} == {"supported"}
-    assert len(report.facts) == 600
+    assert len(report.facts) == 871
     assert report.references == [] and report.renumbered == {}
     assert not any(c.moved for c in report.changes)
 
@@ -276,4 +276,4 @@ def test_json_facts_are_n_triples(bundled: KnowledgeGraph, known: list[KnownSent
 
     facts = json.loads(_diff(bundled, known, r.SHIPPED).to_json())["facts"]
     lines = "".join(f"{f['subject']} {f['predicate']} {f['object']} .\n" for f in facts)
-    assert len(Graph().parse(data=lines, format="nt")) == len(facts) == 600
+    assert len(Graph().parse(data=lines, format="nt")) == len(facts) == 871
