@@ -47,9 +47,12 @@ from kgtool.core.errors import KgtoolError
 from kgtool.core.namespaces import PREFIXES
 from kgtool.core.version import __version__
 from kgtool.graph import KnowledgeGraph
+from kgtool.io.cache import code_fingerprint, digest
 from kgtool.io.serialize import serialize_dataset, serialize_graph
 from kgtool.query.catalog import list_queries
+from kgtool.reason.closure_cache import files_key
 from kgtool.serve.body import BodyLimit
+from kgtool.serve.caching import HttpCache
 from kgtool.serve.conneg import GRAPH_TYPES, HTML, RESULT_TYPES, MediaType, negotiate
 from kgtool.serve.pool import GraphSpec, Limits, QueryPool, QueryRequest, QueryResponse
 from kgtool.serve.site import (
@@ -96,6 +99,20 @@ def _from(response: QueryResponse, extra: dict[str, str] | None = None) -> Respo
     )
 
 
+def _dataset_key(site: Site, settings: ServeSettings, queries: list[tuple[str, str]]) -> str | None:
+    """Digest everything an answer depends on besides the request, or None (no HTTP caching).
+
+    The input files' bytes (not hashable for stdin), the view, the limits, the bundled queries
+    and kgtool's own code; with SERVICE allowed, answers depend on other servers too.
+    """
+    kg = site.kg
+    files = files_key(kg.sources, kg.input_format) if kg.sources else None
+    if files is None or settings.limits.allow_service:
+        return None
+    parts = [files, str(site.reasoned), repr(settings.limits), code_fingerprint()]
+    return digest([*parts, *(f"{name}\0{text}" for name, text in queries)])
+
+
 def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Starlette:
     """Build the web application.
 
@@ -118,6 +135,7 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
     )
     queries_dir = Path(settings.spec.queries_dir) if settings.spec.queries_dir else None
     bundled = list_queries(queries_dir)
+    dataset = _dataset_key(site, settings, [(q.name, q.text) for q in bundled])
 
     def page(name: str, status: int = 200, csp: str = _CSP, **context: Any) -> Response:
         html = env.get_template(name).render(version=__version__, **context)
@@ -341,6 +359,7 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
                 expose_headers=["Content-Type", "Vary"],
             ),
             Middleware(BodyLimit, max_body=settings.max_body),
+            Middleware(HttpCache, dataset=dataset),
         ],
     )
     app.state.site = site
