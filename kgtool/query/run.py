@@ -136,7 +136,8 @@ def star_order(tree: Any) -> tuple[Variable, ...] | None:
         return None
     seen: dict[Variable, None] = {}
     for part in ("where", "valuesClause"):
-        for variable in _in_scope(query[part] if part in query else None):
+        present = query[part] if part in query else None  # noqa: SIM401 (see above)
+        for variable in _in_scope(present):
             seen.setdefault(variable, None)
     return tuple(seen)
 

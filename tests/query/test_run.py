@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, Variable
 
 from kgtool.core.errors import QueryRunError
 from kgtool.core.namespaces import ID, KG
@@ -331,9 +331,7 @@ def test_reachability_query_returns_one_empty_row(small_kg: KnowledgeGraph, text
 
 def test_count_zero_is_bound(small_kg: KnowledgeGraph) -> None:
     result = run_query(small_kg, "SELECT (COUNT(*) AS ?n) { ?s <urn:nothing> ?o }").result
-    assert [{str(k): v.toPython() for k, v in row.items()} for row in result.bindings] == [
-        {"n": 0}
-    ]
+    assert result.bindings == [{Variable("n"): Literal(0)}]
 
 
 @pytest.mark.parametrize(
@@ -366,8 +364,8 @@ def test_group_by_over_no_solutions_without_the_patch_is_rdflib_s(
     "text, columns",
     [
         ("SELECT * { ?x :name ?n . ?g :m ?x }", ["x", "n", "g"]),
-        ("SELECT * { ?s :n ?n ; :flag ?f . BIND(1 AS ?b) ?s :label ?l }", ["s", "n", "f", "b", "l"]),
-        ("SELECT * { GRAPH ?g { ?z ?p ?o } OPTIONAL { ?o ?q ?a } }", ["g", "z", "p", "o", "q", "a"]),
+        ("SELECT * { ?s :n ?n ; :flag ?f . BIND(1 AS ?b) ?s :label ?l }", list("snfbl")),
+        ("SELECT * { GRAPH ?g { ?z ?p ?o } OPTIONAL { ?o ?q ?a } }", list("gzpoqa")),
         ("SELECT * { { SELECT ?k (1 AS ?one) { ?k ?p2 ?o2 } } ?k ?w ?v }", ["k", "one", "w", "v"]),
         ("SELECT * { ?m ?n ?o MINUS { ?a ?b ?c } }", ["m", "n", "o"]),
     ],
@@ -376,6 +374,6 @@ def test_select_star_columns_in_order_of_first_appearance(
     small_kg: KnowledgeGraph, text: str, columns: list[str]
 ) -> None:
     prefixed = "PREFIX : <http://example.org/> " + text
-    names = [str(v) for v in run_query(small_kg, prefixed).result.vars]
+    names = [str(v) for v in run_query(small_kg, prefixed).result.vars or []]
     # rdflib also projects variables a MINUS or FILTER only reads; they come last, by name.
     assert names[: len(columns)] == columns
