@@ -38,7 +38,7 @@ def test_serve_answers_from_the_store_asked_for(store: str, tmp_path: Path) -> N
 def test_serve_caches_closures_in_cache_dir(tmp_path: Path) -> None:
     with Server("--workers", "1", "--reasoned", "--cache-dir", str(tmp_path)):
         pass
-    assert list(tmp_path.glob("closure-*.nt"))
+    assert list(tmp_path.rglob("closure-*.nt"))  # in the cache's closures folder
 
 
 def test_serve_no_cache_writes_nothing(tmp_path: Path) -> None:
@@ -57,3 +57,20 @@ def test_graph_spec_loads_on_its_store_with_its_cache(tmp_path: Path) -> None:
     response = execute(kg, QueryRequest(THIRD, accept="text/csv"), Limits())
     assert len(response.body.split()[1].split(b".")[1]) == DIGITS["oxigraph"]
     assert fixture.load().cache_dir is None
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("accept", ["text/csv", "application/sparql-results+json"])
+def test_served_answers_keep_zero_false_and_empty_string(store: str, accept: str) -> None:
+    from kgtool.graph import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(data=[], ontology=[], shapes=[], store=store)
+    query = 'SELECT ?n ?flag ?label ?none { VALUES (?n ?flag ?label) { (0 false "") } }'
+    response = execute(kg, QueryRequest(query, accept=accept), Limits(memory_mb=None))
+    assert response.status == 200
+    if accept == "text/csv":
+        assert response.body == b"n,flag,label,none\r\n0,false,,\r\n"
+    else:
+        body = response.body.decode()
+        assert '"value": "0"' in body and '"value": "false"' in body and '"value": ""' in body
+        assert '"none"' not in body.split('"bindings"')[1]
