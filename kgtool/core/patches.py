@@ -184,6 +184,26 @@ NTRIPLES_BUFFER = Patch(
     "bufsiz",
     "a long line read in one step (linear); else rdflib's quadratic growth",
 )
+#: rdflib answers an explicit ``GROUP BY`` over no solutions with one empty row, where SPARQL
+#: has no group and so no row; only the implicit group of an aggregate query makes one.
+AGGREGATE_JOIN = Patch(
+    "rdflib-aggregate-join",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib.plugins.sparql.evaluate",
+    "evalAggregateJoin",
+    "no row for a GROUP BY over no solutions; else rdflib's one empty row",
+)
+#: rdflib's ``Result`` yields its rows lazily only through iteration, which skips the empty ones
+#: (solutions that bind nothing); reading its pending rows directly keeps them.
+RESULT_ROWS = Patch(
+    "rdflib-result-rows",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib.query",
+    "Result.bindings",
+    "a SELECT answer read row by row, empty rows kept; else read whole (more memory)",
+)
 #: Every patch, by name.
 PATCHES: dict[str, Patch] = {
     p.name: p
@@ -193,6 +213,8 @@ PATCHES: dict[str, Patch] = {
         SHAPE_VALIDATE,
         LITERAL_SLOTS,
         NTRIPLES_BUFFER,
+        AGGREGATE_JOIN,
+        RESULT_ROWS,
     )
 }
 
@@ -245,3 +267,71 @@ def ensure_ntriples_buffer(size: int) -> None:
         setattr(
             module, NTRIPLES_BUFFER.attribute, max(getattr(module, NTRIPLES_BUFFER.attribute), size)
         )
+
+
+#: The rdflib internals :func:`aggregate_join` calls, besides the one it replaces.
+_AGGREGATE_JOIN_NEEDS = ("evalPart", "_eval", "Aggregator", "FrozenBindings")
+
+
+@functools.cache
+def aggregate_join_usable() -> bool:
+    """Whether :func:`aggregate_join` fits the installed rdflib (else rdflib's own is kept)."""
+    if not AGGREGATE_JOIN.usable():
+        return False
+    module = importlib.import_module(AGGREGATE_JOIN.module)
+    return all(hasattr(module, name) for name in _AGGREGATE_JOIN_NEEDS)
+
+
+def aggregate_join(ctx: Any, agg: Any) -> Iterator[Any]:
+    """rdflib's ``evalAggregateJoin`` with SPARQL's groups: no ``GROUP BY`` row without solutions.
+
+    SPARQL 1.1 section 18.5 (Group): ``GROUP BY`` partitions the solutions, so no solution
+    makes no group and no row; without ``GROUP BY`` every solution is in one implicit group,
+    which exists even when empty (``COUNT(*)`` of nothing is one row, 0). rdflib makes the
+    empty row in both cases. Which case it is comes from the algebra: the ``Group`` node has
+    ``expr`` exactly when the query says ``GROUP BY``.
+
+    >>> from rdflib import Graph
+    >>> with AGGREGATE_JOIN.applied(aggregate_join):
+    ...     grouped = list(Graph().query("SELECT ?s { ?s ?p ?o } GROUP BY ?s"))
+    ...     counted = list(Graph().query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
+    >>> grouped, [int(row.n) for row in counted]
+    ([], [0])
+    """
+    evaluate = importlib.import_module(AGGREGATE_JOIN.module)
+    rows = evaluate.evalPart(ctx, agg.p)
+    if agg.p.expr is None:
+        implicit = evaluate.Aggregator(aggregations=agg.A)
+        for row in rows:
+            implicit.update(row)
+        yield evaluate.FrozenBindings(ctx, implicit.get_bindings())
+        return
+    groups: dict[Any, Any] = {}
+    for row in rows:
+        key = tuple(evaluate._eval(e, row, False) for e in agg.p.expr)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = evaluate.Aggregator(aggregations=agg.A)
+        group.update(row)
+    for group in groups.values():
+        yield evaluate.FrozenBindings(ctx, group.get_bindings())
+
+
+def result_rows(result: Any) -> Iterator[Any]:
+    """Yield a SELECT result's solutions one at a time, the empty ones included.
+
+    Iterating an rdflib ``Result`` drops a solution that binds no variable, and its
+    ``bindings`` list keeps them but computes every row first. Where the pending rows are the
+    tested attribute they are read one by one (so a caller can stop at a row limit); otherwise
+    from ``bindings``.
+
+    >>> from rdflib import Graph
+    >>> list(result_rows(Graph().query("SELECT * { OPTIONAL { ?s ?p ?o } }")))
+    [{}]
+    """
+    pending = getattr(result, "_genbindings", None) if RESULT_ROWS.usable() else None
+    if pending is None:
+        yield from result.bindings
+        return
+    result._genbindings = None  # taken over: rdflib must not read it again
+    yield from pending

@@ -5,7 +5,10 @@ setting up rdflib's SPARQL parser. Scripts run the same queries over the same fi
 minute, so the text a successful query printed is stored under a key that hashes everything the
 text depends on: the bytes (and names) of every input file, the query's text (the argument, and
 the bytes of any file it may name), the parameters as typed, the format, the view, the store,
-kgtool's version and its code (the modules' sizes and times). Any change of any of these misses.
+kgtool's version and its code (the modules' sizes and times), and the versions of the libraries
+that evaluate and write the answer (rdflib, pyoxigraph, pyparsing). Any change of any of these
+misses. Since the answer itself is deterministic (row and column order come from the query and
+the data, never from the process), whichever run fills an entry stores the bytes every run prints.
 The answer is the reference path's own output, so a hit prints exactly what it would.
 
 An Oxigraph snapshot of the data was considered instead, and rejected for this path: Oxigraph
@@ -18,9 +21,11 @@ cache (:mod:`kgtool.io.cache`: its folder, its atomic writes, its meaning of ``-
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from kgtool.core import paths
@@ -36,6 +41,26 @@ MAX_ENTRIES = 2000
 _SUFFIX = ".answer"
 #: SPARQL functions whose value changes from run to run: such queries are never cached.
 _VOLATILE_RE = re.compile(rb"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+#: The libraries whose version can change an answer's bytes (evaluation, parsing, writing).
+_LIBRARIES = ("rdflib", "pyoxigraph", "pyparsing")
+
+
+@functools.cache
+def library_versions() -> str:
+    """Return the installed versions of the libraries an answer depends on, without importing them.
+
+    >>> library_versions().startswith("rdflib=")
+    True
+    """
+    parts = []
+    for name in _LIBRARIES:
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=none")
+    return " ".join(parts)
 
 
 def answer_key(
@@ -84,7 +109,16 @@ def answer_key(
     digest = hashlib.sha256()
     # The store changes tie order and GROUP_CONCAT order; auto depends on pyoxigraph's presence.
     oxigraph = STORES["oxigraph"].available()
-    header = [__version__, fmt, str(reasoned), store, str(oxigraph), input_format or "", query]
+    header = [
+        __version__,
+        library_versions(),
+        fmt,
+        str(reasoned),
+        store,
+        str(oxigraph),
+        input_format or "",
+        query,
+    ]
     for part in [*header, *params]:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(code_fingerprint().encode("utf-8", "surrogateescape") + b"\0")

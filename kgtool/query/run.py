@@ -20,13 +20,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pyparsing import ParseException
+from pyparsing import ParseException, ParseResults
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result, ResultRow
+from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from kgtool.core.errors import (
@@ -38,6 +39,12 @@ from kgtool.core.errors import (
     UsageError,
 )
 from kgtool.core.namespaces import PREFIXES
+from kgtool.core.patches import (
+    AGGREGATE_JOIN,
+    aggregate_join,
+    aggregate_join_usable,
+    result_rows,
+)
 from kgtool.core.terms import expand_iri, resolve_entity
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import is_update, position_of
@@ -76,14 +83,69 @@ def prepare(text: str, allow_service: bool = False) -> Query:
     >>> prepare("ASK {}") is prepare("ASK {}")
     True
     """
-    return _prepare_cached(text, allow_service)
+    return _parsed(text, allow_service)[0]
 
 
 @functools.lru_cache(maxsize=256)
-def _prepare_cached(text: str, allow_service: bool) -> Query:
-    # Issue 5: a store that runs queries natively (Oxigraph) answers in well under a
-    # millisecond, so parsing the same bundled query again would dominate.
-    return prepare_uncached(text, allow_service)
+def _parsed(text: str, allow_service: bool) -> tuple[Query, tuple[Variable, ...] | None]:
+    # A store that runs queries natively (Oxigraph) answers in well under a millisecond, so
+    # parsing the same bundled query again would dominate.
+    return _prepare(text, allow_service)
+
+
+#: Parts of a group graph pattern that bind no variable visible outside them.
+_OUT_OF_SCOPE = frozenset({"Filter", "MinusGraphPattern", "Builtin_EXISTS", "Builtin_NOTEXISTS"})
+
+
+def _in_scope(node: Any) -> Any:
+    """Yield the variables a parsed graph pattern binds, in the order the query writes them."""
+    if isinstance(node, Variable):
+        yield node
+    elif isinstance(node, CompValue):
+        if node.name in _OUT_OF_SCOPE:
+            return
+        if node.name == "Bind":
+            yield node["var"]  # the expression's variables are read, not bound
+            return
+        if node.name == "SubSelect" and "projection" in node:
+            for item in node["projection"]:
+                yield item["var"] if "var" in item else item["evar"]
+            return
+        for value in node.values():
+            yield from _in_scope(value)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for item in node:
+            yield from _in_scope(item)
+
+
+def star_order(tree: Any) -> tuple[Variable, ...] | None:
+    """Return the columns of a parsed ``SELECT *`` in order of first appearance (else None).
+
+    SPARQL leaves the order of ``SELECT *`` open; rdflib takes it from a set, so it changes
+    with the process's hash seed. The order the variables are first written in, as Jena and
+    Oxigraph give, is read from the parse tree (the algebra has reordered the triples).
+
+    >>> star_order(parseQuery("SELECT * { ?x <p:n> ?n . ?g <p:m> ?x FILTER(?f) }"))
+    (rdflib.term.Variable('x'), rdflib.term.Variable('n'), rdflib.term.Variable('g'))
+    >>> star_order(parseQuery("SELECT ?g { ?g ?p ?o }")) is None
+    True
+    """
+    query = tree[1]
+    # CompValue.get answers a missing key with the key itself: test with `in`.
+    if query.name != "SelectQuery" or "projection" in query:
+        return None
+    seen: dict[Variable, None] = {}
+    for part in ("where", "valuesClause"):
+        present = query[part] if part in query else None  # noqa: SIM401 (see above)
+        for variable in _in_scope(present):
+            seen.setdefault(variable, None)
+    return tuple(seen)
+
+
+def _ordered_vars(names: list[Variable], order: tuple[Variable, ...]) -> list[Variable]:
+    """The store's columns in ``order``; any the parse tree did not show go last, by name."""
+    rank = {v: i for i, v in enumerate(order)}
+    return sorted(names, key=lambda v: (rank.get(v, len(rank)), str(v)))
 
 
 def prepare_uncached(text: str, allow_service: bool = False) -> Query:
@@ -103,11 +165,20 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
     >>> prepare("SELECT ?s WHERE { ?s a kg:Person }").algebra.name
     'SelectQuery'
     """
+    return _prepare(text, allow_service)[0]
+
+
+def _prepare(text: str, allow_service: bool) -> tuple[Query, tuple[Variable, ...] | None]:
+    """:func:`prepare_uncached`, with the ``SELECT *`` column order (:func:`star_order`)."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         # rdflib parses an empty text as an empty *update*; say what is really wrong.
         raise QuerySyntaxError("the query is empty (only blanks or comments)")
     try:
-        query = prepareQuery(text, initNs=PREFIXES)
+        tree = parseQuery(text)
+        # Read before translating: the translation rewrites parts of the tree in place.
+        star = star_order(tree)
+        query = translateQuery(tree, None, PREFIXES)
+        query._original_args = (text, PREFIXES, None)  # as rdflib's prepareQuery leaves it
     except ParseException as exc:
         if is_update(text):
             raise UsageError(
@@ -143,7 +214,7 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
             "FROM / FROM NAMED are not supported (rdflib would fetch them from the web); "
             "use GRAPH <name> { ... } instead"
         )
-    return query
+    return query, star
 
 
 #: Where ``entity`` parameters are looked up: a graph, or a function giving, for the text typed,
@@ -359,13 +430,16 @@ def run_query(
     if allow_service and federation is None and evaluate is None:
         raise UsageError("allow_service needs a federation hook to make the SERVICE calls")
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
-    prepared = prepare(named.text, allow_service=allow_service)
+    prepared, star = _parsed(named.text, allow_service)
     labels: LabelSource = label_lookup(kg.store) if kg is not None else Graph()
     bindings = bind_parameters(named.header, params, labels)
     try:
         with contextlib.ExitStack() as stack:
             if allow_service and federation is not None:
                 stack.enter_context(federation())
+            if evaluate is None and aggregate_join_usable():
+                # Evaluation is lazy: the rows are computed below, inside this block.
+                stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
             if evaluate is not None:
                 result = evaluate(named, prepared, bindings)
             elif dataset is not None:
@@ -377,6 +451,8 @@ def run_query(
                 runnable = named.text if kg.store.capabilities.sparql_text else prepared
                 result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
             _materialise(result, max_rows)
+            if star is not None and result.type == "SELECT":
+                result.vars = _ordered_vars(list(result.vars or []), star)
     except KgtoolError:
         raise  # an unreachable SERVICE endpoint is exit 2, not a failed query
     except MemoryError:
@@ -396,17 +472,12 @@ def _materialise(result: Result, max_rows: int | None) -> None:
         return
     names = list(result.vars or [])
     rows: list[dict[Variable, Any]] = []
-    # Row by row, so a huge answer stops at the limit instead of filling memory. rdflib answers
-    # a GROUP BY over no solutions with one row of nothing (SPARQL says no rows), and an
-    # aggregate over nothing (SAMPLE of no value) as an explicit None, which its own XML writer
-    # then rejects: drop rows in which every variable is unbound, and leave None values unbound
-    # as SPARQL does. Oxigraph's rows already come that way.
-    for row in result:
-        assert isinstance(row, ResultRow)
-        kept = {v: value for v, value in zip(names, row, strict=True) if value is not None}
-        if not kept:
-            continue
-        rows.append(kept)
+    # Row by row, so a huge answer stops at the limit instead of filling memory. A row with no
+    # variable bound is a solution like any other (a reachability test, an OPTIONAL with no
+    # match); rdflib gives an aggregate over nothing (SAMPLE of no value) as an explicit None,
+    # which stays unbound, as SPARQL has it.
+    for row in result_rows(result):
+        rows.append({v: value for v in names if (value := row.get(v)) is not None})
         if max_rows is not None and len(rows) > max_rows:
             raise ResultTooLargeError(max_rows)
     result.bindings = rows  # type: ignore[assignment]

@@ -616,10 +616,7 @@ def _to_result(answer: Any) -> Result:
                     if node is None:
                         node = seen[value] = from_ox(value)
                     row[variable] = node
-            # A row with every variable unbound is dropped, as kgtool.query.run.run_query drops it
-            # on the memory store (where rdflib makes one for a GROUP BY over nothing).
-            if row:
-                rows.append(row)
+            rows.append(row)
         result.bindings = rows  # type: ignore[assignment]
         return result
     result = Result("CONSTRUCT")

@@ -235,7 +235,8 @@ def read_tsv(text: str) -> Select | Ask:
     variables = [v.lstrip("?$") for v in lines[0].split("\t")] if lines[0] else []
     rows = []
     for line in lines[1:]:
-        cells = line.split("\t")
+        # With no variables a solution is an empty line, which holds no field at all.
+        cells = line.split("\t") if variables or line else []
         if len(cells) != len(variables):
             raise ValueError(
                 f"TSV row has {len(cells)} fields for {len(variables)} variables: {line!r}"
