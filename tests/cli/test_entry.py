@@ -29,26 +29,27 @@ def _env(cache: Path) -> dict[str, str]:
 
 
 def test_the_library_takes_its_choices_from_the_one_cheap_module() -> None:
-    from kgtool import graph
+    from kgtool.io import formats
     from kgtool.query import render
     from kgtool.reason import engine as reason_engine
     from kgtool.validate import engine as validate_engine
 
-    assert graph.STORE_CHOICES is choices.STORE_CHOICES
     assert reason_engine.PROFILES is choices.PROFILES
     assert reason_engine.ENGINES is choices.ENGINES
     assert validate_engine.INFERENCE_CHOICES is choices.INFERENCE_CHOICES
     assert validate_engine.ENGINES is choices.VALIDATION_ENGINES
-    assert render.TABLE_FORMATS is choices.TABLE_FORMATS
-    assert render.GRAPH_FORMATS is choices.GRAPH_FORMATS
+    assert render.TABLE_FORMATS is formats.RESULT_FORMAT_NAMES
+    assert render.GRAPH_FORMATS is formats.RDF_FORMAT_NAMES
 
 
 def test_the_rdf_format_choices_match_the_readers_and_writers() -> None:
+    from kgtool.cli.flags import INPUT_FORMATS
+    from kgtool.io.formats import RDF_FORMAT_NAMES
     from kgtool.io.parse import FORMAT_ALIASES
     from kgtool.io.serialize import EXPORT_FORMATS
 
-    assert sorted(choices.INPUT_FORMATS) == sorted(FORMAT_ALIASES)
-    assert choices.EXPORT_FORMATS == EXPORT_FORMATS
+    assert sorted(INPUT_FORMATS) == sorted(FORMAT_ALIASES)
+    assert RDF_FORMAT_NAMES == EXPORT_FORMATS
 
 
 def test_importing_the_cli_imports_no_rdf_library() -> None:
@@ -234,7 +235,7 @@ def test_the_console_script_answers_a_hit_before_click(tmp_path: Path, argv: lis
         ["query", "founders", "--all"],
         ["query", "founders", "models"],
         ["query", "founders", "--format"],
-        ["query", "founders", "--format", "rdfxml"],
+        ["query", "founders", "--format", "bogus"],
         ["query", "founders", "--store", "sqlite"],
         ["query", "founders", "--param", "--format"],
         ["query", "founders", "--data", "x.ttl"],
