@@ -80,3 +80,16 @@ def test_help_examples_run(
         pytest.skip("needs a SPARQL endpoint")
     result = CliRunner().invoke(cli, argv)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("page", ["docs/api.md"])
+def test_the_python_api_page_runs(page: str) -> None:
+    """Every ``>>>`` example of the API page runs and prints what the page says."""
+    import doctest
+
+    path = Path(__file__).parent.parent / page
+    failed, attempted = doctest.testfile(
+        str(path), module_relative=False, optionflags=doctest.ELLIPSIS, verbose=False
+    )
+    assert attempted > 0
+    assert failed == 0
