@@ -133,6 +133,44 @@ def check(
 
 
 @click.command()
+@graph_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--fail-on-flagged",
+    is_flag=True,
+    help="Exit 1 if any sentence holds no structured fact (literal-only or none).",
+)
+def coverage(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    fmt: str,
+    fail_on_flagged: bool,
+) -> None:
+    """List each sentence of the article with the facts its graph holds.
+
+    A fact is structured (an entity, a typed value or a name: a query can use it) or free
+    text; a sentence with no structured fact is flagged (literal-only, or none when its graph
+    is empty), the curator's to-do list. Exit 0, or 1 with --fail-on-flagged if any sentence
+    is flagged.
+
+    Example:
+
+    \b
+        kgtool coverage
+        kgtool coverage --format json --fail-on-flagged
+    """
+    from kgtool.inspect.coverage import coverage as sentence_coverage
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    report = sentence_coverage(kg.store.dataset())
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
+    if fail_on_flagged and report.flagged():
+        sys.exit(EXIT_FAILED)
+
+
+@click.command()
 @click.argument("entity", required=False)
 @click.option(
     "--ontology",

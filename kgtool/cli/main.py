@@ -23,7 +23,7 @@ from kgtool import __version__
 from kgtool.cli.build import build, canonicalize, context
 from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, silence_stdout
 from kgtool.cli.export import export
-from kgtool.cli.inspect import check, describe, diagram, stats, why
+from kgtool.cli.inspect import check, coverage, describe, diagram, stats, why
 from kgtool.cli.link import link, push
 from kgtool.cli.logs import CliLogHandler, install, uninstall
 from kgtool.cli.progress import set_verbosity
@@ -157,6 +157,7 @@ for _command in (
     describe,
     why,
     check,
+    coverage,
     serve,
     diagram,
     canonicalize,
