@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -40,11 +42,38 @@ def stats(
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sentence_options(func: F) -> F:
+    """``--section``, ``--reference`` and ``--sentence``: which of the article's sentences."""
+    func = click.option(
+        "--sentence",
+        metavar="IRI|WORDS",
+        default=None,
+        help="Only this sentence: its IRI or prefixed name (src:lead-2), or words it contains.",
+    )(func)
+    func = click.option(
+        "--reference",
+        type=click.IntRange(min=1),
+        metavar="N",
+        default=None,
+        help="Only sentences citing the article's reference [N].",
+    )(func)
+    return click.option(
+        "--section",
+        metavar="NAME",
+        default=None,
+        help="Only sentences of this section (Criticism matches Public reception / Criticism).",
+    )(func)
+
+
 @click.command()
 @graph_options
 @click.argument("entity")
 @click.option("--reasoned", is_flag=True, help="Include inferred facts.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@sentence_options
 def describe(
     data: tuple[str, ...],
     ontology: tuple[str, ...],
@@ -53,20 +82,62 @@ def describe(
     entity: str,
     reasoned: bool,
     fmt: str,
+    section: str | None,
+    reference: int | None,
+    sentence: str | None,
 ) -> None:
     """Show every fact about an entity (IRI, prefixed name or label) with its sources.
 
+    --section, --reference and --sentence keep the facts those sentences state.
+
     Example:
 
+    \b
         kgtool describe "Connor Leahy"
+        kgtool describe EleutherAI --section Criticism
+        kgtool describe EleutherAI --reference 4
     """
     from kgtool.inspect.describe import describe as describe_entity
+    from kgtool.inspect.filters import SentenceFilter, filter_description
 
     kg = load_graph(data, ontology, shapes, input_format)
     if reasoned:
         reason_graph(kg)
     result = describe_entity(kg, entity, reasoned=reasoned)
+    result = filter_description(result, SentenceFilter(section, reference, sentence))
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@click.command()
+@graph_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@sentence_options
+def facts(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    fmt: str,
+    section: str | None,
+    reference: int | None,
+    sentence: str | None,
+) -> None:
+    """List the article's sentences with the facts each states, picked by section,
+    reference or sentence (all of them without a filter).
+
+    Example:
+
+    \b
+        kgtool facts --section Criticism
+        kgtool facts --reference 4 --format json
+        kgtool facts --sentence "Discord server"
+    """
+    from kgtool.inspect.filters import SentenceFilter
+    from kgtool.inspect.filters import facts as sentence_facts
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    report = sentence_facts(kg, SentenceFilter(section, reference, sentence))
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
 
 
 @click.command()

@@ -23,7 +23,7 @@ from kgtool import __version__
 from kgtool.cli.build import build, canonicalize, context
 from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, silence_stdout
 from kgtool.cli.export import export
-from kgtool.cli.inspect import check, coverage, describe, diagram, stats, why
+from kgtool.cli.inspect import check, coverage, describe, diagram, facts, stats, why
 from kgtool.cli.link import link, push
 from kgtool.cli.logs import CliLogHandler, install, uninstall
 from kgtool.cli.progress import set_verbosity
@@ -155,6 +155,7 @@ for _command in (
     context,
     stats,
     describe,
+    facts,
     why,
     check,
     coverage,
