@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from kgtool.cli.exits import EXIT_FAILED
-from kgtool.cli.options import graph_options, load_graph, queries_option, reason_graph
+from kgtool.cli.options import graph_options, load_graph, note, queries_option, reason_graph
 from kgtool.io.formats import RDF_FORMAT_SPELLINGS as INPUT_FORMATS
 
 
@@ -230,7 +230,7 @@ def coverage(
 
     \b
         kgtool coverage
-        kgtool coverage --format json --fail-on-flagged
+        kgtool coverage --format json
     """
     from kgtool.inspect.coverage import coverage as sentence_coverage
 
@@ -244,10 +244,17 @@ def coverage(
 @click.command()
 @click.argument("entity", required=False)
 @click.option(
-    "--ontology",
+    "--ontology-diagram",
     "draw_ontology",
     is_flag=True,
     help="Draw the ontology's classes and properties (the default without ENTITY).",
+)
+@click.option(
+    "--ontology",
+    "old_ontology_flag",
+    is_flag=True,
+    hidden=True,
+    help="Deprecated spelling of --ontology-diagram.",
 )
 @click.option(
     "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="Links from ENTITY."
@@ -285,6 +292,7 @@ def coverage(
 def diagram(
     entity: str | None,
     draw_ontology: bool,
+    old_ontology_flag: bool,
     depth: int,
     output: str,
     fmt: str | None,
@@ -298,14 +306,23 @@ def diagram(
 
     Example:
 
-        kgtool diagram GPT-J-6B --depth 2 -o gpt-j.svg
+    \b
+        kgtool diagram GPT-J-6B --depth 2 -o gpt-j.dot
+        kgtool diagram --ontology-diagram -o ontology.dot
     """
     from kgtool.graph import KnowledgeGraph
     from kgtool.inspect.diagram import diagram as draw
     from kgtool.io.files import write_atomic
 
+    if old_ontology_flag:
+        # Every other command's --ontology takes a file; this one was a flag.
+        note(
+            "Warning: diagram --ontology is deprecated and will take a file in a later "
+            "release; use --ontology-diagram (and --ontology-file FILE for the ontology)."
+        )
+        draw_ontology = True
     if entity is not None and draw_ontology:
-        raise click.UsageError("give ENTITY or --ontology, not both")
+        raise click.UsageError("give ENTITY or --ontology-diagram, not both")
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".")
         if suffix not in ("svg", "png", "dot"):

@@ -83,3 +83,22 @@ def test_describe_by_section_and_sentence_words(invoke: Invoke) -> None:
     assert result.exit_code == 0
     assert "kg:foundingDate" in result.stdout
     assert "src:history-2" not in result.stdout
+
+
+def test_diagram_ontology_diagram_draws_the_ontology(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "ontology.dot"
+    result = invoke(["diagram", "--ontology-diagram", "-o", str(out)], fixture=False)
+    assert result.exit_code == 0
+    assert out.read_text("utf-8").startswith("digraph")
+    assert "deprecated" not in result.stderr
+
+
+def test_diagram_ontology_flag_still_works_with_a_deprecation_message(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    out = tmp_path / "ontology.dot"
+    result = invoke(["diagram", "--ontology", "-o", str(out)], fixture=False)
+    assert result.exit_code == 0
+    assert out.read_text("utf-8").startswith("digraph")
+    assert "--ontology is deprecated" in result.stderr
+    assert "--ontology-diagram" in result.stderr
