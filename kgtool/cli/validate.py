@@ -60,12 +60,16 @@ def validate(
         kgtool validate --format json --fail-on warning
         kgtool validate --engine fast --inference owlrl
     """
+    from kgtool.inspect.shape_names import name_blank_shapes
     from kgtool.validate.engine import idle_shapes
     from kgtool.validate.engine import validate as run_validate
 
     kg = load_graph(data, ontology, shapes, input_format)
     with counting("validate", " shapes") as progress:
         report = run_validate(kg, inference=inference, engine=engine, progress=progress)
+    if shapes:
+        # A user's shapes are often blank nodes: name them by path and constraint.
+        report = name_blank_shapes(report, kg.shapes)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
     idle = idle_shapes(kg)
