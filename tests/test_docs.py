@@ -96,3 +96,30 @@ def test_the_python_api_page_runs(page: str) -> None:
     )
     assert attempted > 0
     assert failed == 0
+
+
+def test_the_readme_format_tables_are_the_format_table() -> None:
+    """Every name, extension and media type of kgtool/io/formats.py is in the README's tables."""
+    from kgtool.io.formats import RDF_FORMATS, RESULT_FORMATS
+
+    rows = {
+        line.split("|")[1].strip(): line for line in README.splitlines() if line.startswith("| ")
+    }
+    for f in RDF_FORMATS:
+        row = rows[f.label]
+        assert all(f"`{n}`" in row for n in (*f.names, *f.extensions, *f.media_types)), row
+    labels = {
+        "table": "table",
+        "csv": "CSV",
+        "tsv": "TSV",
+        "json": "SPARQL JSON",
+        "xml": "SPARQL XML",
+    }
+    for r in RESULT_FORMATS:
+        row = rows[labels[r.name]]
+        spellings = (*r.names, r.extension, *r.read_extensions, r.media_type)
+        assert all(f"`{n}`" in row for n in spellings), row
+
+
+def test_the_readme_documents_shell_completion() -> None:
+    assert "_KGTOOL_COMPLETE=bash_source kgtool" in README
