@@ -24,17 +24,15 @@ class CliLogHandler(logging.Handler):
     def __init__(self, quiet: bool = False) -> None:
         super().__init__(logging.WARNING)
         self.quiet = quiet
-        self.ill_typed = 0
-        self.first_ill_typed = ""
+        #: One entry per distinct complaint: rdflib converts the same literal more than once.
+        self.ill_typed: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         """Count or print one record (never raises: logging must not fail a command)."""
         try:
             message = record.getMessage()
             if message.startswith(_ILL_TYPED):
-                self.ill_typed += 1
-                if not self.first_ill_typed:
-                    self.first_ill_typed = _describe_ill_typed(record)
+                self.ill_typed.setdefault(_describe_ill_typed(record))
                 return
             if not self.quiet:
                 click.echo(f"Warning: {message.splitlines()[0]}", err=True)
@@ -45,15 +43,18 @@ class CliLogHandler(logging.Handler):
         """The one line about ill-typed literals, or None when there were none."""
         if not self.ill_typed:
             return None
-        many = "s" if self.ill_typed > 1 else ""
+        count = len(self.ill_typed)
+        first = next(iter(self.ill_typed))
+        if count == 1:
+            return f"Warning: 1 literal does not fit its datatype, kept as written ({first})."
         return (
-            f"Warning: {self.ill_typed} literal{many} whose text does not fit the datatype "
-            f"({self.first_ill_typed}); each is kept as written)."
+            f"Warning: {count} literals do not fit their datatypes, kept as written "
+            f"(the first: {first})."
         )
 
 
 def _describe_ill_typed(record: logging.LogRecord) -> str:
-    """``datatype ..., e.g. <the converter's complaint>`` from rdflib's record."""
+    """``xsd:integer: <the converter's complaint>`` from rdflib's record."""
     message = record.getMessage()
     datatype = message.partition("Datatype=")[2].partition(",")[0].strip()
     detail = ""
@@ -61,7 +62,7 @@ def _describe_ill_typed(record: logging.LogRecord) -> str:
         detail = str(record.exc_info[1]).splitlines()[0] if str(record.exc_info[1]) else ""
     xsd = "http://www.w3.org/2001/XMLSchema#"
     shown = "xsd:" + datatype[len(xsd) :] if datatype.startswith(xsd) else f"<{datatype}>"
-    return f"first: {shown}: {detail}" if detail else f"first: {shown}"
+    return f"{shown}: {detail}" if detail else shown
 
 
 def install(quiet: bool, traceback: bool) -> CliLogHandler | None:
