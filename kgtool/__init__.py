@@ -54,7 +54,7 @@ MOVED_MODULES: dict[str, str] = {
     "kgtool.querypool": "kgtool.serve.pool",
     "kgtool.conneg": "kgtool.serve.conneg",
     "kgtool.entry": "kgtool.cli.entry",
-    "kgtool.choices": "kgtool.cli.choices",
+    "kgtool.choices": "kgtool.core.choices",
 }
 
 
