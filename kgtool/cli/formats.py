@@ -7,6 +7,7 @@ Jena's riot do (``--format ttl``, ``--format application/n-triples``, ``-o out.j
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -63,8 +64,8 @@ def rdf_output_format(fmt: str | None, output: str | None, default: str = "turtl
     """
     if fmt is not None:
         return fmt
-    if output is None or output == "-":
-        return default
+    if output is None or output == "-" or Path(output).is_dir():
+        return default  # a folder: the writer says it cannot write there
     found = rdf_format_of_path(output)
     if found is None:
         raise click.UsageError(

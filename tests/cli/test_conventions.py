@@ -4,6 +4,8 @@ machine output a program can parse, --quiet and --verbose, and no traceback for 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,18 @@ ILL_TYPED = (
     "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
     'ex:a ex:age "abc"^^xsd:integer ; ex:born "June"^^xsd:date ; ex:n "x"^^xsd:integer .\n'
 )
+
+
+@pytest.fixture
+def rdflib_logs_as_shipped() -> Iterator[None]:
+    """rdflib's term logger at its own level: the conformance tests mute it for their run."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.NOTSET)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _users_file(tmp_path: Path, text: str = ILL_TYPED) -> str:
@@ -151,6 +165,7 @@ def test_query_output_dir_needs_all(invoke: Invoke, tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+@pytest.mark.usefixtures("rdflib_logs_as_shipped")
 @pytest.mark.parametrize("command", [["stats"], ["export"], ["validate"]])
 def test_an_ill_typed_literal_gives_one_warning_line_and_no_traceback(
     invoke: Invoke, tmp_path: Path, command: list[str]
