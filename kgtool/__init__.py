@@ -24,8 +24,11 @@ from kgtool.core.version import __version__
 _API: dict[str, str] = {
     "KnowledgeGraph": "kgtool.graph",
     "run_query": "kgtool.query.run",
+    "query_rows": "kgtool.query.rows",
+    "Rows": "kgtool.query.rows",
     "describe": "kgtool.inspect.describe",
     "why": "kgtool.inspect.explain",
+    "coverage": "kgtool.inspect.coverage",
     "KgtoolError": "kgtool.core.errors",
 }
 

@@ -21,15 +21,24 @@ run; Oxigraph's labels change from load to load. JSON-LD always takes the rdflib
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import BNode
+from rdflib.term import BNode, Node
 
 from kgtool.core.errors import UsageError
-from kgtool.core.namespaces import bind_prefixes
+from kgtool.core.namespaces import (
+    BASE,
+    GRAPH_EDITORIAL,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_SOURCES,
+    PREFIXES,
+    bind_prefixes,
+)
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.files import Writer, write_atomic
 from kgtool.io.serialize import (
@@ -175,4 +184,100 @@ def export(
     return text
 
 
-__all__ = ["EXPORT_FORMATS", "export", "render_export", "store_writer"]
+#: The graph of the facts the article states as a whole (categories, See also).
+GRAPH_ARTICLE = URIRef(BASE + "graph/article")
+_SENTENCE_GRAPHS = BASE + "source/"
+_WIKIDATA_GRAPHS = BASE + "graph/wikidata"
+
+#: ``export --subset``: a name for a family of named graphs, and the test a graph name passes.
+SUBSETS: dict[str, Callable[[Node], bool]] = {
+    # The facts stated by the article's sentences: one graph per sentence.
+    "facts": lambda name: str(name).startswith(_SENTENCE_GRAPHS),
+    # The sentences themselves: quote, section, reference numbers.
+    "sources": lambda name: name == GRAPH_SOURCES,
+    "editorial": lambda name: name == GRAPH_EDITORIAL,
+    # The Wikidata links, with the suggested and enrichment graphs next to them.
+    "wikidata": lambda name: str(name).startswith(_WIKIDATA_GRAPHS),
+    "article": lambda name: name == GRAPH_ARTICLE,
+    "ontology": lambda name: name == GRAPH_ONTOLOGY,
+}
+
+
+def _graph_name(text: str) -> URIRef:
+    """An IRI, ``<IRI>``, a prefixed name (``src:lead-2``) or ``graph:NAME`` for the project's
+    own graphs (``graph:sources`` is ``https://w3id.org/eleutherai-kg/graph/sources``).
+
+    >>> str(_graph_name("graph:editorial"))
+    'https://w3id.org/eleutherai-kg/graph/editorial'
+    """
+    text = text.strip().removeprefix("<").removesuffix(">")
+    prefix, sep, local = text.partition(":")
+    if sep and prefix == "graph" and not local.startswith("//"):
+        return URIRef(BASE + "graph/" + local)
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return URIRef(PREFIXES[prefix] + local)
+    return URIRef(text)
+
+
+def select_graphs(
+    kg: KnowledgeGraph,
+    graphs: Sequence[str] = (),
+    subsets: Sequence[str] = (),
+    reasoned: bool = False,
+) -> KnowledgeGraph:
+    """Return a view of ``kg`` that holds only the named graphs asked for.
+
+    Args:
+        kg: The knowledge graph (reason first for ``reasoned``).
+        graphs: Graph names (IRIs or prefixed names), each of which must hold triples.
+        subsets: Names from :data:`SUBSETS`.
+        reasoned: Keep the inferred graph in the view as well.
+
+    Returns:
+        A knowledge graph of the chosen graphs (``kg`` itself when nothing is chosen), with
+        ``kg``'s ontology for the JSON-LD context. Export it without ``reasoned``: the
+        inferred graph, when kept, is one of its named graphs.
+
+    Raises:
+        UsageError: If a subset is unknown or a graph holds no triples.
+
+    >>> from rdflib import Dataset, Literal
+    >>> ds = Dataset()
+    >>> _ = ds.add((URIRef("urn:a"), URIRef("urn:p"), Literal(1), GRAPH_SOURCES))
+    >>> _ = ds.add((URIRef("urn:a"), URIRef("urn:p"), Literal(2), GRAPH_EDITORIAL))
+    >>> view = select_graphs(KnowledgeGraph.from_dataset(ds), subsets=["sources"])
+    >>> len(view.store.union())
+    1
+    """
+    if not graphs and not subsets:
+        return kg
+    unknown = [s for s in subsets if s not in SUBSETS]
+    if unknown:
+        raise UsageError(f"unknown subset {unknown[0]!r} (choose from {', '.join(SUBSETS)})")
+    wanted = {_graph_name(g) for g in graphs}
+    tests = [SUBSETS[s] for s in subsets]
+    source = kg.store.dataset(reasoned)
+    present = {g.identifier for g in source.graphs() if len(g)}
+    missing = sorted(str(g) for g in wanted - present)
+    if missing:
+        raise UsageError(f"no graph named <{missing[0]}> holds triples (kgtool stats lists them)")
+    view = Dataset()
+    for name in sorted(present, key=str):
+        keep = name in wanted or any(test(name) for test in tests)
+        if keep or (reasoned and name == GRAPH_INFERRED):
+            target = view.graph(name)
+            for triple in source.graph(name):
+                target.add(triple)
+    chosen = KnowledgeGraph.from_dataset(view)
+    chosen.ontology = kg.ontology
+    return chosen
+
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "SUBSETS",
+    "export",
+    "render_export",
+    "select_graphs",
+    "store_writer",
+]

@@ -70,7 +70,7 @@ class KnowledgeGraph:
         ontology: Sequence[str | Path] | None = None,
         shapes: Sequence[str | Path] | None = None,
         format: str | None = None,
-        store: str = "memory",
+        store: str = "auto",
         progress: Callable[[int, int], None] | None = None,
     ) -> KnowledgeGraph:
         """Load facts, ontology and shapes; None means the bundled default for each.

@@ -203,3 +203,52 @@ def test_literals_with_unicode_line_separators_survive(fmt: str, value: str) -> 
         return
     back = parse_text(serialize_dataset(ds, fmt, Graph()), fmt, f"x.{fmt}")
     assert {o for _s, _p, o, _g in back.quads((None, None, None, None))} == {Literal(value)}
+
+
+def _graph_names(nquads: str) -> set[str]:
+    return {line.rsplit(" ", 2)[-2] for line in nquads.splitlines() if line}
+
+
+def test_export_picks_named_graphs(invoke: Invoke) -> None:
+    result = invoke(
+        ["export", "--format", "nq", "--graph", "graph:editorial", "--graph", "src:intro-1"]
+    )
+    assert result.exit_code == 0
+    assert _graph_names(result.stdout) == {
+        "<https://w3id.org/eleutherai-kg/graph/editorial>",
+        "<https://w3id.org/eleutherai-kg/source/intro-1>",
+    }
+
+
+def test_export_subset_facts_is_the_sentence_graphs(invoke: Invoke) -> None:
+    result = invoke(["export", "--format", "nq", "--subset", "facts"])
+    assert result.exit_code == 0
+    assert _graph_names(result.stdout) == {
+        "<https://w3id.org/eleutherai-kg/source/history-2>",
+        "<https://w3id.org/eleutherai-kg/source/intro-1>",
+    }
+
+
+def test_export_subset_with_reasoned_keeps_the_inferred_graph(invoke: Invoke) -> None:
+    result = invoke(["export", "--format", "nq", "--subset", "sources", "--reasoned"])
+    assert result.exit_code == 0
+    assert _graph_names(result.stdout) == {
+        "<https://w3id.org/eleutherai-kg/graph/sources>",
+        "<https://w3id.org/eleutherai-kg/graph/inferred>",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--subset", "everything"], "unknown subset 'everything'"),
+        (
+            ["--graph", "graph:nothing"],
+            "no graph named <https://w3id.org/eleutherai-kg/graph/nothing>",
+        ),
+    ],
+)
+def test_export_refuses_an_unknown_selection(invoke: Invoke, args: list[str], message: str) -> None:
+    result = invoke(["export", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -3,13 +3,47 @@ the JSON-LD ``context``."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import click
 
 from kgtool.cli.exits import EXIT_FAILED
-from kgtool.cli.options import emit
+from kgtool.cli.options import emit, note
+
+#: Set in the environment of a kgtool started by :func:`_run_in_checkout`, so it runs there.
+_IN_CHECKOUT = "KGTOOL_RUNNING_IN_CHECKOUT"
+
+
+def _run_in_checkout(command: list[str]) -> None:
+    """Run ``kgtool COMMAND`` on the checkout's own files when the imported kgtool is elsewhere.
+
+    After a plain ``pip install .`` the imported kgtool reads the copy of the sources it was
+    installed with, not the files being edited; and ``build`` writes kgtool's own
+    ``core/vocab.py``. So the checkout's kgtool does the work: a child process with the
+    checkout first on ``sys.path``, whose exit code becomes this one's. Outside a checkout,
+    or already in it, this returns and the command runs here.
+    """
+    from kgtool.core import paths
+    from kgtool.core.checkout import find_checkout
+
+    root = find_checkout()
+    if root is None:
+        note(f"{command[0]}: not in an eleutherai-kg checkout; using {paths.data_root()}")
+        return
+    if root == paths.data_root().resolve() or os.environ.get(_IN_CHECKOUT):
+        note(f"{command[0]}: checkout at {root}")
+        return
+    env = {**os.environ, _IN_CHECKOUT: "1"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    obj = click.get_current_context().find_object(dict) or {}
+    group = ["--quiet"] if obj.get("quiet") else []
+    done = subprocess.run(
+        [sys.executable, "-m", "kgtool", *group, *command], cwd=root, env=env, check=False
+    )
+    sys.exit(done.returncode)
 
 
 @click.command()
@@ -37,8 +71,9 @@ def context(ontology: tuple[str, ...], output: str | None) -> None:
 def canonicalize(files: tuple[Path, ...], check_only: bool) -> None:
     """Rewrite Turtle and TriG files in the project's canonical form.
 
-    Without FILES: the bundled ontology, shapes and graph/*.trig. With --check nothing is
-    written and the exit code is 1 if any file would change (CI runs this).
+    Without FILES: the ontology, shapes and graph/*.trig of the checkout the current folder
+    is in (found by its pyproject.toml), else of the installed copy; it says which. With
+    --check nothing is written and the exit code is 1 if any file would change (CI runs this).
 
     Example:
 
@@ -50,6 +85,8 @@ def canonicalize(files: tuple[Path, ...], check_only: bool) -> None:
     from kgtool.io.files import write_atomic
     from kgtool.io.parse import read_text
 
+    if not files:
+        _run_in_checkout(["canonicalize", *(["--check"] if check_only else [])])
     targets = list(files) or [
         paths.ontology_file(),
         paths.shapes_file(),
@@ -73,13 +110,15 @@ def canonicalize(files: tuple[Path, ...], check_only: bool) -> None:
 def build(check_only: bool) -> None:
     """Rebuild the files derived from the sources: JSON-LD context, VoID, vocab, query index.
 
-    Run it after editing ontology/, graph/ or queries/. With --check nothing is written and the
-    exit code is 1 if any derived file is stale.
+    Run it after editing ontology/, graph/ or queries/. It works on the checkout the current
+    folder is in (found by its pyproject.toml), else on the installed copy, and says which.
+    With --check nothing is written and the exit code is 1 if any derived file is stale.
 
     Example:
 
         kgtool build --check
     """
+    _run_in_checkout(["build", *(["--check"] if check_only else [])])
     from kgtool.build import build as rebuild
     from kgtool.graph import KnowledgeGraph
 

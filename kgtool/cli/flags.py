@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kgtool.io.formats import RDF_FORMAT_NAMES as GRAPH_FORMATS
 from kgtool.io.formats import RDF_FORMAT_SPELLINGS as INPUT_FORMATS
-from kgtool.io.formats import RESULT_FORMAT_NAMES as TABLE_FORMATS
+from kgtool.io.formats import RDF_FORMATS, RESULT_FORMATS
 from kgtool.store.base import STORE_CHOICES
 
 
@@ -136,14 +135,25 @@ REASONED = Flag(
     default=False,
     show_default=True,
 )
-#: ``kgtool query --format``: a results format, or an RDF format for CONSTRUCT and DESCRIBE
-#: (``xml`` is SPARQL XML results there, so RDF/XML is not offered).
+#: Every spelling ``kgtool query --format`` takes: the result formats' names, aliases and media
+#: types, then the RDF formats' (for CONSTRUCT and DESCRIBE). ``xml`` is in both tables and
+#: keeps its meaning here, SPARQL XML results; ``srx`` and ``rdfxml`` say which is meant.
+QUERY_FORMAT_SPELLINGS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            *(n for f in RESULT_FORMATS for n in (f.name, *f.aliases, f.media_type)),
+            *(n for f in RDF_FORMATS for n in (*f.names, *f.media_types)),
+        ]
+    )
+)
 QUERY_FORMAT = Flag(
     ("--format", "fmt"),
-    "Results format (CONSTRUCT/DESCRIBE: an RDF format; table means Turtle).",
-    choices=(*TABLE_FORMATS, *(f for f in GRAPH_FORMATS if f != "xml")),
+    "table, csv, tsv, json (srj), xml (srx), or a media type; CONSTRUCT/DESCRIBE: an RDF "
+    "format (ttl, nt, nq, trig, jsonld, rdfxml; table means Turtle). Default: from the -o "
+    "extension, else table.",
+    choices=QUERY_FORMAT_SPELLINGS,
     default="table",
-    show_default=True,
+    metavar="FORMAT",
 )
 
 #: The options of ``kgtool query`` the answer-cache fast path understands: together with a query

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from kgtool.cli.exits import EXIT_FAILED
-from kgtool.cli.options import graph_options, load_graph, queries_option, reason_graph
+from kgtool.cli.options import graph_options, load_graph, note, queries_option, reason_graph
 from kgtool.io.formats import RDF_FORMAT_SPELLINGS as INPUT_FORMATS
 
 
@@ -40,11 +42,38 @@ def stats(
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sentence_options(func: F) -> F:
+    """``--section``, ``--reference`` and ``--sentence``: which of the article's sentences."""
+    func = click.option(
+        "--sentence",
+        metavar="IRI|WORDS",
+        default=None,
+        help="Only this sentence: its IRI or prefixed name (src:lead-2), or words it contains.",
+    )(func)
+    func = click.option(
+        "--reference",
+        type=click.IntRange(min=1),
+        metavar="N",
+        default=None,
+        help="Only sentences citing the article's reference [N].",
+    )(func)
+    return click.option(
+        "--section",
+        metavar="NAME",
+        default=None,
+        help="Only sentences of this section (Criticism matches Public reception / Criticism).",
+    )(func)
+
+
 @click.command()
 @graph_options
 @click.argument("entity")
 @click.option("--reasoned", is_flag=True, help="Include inferred facts.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@sentence_options
 def describe(
     data: tuple[str, ...],
     ontology: tuple[str, ...],
@@ -53,20 +82,62 @@ def describe(
     entity: str,
     reasoned: bool,
     fmt: str,
+    section: str | None,
+    reference: int | None,
+    sentence: str | None,
 ) -> None:
     """Show every fact about an entity (IRI, prefixed name or label) with its sources.
 
+    --section, --reference and --sentence keep the facts those sentences state.
+
     Example:
 
+    \b
         kgtool describe "Connor Leahy"
+        kgtool describe EleutherAI --section Criticism
+        kgtool describe EleutherAI --reference 4
     """
     from kgtool.inspect.describe import describe as describe_entity
+    from kgtool.inspect.filters import SentenceFilter, filter_description
 
     kg = load_graph(data, ontology, shapes, input_format)
     if reasoned:
         reason_graph(kg)
     result = describe_entity(kg, entity, reasoned=reasoned)
+    result = filter_description(result, SentenceFilter(section, reference, sentence))
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@click.command()
+@graph_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@sentence_options
+def facts(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    fmt: str,
+    section: str | None,
+    reference: int | None,
+    sentence: str | None,
+) -> None:
+    """List the article's sentences with the facts each states, picked by section,
+    reference or sentence (all of them without a filter).
+
+    Example:
+
+    \b
+        kgtool facts --section Criticism
+        kgtool facts --reference 4 --format json
+        kgtool facts --sentence "Discord server"
+    """
+    from kgtool.inspect.filters import SentenceFilter
+    from kgtool.inspect.filters import facts as sentence_facts
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    report = sentence_facts(kg, SentenceFilter(section, reference, sentence))
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
 
 
 @click.command()
@@ -133,12 +204,57 @@ def check(
 
 
 @click.command()
+@graph_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--fail-on-flagged",
+    is_flag=True,
+    help="Exit 1 if any sentence holds no structured fact (literal-only or none).",
+)
+def coverage(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    fmt: str,
+    fail_on_flagged: bool,
+) -> None:
+    """List each sentence of the article with the facts its graph holds.
+
+    A fact is structured (an entity, a typed value or a name: a query can use it) or free
+    text; a sentence with no structured fact is flagged (literal-only, or none when its graph
+    is empty), the curator's to-do list. Exit 0, or 1 with --fail-on-flagged if any sentence
+    is flagged.
+
+    Example:
+
+    \b
+        kgtool coverage
+        kgtool coverage --format json
+    """
+    from kgtool.inspect.coverage import coverage as sentence_coverage
+
+    kg = load_graph(data, ontology, shapes, input_format)
+    report = sentence_coverage(kg.store.dataset())
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
+    if fail_on_flagged and report.flagged():
+        sys.exit(EXIT_FAILED)
+
+
+@click.command()
 @click.argument("entity", required=False)
 @click.option(
-    "--ontology",
+    "--ontology-diagram",
     "draw_ontology",
     is_flag=True,
     help="Draw the ontology's classes and properties (the default without ENTITY).",
+)
+@click.option(
+    "--ontology",
+    "old_ontology_flag",
+    is_flag=True,
+    hidden=True,
+    help="Deprecated spelling of --ontology-diagram.",
 )
 @click.option(
     "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="Links from ENTITY."
@@ -176,6 +292,7 @@ def check(
 def diagram(
     entity: str | None,
     draw_ontology: bool,
+    old_ontology_flag: bool,
     depth: int,
     output: str,
     fmt: str | None,
@@ -189,14 +306,23 @@ def diagram(
 
     Example:
 
-        kgtool diagram GPT-J-6B --depth 2 -o gpt-j.svg
+    \b
+        kgtool diagram GPT-J-6B --depth 2 -o gpt-j.dot
+        kgtool diagram --ontology-diagram -o ontology.dot
     """
     from kgtool.graph import KnowledgeGraph
     from kgtool.inspect.diagram import diagram as draw
     from kgtool.io.files import write_atomic
 
+    if old_ontology_flag:
+        # Every other command's --ontology takes a file; this one was a flag.
+        note(
+            "Warning: diagram --ontology is deprecated and will take a file in a later "
+            "release; use --ontology-diagram (and --ontology-file FILE for the ontology)."
+        )
+        draw_ontology = True
     if entity is not None and draw_ontology:
-        raise click.UsageError("give ENTITY or --ontology, not both")
+        raise click.UsageError("give ENTITY or --ontology-diagram, not both")
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".")
         if suffix not in ("svg", "png", "dot"):

@@ -10,6 +10,7 @@ results; only :class:`KgtoolGroup` turns an error into a message and an exit cod
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import signal
 import sys
@@ -21,8 +22,10 @@ import click
 from kgtool.cli.build import build, canonicalize, context
 from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, silence_stdout
 from kgtool.cli.export import export
-from kgtool.cli.inspect import check, describe, diagram, stats, why
+from kgtool.cli.inspect import check, coverage, describe, diagram, facts, stats, why
 from kgtool.cli.link import link, push
+from kgtool.cli.logs import CliLogHandler, install, uninstall
+from kgtool.cli.progress import set_verbosity
 from kgtool.cli.query import queries, query
 from kgtool.cli.reason import reason
 from kgtool.cli.serve import serve
@@ -97,8 +100,10 @@ def _internal(ctx: click.Context, exc: Exception) -> NoReturn:
 @click.group(cls=KgtoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kgtool")
 @click.option("--traceback", is_flag=True, help="Show the Python traceback of an error.")
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Show progress and each step's time.")
 @click.pass_context
-def cli(ctx: click.Context, traceback: bool) -> None:
+def cli(ctx: click.Context, traceback: bool, quiet: bool, verbose: bool) -> None:
     """Reason over, validate, query and export the EleutherAI knowledge graph.
 
     Every command reads the bundled ontology, shapes and facts unless given --data,
@@ -108,14 +113,33 @@ def cli(ctx: click.Context, traceback: bool) -> None:
     Example:
 
         kgtool validate && kgtool query founders --format csv
+        kgtool --quiet validate --data my-facts.ttl
     """
+    if quiet and verbose:
+        raise click.UsageError("give --quiet or --verbose, not both")
     ctx.ensure_object(dict)
     ctx.obj["traceback"] = traceback
+    ctx.obj["quiet"] = quiet
+    level = "quiet" if quiet else "verbose" if verbose else "normal"
+    set_verbosity(level)
+    ctx.call_on_close(lambda: set_verbosity("normal"))
+    handler = install(quiet=quiet, traceback=traceback)
+    if handler is not None:
+        ctx.call_on_close(lambda: _close_log(handler))
     if threading.current_thread() is threading.main_thread():
         # `kill` (SIGTERM) unwinds like Ctrl-C, so an export in progress deletes its temp file
         # and leaves the old output untouched.
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
+def _close_log(handler: CliLogHandler) -> None:
+    """Print the run's one line about ill-typed literals, then restore logging."""
+    uninstall(handler)
+    line = handler.summary()
+    if line is not None and not handler.quiet:
+        with contextlib.suppress(OSError):  # stderr is gone too: nothing left to tell
+            click.echo(line, err=True)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -132,8 +156,10 @@ for _command in (
     context,
     stats,
     describe,
+    facts,
     why,
     check,
+    coverage,
     serve,
     diagram,
     canonicalize,

@@ -130,6 +130,14 @@ def emit(text: str, output: str | None) -> None:
         write_atomic(output, text)
 
 
+def note(message: str) -> None:
+    """Tell the user something on stderr, unless ``kgtool --quiet`` asked for errors only."""
+    obj = click.get_current_context(silent=True)
+    settings = (obj.find_object(dict) if obj is not None else None) or {}
+    if not settings.get("quiet"):
+        click.echo(message, err=True)
+
+
 def parse_params(values: Sequence[str]) -> dict[str, str]:
     """Read ``--param NAME=VALUE`` values.
 

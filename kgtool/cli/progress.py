@@ -2,7 +2,9 @@
 
 Shown only on a terminal with tqdm installed, and only once a step has taken
 :data:`PROGRESS_DELAY` seconds; ``KGTOOL_PROGRESS=always`` or ``never`` overrides the terminal
-test. Results never mix with progress: results go to stdout, progress to stderr.
+test. ``kgtool --verbose`` also prints each step's time when it ends (on any stderr);
+``kgtool --quiet`` shows none. Results never mix with progress: results go to stdout, progress
+to stderr.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +23,34 @@ Progress = Callable[[int, int], None]
 #: Seconds a step runs before its progress line appears: only slow steps show one.
 PROGRESS_DELAY = 2.0
 
+#: ``quiet``, ``normal`` or ``verbose``: set by the ``kgtool`` group for the command it runs.
+_verbosity = "normal"
+
+
+def set_verbosity(level: str) -> None:
+    """Set how much the steps say: ``quiet``, ``normal`` or ``verbose``."""
+    global _verbosity
+    _verbosity = level
+
+
+def verbosity() -> str:
+    """How much the steps say (see :func:`set_verbosity`)."""
+    return _verbosity
+
+
+@contextlib.contextmanager
+def _timed(desc: str) -> Iterator[None]:
+    """With ``--verbose``, print how long the step took, on stderr."""
+    if _verbosity != "verbose":
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        sys.stderr.write(f"{desc}: {time.perf_counter() - start:.2f} s\n")
+        sys.stderr.flush()
+
 
 def progress_enabled() -> bool:
     """Show progress on stderr when it is a terminal and tqdm is installed.
@@ -27,7 +58,7 @@ def progress_enabled() -> bool:
     ``KGTOOL_PROGRESS=always`` or ``never`` overrides the terminal test (scripts, tests).
     """
     mode = os.environ.get("KGTOOL_PROGRESS", "auto").strip().lower()
-    if mode in ("never", "0", "off", "no"):
+    if mode in ("never", "0", "off", "no") or _verbosity == "quiet":
         return False
     if mode not in ("always", "1", "on", "yes") and not sys.stderr.isatty():
         return False
@@ -49,6 +80,20 @@ def progress_bar(total: int, desc: str, unit: str) -> Any:
 
 @contextlib.contextmanager
 def counting(desc: str, unit: str, scale: bool = False) -> Iterator[Progress | None]:
+    """Like :func:`_counting`, timed with ``--verbose``."""
+    with _timed(desc), _counting(desc, unit, scale) as progress:
+        yield progress
+
+
+@contextlib.contextmanager
+def activity(desc: str) -> Iterator[None]:
+    """Like :func:`_activity`, timed with ``--verbose``."""
+    with _timed(desc), _activity(desc):
+        yield
+
+
+@contextlib.contextmanager
+def _counting(desc: str, unit: str, scale: bool = False) -> Iterator[Progress | None]:
     """Yield a ``progress(done, total)`` callback drawing a bar on stderr, or None when off.
 
     For steps that report their work (load: bytes read; validate: shapes done). The bar appears
@@ -83,7 +128,7 @@ def counting(desc: str, unit: str, scale: bool = False) -> Iterator[Progress | N
 
 
 @contextlib.contextmanager
-def activity(desc: str) -> Iterator[None]:
+def _activity(desc: str) -> Iterator[None]:
     """Show ``desc`` and the time spent on stderr while a step without known size runs.
 
     The line appears once the step has taken PROGRESS_DELAY seconds and is erased at the end;

@@ -8,17 +8,21 @@ local graph or, with ``--endpoint``, on a remote one; ``--all`` is one loop for 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from kgtool.cli.flags import PARAM, QUERY_FORMAT, REASONED
+from kgtool.cli.formats import query_output_format
 from kgtool.cli.options import (
     click_option,
+    emit,
     graph_options,
     graph_settings,
     load_graph,
+    note,
     parse_params,
     queries_option,
     reason_graph,
@@ -72,6 +76,19 @@ def queries(queries_dir: Path | None) -> None:
     default=None,
     help="Run on this SPARQL 1.1 query endpoint instead of the local files.",
 )
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default=None,
+    help="Write the answer here (its extension gives the format unless --format does).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --all: write one file per query here, named NAME.<the format's extension>.",
+)
 def query(
     data: tuple[str, ...],
     ontology: tuple[str, ...],
@@ -86,10 +103,16 @@ def query(
     service_map: tuple[str, ...],
     queries_dir: Path | None,
     endpoint: str | None,
+    output: str | None,
+    output_dir: Path | None,
 ) -> None:
     """Run a bundled query by name, a .rq file, or SPARQL text from - (stdin).
 
     With --endpoint the query runs on a remote SPARQL endpoint (data sent by kgtool push).
+
+    --all with a machine format (csv, tsv, json, xml) prints one JSON document keyed by query
+    name, each entry {"title", "result"} or {"title", "skipped"}; --output-dir writes one file
+    per query instead.
 
     Queries with SERVICE (wikidata-*) call a remote endpoint, so they run only with
     --allow-service; --all skips them otherwise.
@@ -99,24 +122,39 @@ def query(
     \b
         kgtool query founders --param organization=OpenAI --format csv
         kgtool query sources --param entity="The Pile"
+        kgtool query founders -o founders.srj
+        kgtool query --all --format json
         kgtool query founders --endpoint http://127.0.0.1:7878/query
         kgtool query wikidata-inception --allow-service \\
             --service-map wikidata=http://127.0.0.1:7878/query
     """
     if run_all == (query is not None):
         raise click.UsageError("give a query NAME|FILE|- or --all (not both)")
+    if output_dir is not None and not run_all:
+        raise click.UsageError("--output-dir goes with --all; use -o FILE for one query")
+    if output is not None and run_all:
+        raise click.UsageError("--all writes one document to stdout, or --output-dir DIR")
+    ctx = click.get_current_context()
+    given_format = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    # The answer cache is keyed on --format as typed, as the fast path (kgtool.cli.entry) keys it.
+    key_fmt = fmt if given_format or output is None else None
+    fmt = query_output_format(fmt, given_format, output)
+    key_fmt = key_fmt or fmt
+    out = _Output(fmt, output, output_dir)
     if endpoint is not None:
-        _query_remote(endpoint, query, params, reasoned, fmt, run_all, allow_service, queries_dir)
+        _query_remote(endpoint, query, params, reasoned, out, run_all, allow_service, queries_dir)
         return
     cached = None
     if query is not None and not allow_service and not service_map:
-        cached = _answer_slot(query, params, fmt, reasoned, data, ontology, shapes, input_format)
+        cached = _answer_slot(
+            query, params, key_fmt, reasoned, data, ontology, shapes, input_format
+        )
         if cached is not None:
             from kgtool.query.answers import read_answer
 
             answer = read_answer(*cached)
             if answer is not None:
-                click.echo(answer, nl=False)
+                emit(answer, output)
                 return
     from kgtool.query.render import render
     from kgtool.query.run import run_query
@@ -132,7 +170,7 @@ def query(
                 kg, named, mine, reasoned, allow_service, queries_dir, federation
             ),
             given,
-            fmt,
+            out,
             allow_service,
             queries_dir,
         )
@@ -141,7 +179,7 @@ def query(
     text = _query_text(query)
     outcome = run_query(kg, text, given, reasoned, allow_service, queries_dir, federation)
     rendered = render(outcome, fmt)
-    click.echo(rendered, nl=False)
+    emit(rendered, output)
     if cached is not None:
         from kgtool.query.answers import write_answer
 
@@ -164,23 +202,64 @@ def _federation(service_map: tuple[str, ...]) -> Federation:
     return lambda: federation(services)
 
 
+@dataclass(frozen=True)
+class _Output:
+    """Where and how ``query`` writes: the format (kgtool's name), ``-o``, ``--output-dir``."""
+
+    fmt: str
+    file: str | None = None
+    folder: Path | None = None
+
+
 def _run_every_query(
     run: Callable[[NamedQuery, dict[str, str]], QueryOutcome],
     given: dict[str, str],
-    fmt: str,
+    out: _Output,
     allow_service: bool,
     queries_dir: Path | None,
 ) -> None:
-    """Print each bundled query's title and answer, or why it is skipped (``--all``)."""
-    from kgtool.query.render import render
+    """Answer every bundled query (``--all``): for people, titled sections; for programs, one
+    JSON document keyed by query name, or one file per query in ``--output-dir``."""
+    from kgtool.query.all import all_answers_json, answer_file_name, render_for_all
     from kgtool.query.run import plan_all
 
-    for plan in plan_all(given, allow_service, queries_dir):
+    plans = plan_all(given, allow_service, queries_dir)
+    if out.folder is not None:
+        from kgtool.io.files import write_atomic
+
+        out.folder.mkdir(parents=True, exist_ok=True)
+        for plan in plans:
+            if plan.skipped:
+                note(f"skipped {plan.query.name}: {plan.skipped}")
+                continue
+            outcome = run(plan.query, plan.params)
+            fmt = render_for_all(outcome, out.fmt)
+            path = out.folder / answer_file_name(plan.query.name, outcome, out.fmt)
+            write_atomic(path, _render(outcome, fmt))
+            note(f"wrote {path}")
+        return
+    if out.fmt != "table":
+        answers = {}
+        for plan in plans:
+            answers[plan.query.name] = (
+                plan.query.header.title,
+                plan.skipped,
+                None if plan.skipped else run(plan.query, plan.params),
+            )
+        click.echo(all_answers_json(answers, out.fmt), nl=False)
+        return
+    for plan in plans:
         click.echo(f"## {plan.query.name}: {plan.query.header.title}")
         if plan.skipped:
             click.echo(f"(skipped: {plan.skipped})\n")
             continue
-        click.echo(render(run(plan.query, plan.params), fmt))
+        click.echo(_render(run(plan.query, plan.params), out.fmt))
+
+
+def _render(outcome: QueryOutcome, fmt: str) -> str:
+    from kgtool.query.render import render
+
+    return render(outcome, fmt)
 
 
 def _answer_slot(
@@ -224,7 +303,7 @@ def _query_remote(
     query: str | None,
     params: tuple[str, ...],
     reasoned: bool,
-    fmt: str,
+    out: _Output,
     run_all: bool,
     allow_service: bool,
     queries_dir: Path | None,
@@ -242,11 +321,11 @@ def _query_remote(
         assert query is not None
         text = _query_text(query)
         outcome = run_remote_query(endpoint, text, given, allow_service, queries_dir)
-        click.echo(render(outcome, fmt), nl=False)
+        emit(render(outcome, out.fmt), out.file)
         return
 
     def run(named: NamedQuery, mine: dict[str, str]) -> QueryOutcome:
         assert named.path is not None
         return run_remote_query(endpoint, str(named.path), mine, allow_service, queries_dir)
 
-    _run_every_query(run, given, fmt, allow_service, queries_dir)
+    _run_every_query(run, given, out, allow_service, queries_dir)

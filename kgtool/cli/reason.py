@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from kgtool.cli.options import emit, graph_options, load_graph, reason_graph
+from kgtool.cli.formats import RDF_FORMAT, rdf_output_format
+from kgtool.cli.options import emit, graph_options, load_graph, note, reason_graph
 from kgtool.core.choices import ENGINES, PROFILES
-from kgtool.io.formats import RDF_FORMAT_NAMES as EXPORT_FORMATS
 
 
 @click.command()
@@ -21,7 +21,12 @@ from kgtool.io.formats import RDF_FORMAT_NAMES as EXPORT_FORMATS
 )
 @click.option("-o", "--output", metavar="FILE", default=None, help="Write here (default: stdout).")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
+    "--format",
+    "fmt",
+    type=RDF_FORMAT,
+    default=None,
+    help="Name, alias (ttl, nt, rdfxml...) or media type; default: from -o's extension, "
+    "else turtle.",
 )
 def reason(
     data: tuple[str, ...],
@@ -31,7 +36,7 @@ def reason(
     profile: str,
     engine: str,
     output: str | None,
-    fmt: str,
+    fmt: str | None,
 ) -> None:
     """Infer new triples (OWL 2 RL or RDFS) and write the inferred graph.
 
@@ -42,13 +47,14 @@ def reason(
 
     \b
         kgtool reason --profile rdfs -o inferred.ttl
-        kgtool reason --engine fast --format trig -o inferred.trig
+        kgtool reason --engine fast -o inferred.nt
     """
+    fmt = rdf_output_format(fmt, output)
     kg = load_graph(data, ontology, shapes, input_format)
     result = reason_graph(kg, profile=profile, engine=engine)
     emit(result.render(fmt), output)
-    to_stdout = output is None or output == "-"
-    click.echo(
-        f"Inferred {len(result)} triples ({profile}) from {result.asserted_count} asserted.",
-        err=to_stdout,
-    )
+    message = f"Inferred {len(result)} triples ({profile}) from {result.asserted_count} asserted."
+    if output is None or output == "-":
+        note(message)
+    else:
+        click.echo(message)

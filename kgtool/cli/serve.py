@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
+from kgtool.cli.exits import EXIT_USAGE
 from kgtool.cli.options import graph_options, graph_settings, queries_option
+
+
+class MissingExtraError(click.ClickException):
+    """An optional dependency the command needs is not installed (exit 2, as for Graphviz)."""
+
+    exit_code = EXIT_USAGE
 
 
 @click.command()
@@ -83,7 +90,7 @@ def serve(
 
         from kgtool.serve.app import ServeSettings, create_app
     except ImportError as exc:
-        raise click.ClickException(
+        raise MissingExtraError(
             f"kgtool serve needs the serve extra ({exc.name} is missing): "
             "pip install 'eleutherai-kg[serve]'"
         ) from None

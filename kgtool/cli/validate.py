@@ -7,7 +7,7 @@ import sys
 import click
 
 from kgtool.cli.exits import EXIT_FAILED
-from kgtool.cli.options import graph_options, load_graph
+from kgtool.cli.options import graph_options, load_graph, note
 from kgtool.cli.progress import counting
 from kgtool.core.choices import INFERENCE_CHOICES, VALIDATION_ENGINES
 
@@ -60,15 +60,28 @@ def validate(
         kgtool validate --format json --fail-on warning
         kgtool validate --engine fast --inference owlrl
     """
+    from kgtool.inspect.shape_names import name_blank_shapes
     from kgtool.validate.engine import idle_shapes
     from kgtool.validate.engine import validate as run_validate
 
     kg = load_graph(data, ontology, shapes, input_format)
     with counting("validate", " shapes") as progress:
         report = run_validate(kg, inference=inference, engine=engine, progress=progress)
+    if shapes:
+        # A user's shapes are often blank nodes: name them by path and constraint.
+        report = name_blank_shapes(report, kg.shapes)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(text, nl=False)
-    for shape in idle_shapes(kg):
-        click.echo(f"Warning: {shape} targets nothing in the data, so it checks nothing.", err=True)
+    idle = idle_shapes(kg)
+    if shapes:
+        # The user's own shapes: each one that checks nothing is likely a typo in a target.
+        for shape in idle:
+            note(f"Warning: {shape} targets nothing in the data, so it checks nothing.")
+    elif idle:
+        # The bundled shapes cover the whole project; most target nothing in a user's file.
+        note(
+            f"Note: {len(idle)} of the bundled shapes target nothing in the data "
+            "(give --shapes to check with your own)."
+        )
     if report.fails(fail_on):
         sys.exit(EXIT_FAILED)

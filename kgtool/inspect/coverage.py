@@ -86,6 +86,14 @@ class CoverageReport:
         """The sentences that hold no structured fact (``literal-only`` or ``none``)."""
         return [s for s in self.sentences if s.status != "structured"]
 
+    def to_text(self) -> str:
+        """The report for people (see :func:`to_text`)."""
+        return to_text(self)
+
+    def to_json(self) -> str:
+        """The report as JSON (see :func:`to_json`)."""
+        return to_json(self)
+
 
 def _short(term: object) -> str:
     if isinstance(term, Literal):

@@ -94,7 +94,7 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
         "TriG",
         (),
         (".trig",),
-        ("application/trig",),
+        ("application/trig", "application/x-trig"),
         "trig",
         "TRIG",
         True,
@@ -102,7 +102,9 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat(
         "xml",
         "RDF/XML",
-        ("rdfxml", "rdf/xml"),
+        # ``xml`` stays kgtool's name for RDF/XML, as before; ``rdfxml`` is the unambiguous one
+        # (where results are meant, ``xml`` is SPARQL XML, whose own name is ``srx``).
+        ("rdfxml", "rdf/xml", "rdf", "owl"),
         (".rdf", ".owl", ".xml"),
         ("application/rdf+xml",),
         "xml",
@@ -158,16 +160,23 @@ class ResultFormat:
         aliases: Other accepted spellings, media types included.
         media_type: The registered media type (``text/plain`` for the aligned table).
         extension: The file extension kgtool writes.
+        read_extensions: Other extensions that select it in ``-o FILE`` (``.json``, ``.xml``).
     """
 
     name: str
     aliases: tuple[str, ...]
     media_type: str
     extension: str
+    read_extensions: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """kgtool's name and the short aliases (media types left out)."""
+        return (self.name, *(a for a in self.aliases if "/" not in a))
 
 
 RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("table", ("text",), "text/plain", ".txt"),
+    ResultFormat("table", ("text", "text/plain"), "text/plain", ".txt"),
     ResultFormat("csv", ("text/csv",), "text/csv", ".csv"),
     ResultFormat("tsv", ("text/tab-separated-values",), "text/tab-separated-values", ".tsv"),
     ResultFormat(
@@ -175,15 +184,25 @@ RESULT_FORMATS: tuple[ResultFormat, ...] = (
         ("srj", "application/sparql-results+json"),
         "application/sparql-results+json",
         ".srj",
+        (".json",),
     ),
     ResultFormat(
-        "xml", ("srx", "application/sparql-results+xml"), "application/sparql-results+xml", ".srx"
+        "xml",
+        ("srx", "application/sparql-results+xml"),
+        "application/sparql-results+xml",
+        ".srx",
+        (".xml",),
     ),
 )
 #: kgtool's names of the result formats, in the table's order.
 RESULT_FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in RESULT_FORMATS)
+#: The names and short aliases of the result formats (media types are accepted too).
+RESULT_FORMAT_SPELLINGS: tuple[str, ...] = tuple(n for f in RESULT_FORMATS for n in f.names)
 _RESULTS_BY_NAME: dict[str, ResultFormat] = {
     n: f for f in RESULT_FORMATS for n in (f.name, *f.aliases)
+}
+_RESULTS_BY_EXTENSION: dict[str, ResultFormat] = {
+    e: f for f in RESULT_FORMATS for e in (f.extension, *f.read_extensions)
 }
 
 
@@ -194,3 +213,14 @@ def find_result_format(name: str) -> ResultFormat | None:
     'json'
     """
     return _RESULTS_BY_NAME.get(name.strip().lower())
+
+
+def result_format_of_path(path: str | PurePath) -> ResultFormat | None:
+    """Return the result format a file's extension names, or None.
+
+    >>> result_format_of_path("founders.srj").name, result_format_of_path("f.csv").name
+    ('json', 'csv')
+    >>> result_format_of_path("founders.ttl") is None
+    True
+    """
+    return _RESULTS_BY_EXTENSION.get(PurePath(str(path)).suffix.lower())

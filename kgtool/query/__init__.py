@@ -8,6 +8,8 @@ from kgtool.core.lazy import lazy_exports
 _API: dict[str, str] = {
     "run_query": "kgtool.query.run",
     "QueryOutcome": "kgtool.query.run",
+    "query_rows": "kgtool.query.rows",
+    "Rows": "kgtool.query.rows",
     "bind_parameters": "kgtool.query.run",
     "prepare": "kgtool.query.run",
     "find_query": "kgtool.query.catalog",

@@ -38,12 +38,13 @@ def _closed_pipe(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     "args",
     [
         ["query", "--all", "--queries", str(QUERIES), *FIXTURE_ARGS],
+        ["query", "--all", "--format", "json", "--queries", str(QUERIES), *FIXTURE_ARGS],
         ["query", "agents", "--queries", str(QUERIES), "--no-cache", *FIXTURE_ARGS],
         ["export", "--format", "nt", *FIXTURE_ARGS],
         ["validate", *FIXTURE_ARGS],
         ["--help"],
     ],
-    ids=["query-all", "query", "export", "validate", "help"],
+    ids=["query-all", "query-all-json", "query", "export", "validate", "help"],
 )
 def test_a_closed_pipe_ends_quietly_with_141(tmp_path: Path, args: list[str]) -> None:
     env = {**os.environ, "KGTOOL_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
