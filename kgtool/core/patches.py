@@ -184,6 +184,29 @@ NTRIPLES_BUFFER = Patch(
     "bufsiz",
     "a long line read in one step (linear); else rdflib's quadratic growth",
 )
+#: rdflib rewrites the lexical form of every typed literal it parses to the canonical one
+#: (``"01"^^xsd:integer`` becomes ``"1"``), a process-wide default with no per-parse option.
+#: In RDF 1.1 the lexical form is data, so kgtool's parse path turns it off for the parse.
+NORMALIZE_LITERALS = Patch(
+    "rdflib-normalize-literals",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib",
+    "NORMALIZE_LITERALS",
+    "lexical forms kept as written; else rdflib's canonical forms",
+)
+#: rdflib's memory store keeps each graph's triples, and its list of graphs, in Python sets, so
+#: a full scan (and with it query solution order, GROUP_CONCAT, exports of unsorted formats)
+#: follows string hashing, which is seeded per process. Insertion-ordered containers in their
+#: place make the order the order the triples were added.
+ORDERED_MEMORY = Patch(
+    "rdflib-ordered-memory",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib.plugins.stores.memory",
+    "Memory",
+    "the same iteration order in every process; else an order that varies with PYTHONHASHSEED",
+)
 #: Every patch, by name.
 PATCHES: dict[str, Patch] = {
     p.name: p
@@ -193,6 +216,8 @@ PATCHES: dict[str, Patch] = {
         SHAPE_VALIDATE,
         LITERAL_SLOTS,
         NTRIPLES_BUFFER,
+        NORMALIZE_LITERALS,
+        ORDERED_MEMORY,
     )
 }
 
@@ -233,6 +258,24 @@ def string_literal(lexical: str, language: str | None) -> Any:
     return literal
 
 
+@contextmanager
+def literals_as_written() -> Iterator[bool]:
+    """Keep lexical forms as written in literals rdflib builds in the block; yield whether.
+
+    Held under the patch lock, so a concurrent parse cannot restore rdflib's default midway.
+    Where the patch is not usable the block runs with rdflib's normalisation.
+
+    >>> from rdflib import Literal, XSD
+    >>> with literals_as_written():
+    ...     str(Literal("01", datatype=XSD.integer))
+    '01'
+    >>> str(Literal("01", datatype=XSD.integer))
+    '1'
+    """
+    with NORMALIZE_LITERALS.applied(False) as applied:
+        yield applied
+
+
 def ensure_ntriples_buffer(size: int) -> None:
     """Let rdflib's N-Triples reader take ``size`` characters in one read (it only grows).
 
@@ -245,3 +288,69 @@ def ensure_ntriples_buffer(size: int) -> None:
         setattr(
             module, NTRIPLES_BUFFER.attribute, max(getattr(module, NTRIPLES_BUFFER.attribute), size)
         )
+
+
+class _OrderedSet(dict[Any, None]):
+    """The part of ``set`` rdflib's memory store uses, keeping insertion order."""
+
+    def add(self, item: Any) -> None:
+        self[item] = None
+
+    def remove(self, item: Any) -> None:
+        del self[item]
+
+    def discard(self, item: Any) -> None:
+        self.pop(item, None)
+
+    def copy(self) -> _OrderedSet:
+        return _OrderedSet(self)
+
+
+class _OrderedSetValues(dict[Any, _OrderedSet]):
+    """A dict whose values, sets where rdflib stores them, are kept as :class:`_OrderedSet`."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if not isinstance(value, _OrderedSet):
+            value = _OrderedSet.fromkeys(value)
+        super().__setitem__(key, value)
+
+
+#: The store's private containers (name-mangled) that are sets; each must be one in a new store.
+_MEMORY_SETS = ("_Memory__contextTriples", "_Memory__all_contexts")
+
+
+@functools.cache
+def _ordered_memory_usable() -> bool:
+    if not ORDERED_MEMORY.usable():
+        return False
+    store = ORDERED_MEMORY.current()()
+    triples = getattr(store, _MEMORY_SETS[0], None)
+    contexts = getattr(store, _MEMORY_SETS[1], None)
+    return (
+        isinstance(triples, dict)
+        and all(isinstance(v, set) for v in triples.values())
+        and isinstance(contexts, set)
+    )
+
+
+def ordered_memory_store() -> Any:
+    """Return a new rdflib memory store that iterates in insertion order.
+
+    Where the installed rdflib's containers are not the tested ones, rdflib's own store is
+    returned: right answers, in an order that may change from process to process.
+
+    >>> from rdflib import Graph, URIRef
+    >>> g = Graph(store=ordered_memory_store())
+    >>> for name in "zyxabc":
+    ...     _ = g.add((URIRef(f"urn:{name}"), URIRef("urn:p"), URIRef("urn:o")))
+    >>> [str(s)[-1] for s, _, _ in g]
+    ['z', 'y', 'x', 'a', 'b', 'c']
+    """
+    store = ORDERED_MEMORY.current()()
+    if _ordered_memory_usable():
+        triples = _OrderedSetValues()
+        for key, value in getattr(store, _MEMORY_SETS[0]).items():
+            triples[key] = value
+        setattr(store, _MEMORY_SETS[0], triples)
+        setattr(store, _MEMORY_SETS[1], _OrderedSet.fromkeys(getattr(store, _MEMORY_SETS[1])))
+    return store
