@@ -323,9 +323,9 @@ _MEMORY_SETS = ("_Memory__contextTriples", "_Memory__all_contexts")
 def _ordered_memory_usable() -> bool:
     if not ORDERED_MEMORY.usable():
         return False
-    store = ORDERED_MEMORY.current()()
-    triples = getattr(store, _MEMORY_SETS[0], None)
-    contexts = getattr(store, _MEMORY_SETS[1], None)
+    memory = ORDERED_MEMORY.current()()
+    triples = getattr(memory, _MEMORY_SETS[0], None)
+    contexts = getattr(memory, _MEMORY_SETS[1], None)
     return (
         isinstance(triples, dict)
         and all(isinstance(v, set) for v in triples.values())
@@ -346,11 +346,11 @@ def ordered_memory_store() -> Any:
     >>> [str(s)[-1] for s, _, _ in g]
     ['z', 'y', 'x', 'a', 'b', 'c']
     """
-    store = ORDERED_MEMORY.current()()
+    memory = ORDERED_MEMORY.current()()
     if _ordered_memory_usable():
         triples = _OrderedSetValues()
-        for key, value in getattr(store, _MEMORY_SETS[0]).items():
+        for key, value in getattr(memory, _MEMORY_SETS[0]).items():
             triples[key] = value
-        setattr(store, _MEMORY_SETS[0], triples)
-        setattr(store, _MEMORY_SETS[1], _OrderedSet.fromkeys(getattr(store, _MEMORY_SETS[1])))
-    return store
+        setattr(memory, _MEMORY_SETS[0], triples)
+        setattr(memory, _MEMORY_SETS[1], _OrderedSet.fromkeys(getattr(memory, _MEMORY_SETS[1])))
+    return memory
