@@ -49,6 +49,9 @@ class KnowledgeGraph:
     #: so the closure cache is keyed by them (issue 5). Code that adds triples to ``store`` after
     #: loading must clear ``sources`` (the key then falls back to hashing the triples).
     input_format: str | None = None
+    #: ``base`` as given to :meth:`load`: it changes the triples of files with relative IRIs,
+    #: so the closure cache is keyed by it too.
+    base: str | None = None
 
     @property
     def shapes(self) -> Graph:
@@ -72,6 +75,7 @@ class KnowledgeGraph:
         format: str | None = None,
         store: str = "auto",
         progress: Callable[[int, int], None] | None = None,
+        base: str | None = None,
     ) -> KnowledgeGraph:
         """Load facts, ontology and shapes; None means the bundled default for each.
 
@@ -84,6 +88,9 @@ class KnowledgeGraph:
             store: ``memory`` (rdflib), ``oxigraph`` (pyoxigraph) or ``auto`` (by input size).
             progress: Called as ``progress(bytes_read, total_bytes)`` of the ontology and fact
                 files: as Oxigraph reads, or once per file parsed by rdflib.
+            base: The IRI relative IRIs in the fact files resolve against, instead of each
+                file's own ``file:`` URI (stdin's default is the current directory, see
+                :func:`kgtool.io.parse.base_iri`). An ``@base`` in a file still wins.
 
         Returns:
             The knowledge graph.
@@ -102,13 +109,16 @@ class KnowledgeGraph:
         # more than parsing the bundled facts and only validate needs them.
         shape_files = shapes_files(shapes)
         backend = open_store(resolve_store(store, inputs))
-        backend.load_files(ontology_files, data_files, format, _byte_counter(inputs, progress))
+        backend.load_files(
+            ontology_files, data_files, format, _byte_counter(inputs, progress), base=base
+        )
         return cls(
             store=backend,
             ontology=backend.named_graph(GRAPH_ONTOLOGY),
             sources=inputs,
             shape_files=shape_files,
             input_format=format,
+            base=base,
         )
 
     @classmethod

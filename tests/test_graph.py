@@ -34,7 +34,8 @@ def test_triple_formats_go_to_the_default_graph(tmp_path: Path) -> None:
     f = tmp_path / "extra.nt"
     f.write_text("<http://e/a> <http://e/b> <http://e/c> .\n", encoding="utf-8")
     kg = KnowledgeGraph.load(data=[f], ontology=[], shapes=[])
-    assert kg.store.graph_names() == [DATASET_DEFAULT_GRAPH_ID]
+    assert kg.store.graph_names() == []
+    assert len(kg.store.named_graph(DATASET_DEFAULT_GRAPH_ID)) == 1
 
 
 def test_folders_skip_non_rdf_files(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import TypeVar
 from rdflib import Dataset, Graph, Namespace, URIRef
 
 from kgtool.core import vocab
+from kgtool.core.patches import ordered_memory_store
 
 BASE = "https://w3id.org/eleutherai-kg/"
 
@@ -102,6 +103,18 @@ def bind_prefixes(graph: G) -> G:
     return graph
 
 
+def new_graph(identifier: URIRef | None = None) -> Graph:
+    """Return an empty in-memory graph with the project prefixes, iterating in insertion order.
+
+    >>> len(new_graph())
+    0
+    """
+    return bind_prefixes(Graph(store=ordered_memory_store(), identifier=identifier))
+
+
 def new_dataset() -> Dataset:
-    """Return an empty in-memory ``Dataset`` whose default graph is the union of all graphs."""
-    return bind_prefixes(Dataset(default_union=True))
+    """Return an empty in-memory ``Dataset`` whose default graph is the union of all graphs.
+
+    It iterates in the order the quads were added, the same in every process.
+    """
+    return bind_prefixes(Dataset(store=ordered_memory_store(), default_union=True))

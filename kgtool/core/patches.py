@@ -204,6 +204,29 @@ RESULT_ROWS = Patch(
     "Result.bindings",
     "a SELECT answer read row by row, empty rows kept; else read whole (more memory)",
 )
+#: rdflib rewrites the lexical form of every typed literal it parses to the canonical one
+#: (``"01"^^xsd:integer`` becomes ``"1"``), a process-wide default with no per-parse option.
+#: In RDF 1.1 the lexical form is data, so kgtool's parse path turns it off for the parse.
+NORMALIZE_LITERALS = Patch(
+    "rdflib-normalize-literals",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib",
+    "NORMALIZE_LITERALS",
+    "lexical forms kept as written; else rdflib's canonical forms",
+)
+#: rdflib's memory store keeps each graph's triples, and its list of graphs, in Python sets, so
+#: a full scan (and with it query solution order, GROUP_CONCAT, exports of unsorted formats)
+#: follows string hashing, which is seeded per process. Insertion-ordered containers in their
+#: place make the order the order the triples were added.
+ORDERED_MEMORY = Patch(
+    "rdflib-ordered-memory",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib.plugins.stores.memory",
+    "Memory",
+    "the same iteration order in every process; else an order that varies with PYTHONHASHSEED",
+)
 #: Every patch, by name.
 PATCHES: dict[str, Patch] = {
     p.name: p
@@ -215,6 +238,8 @@ PATCHES: dict[str, Patch] = {
         NTRIPLES_BUFFER,
         AGGREGATE_JOIN,
         RESULT_ROWS,
+        NORMALIZE_LITERALS,
+        ORDERED_MEMORY,
     )
 }
 
@@ -253,6 +278,24 @@ def string_literal(lexical: str, language: str | None) -> Any:
     literal._value = lexical
     literal._ill_typed = None
     return literal
+
+
+@contextmanager
+def literals_as_written() -> Iterator[bool]:
+    """Keep lexical forms as written in literals rdflib builds in the block; yield whether.
+
+    Held under the patch lock, so a concurrent parse cannot restore rdflib's default midway.
+    Where the patch is not usable the block runs with rdflib's normalisation.
+
+    >>> from rdflib import Literal, XSD
+    >>> with literals_as_written():
+    ...     str(Literal("01", datatype=XSD.integer))
+    '01'
+    >>> str(Literal("01", datatype=XSD.integer))
+    '1'
+    """
+    with NORMALIZE_LITERALS.applied(False) as applied:
+        yield applied
 
 
 def ensure_ntriples_buffer(size: int) -> None:
@@ -335,3 +378,67 @@ def result_rows(result: Any) -> Iterator[Any]:
         return
     result._genbindings = None  # taken over: rdflib must not read it again
     yield from pending
+class _OrderedSet(dict[Any, None]):
+    """The part of ``set`` rdflib's memory store uses, keeping insertion order."""
+
+    def add(self, item: Any) -> None:
+        self[item] = None
+
+    def remove(self, item: Any) -> None:
+        del self[item]
+
+    def discard(self, item: Any) -> None:
+        self.pop(item, None)
+
+    def copy(self) -> _OrderedSet:
+        return _OrderedSet(self)
+
+
+class _OrderedSetValues(dict[Any, _OrderedSet]):
+    """A dict whose values, sets where rdflib stores them, are kept as :class:`_OrderedSet`."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if not isinstance(value, _OrderedSet):
+            value = _OrderedSet.fromkeys(value)
+        super().__setitem__(key, value)
+
+
+#: The store's private containers (name-mangled) that are sets; each must be one in a new store.
+_MEMORY_SETS = ("_Memory__contextTriples", "_Memory__all_contexts")
+
+
+@functools.cache
+def _ordered_memory_usable() -> bool:
+    if not ORDERED_MEMORY.usable():
+        return False
+    memory = ORDERED_MEMORY.current()()
+    triples = getattr(memory, _MEMORY_SETS[0], None)
+    contexts = getattr(memory, _MEMORY_SETS[1], None)
+    return (
+        isinstance(triples, dict)
+        and all(isinstance(v, set) for v in triples.values())
+        and isinstance(contexts, set)
+    )
+
+
+def ordered_memory_store() -> Any:
+    """Return a new rdflib memory store that iterates in insertion order.
+
+    Where the installed rdflib's containers are not the tested ones, rdflib's own store is
+    returned: right answers, in an order that may change from process to process.
+
+    >>> from rdflib import Graph, URIRef
+    >>> g = Graph(store=ordered_memory_store())
+    >>> for name in "zyxabc":
+    ...     _ = g.add((URIRef(f"urn:{name}"), URIRef("urn:p"), URIRef("urn:o")))
+    >>> [str(s)[-1] for s, _, _ in g]
+    ['z', 'y', 'x', 'a', 'b', 'c']
+    """
+    memory = ORDERED_MEMORY.current()()
+    if _ordered_memory_usable():
+        triples = _OrderedSetValues()
+        for key, value in getattr(memory, _MEMORY_SETS[0]).items():
+            triples[key] = value
+        setattr(memory, _MEMORY_SETS[0], triples)
+        setattr(memory, _MEMORY_SETS[1], _OrderedSet.fromkeys(getattr(memory, _MEMORY_SETS[1])))
+    return memory

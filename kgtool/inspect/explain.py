@@ -2,7 +2,8 @@
 
 The explainer runs the OWL 2 RL / RDFS rules that matter for this ontology backwards
 (https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules):
-``rdfs:subPropertyOf`` and ``rdfs:subClassOf`` (prp-spo1, cax-sco, scm-sco, scm-spo),
+``rdfs:subPropertyOf`` and ``rdfs:subClassOf`` (prp-spo1, cax-sco, scm-sco, scm-spo, and
+scm-dom1/2, scm-rng1/2 for domains and ranges),
 ``owl:equivalentProperty`` / ``owl:equivalentClass`` (prp-eqp, cax-eqc), ``owl:inverseOf``
 (prp-inv), ``rdfs:domain`` / ``rdfs:range`` (prp-dom, prp-rng), ``owl:TransitiveProperty``
 (prp-trp), ``owl:SymmetricProperty`` (prp-symp) and ``owl:sameAs`` (eq-sym, eq-rep-s/o). Every
@@ -106,6 +107,20 @@ class _Explainer:
             for m in g.objects(s, p):
                 if m not in (s, o) and (m, p, o) in g:
                     yield f"{shorten(_SHOW, p)} is transitive (scm)", [(s, p, m), (m, p, o)]
+        if p in (RDFS.domain, RDFS.range):
+            kind = "dom" if p == RDFS.domain else "rng"
+            for c in g.subjects(RDFS.subClassOf, o):
+                if c != o:
+                    yield (
+                        f"{shorten(_SHOW, p)} of a subclass (scm-{kind}1)",
+                        [(s, p, c), (c, RDFS.subClassOf, o)],
+                    )
+            for q in g.objects(s, RDFS.subPropertyOf):
+                if q != s:
+                    yield (
+                        f"{shorten(_SHOW, p)} of a super-property (scm-{kind}2)",
+                        [(q, p, o), (s, RDFS.subPropertyOf, q)],
+                    )
         if p == OWL.sameAs:
             yield "owl:sameAs is symmetric (eq-sym)", [(o, OWL.sameAs, s)]
         for q in g.subjects(RDFS.subPropertyOf, p):

@@ -13,8 +13,12 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph, URIRef
 
 from kgtool.core.errors import InputError
-from kgtool.core.namespaces import bind_prefixes
-from kgtool.core.patches import ensure_ntriples_buffer
+from kgtool.core.namespaces import new_graph
+from kgtool.core.patches import (
+    ensure_ntriples_buffer,
+    literals_as_written,
+    ordered_memory_store,
+)
 from kgtool.io.formats import RDF_EXTENSIONS, RDF_FORMATS, find_rdf_format, rdf_format_of_path
 from kgtool.io.inputs import expand_inputs as expand_inputs  # re-exported: moved for issue 5
 
@@ -221,13 +225,56 @@ def _parse_error(name: str, text: str, fmt: str, exc: Exception) -> InputError:
     return InputError(f"{where}: malformed {fmt} ({detail.splitlines()[0] if detail else exc!r})")
 
 
-def parse_text(text: str, fmt: str, name: str) -> Dataset:
+def stdin_base() -> str:
+    """Return the base IRI of text read from stdin when no ``base`` is given.
+
+    Text on stdin has no URI of its own, so relative IRIs in it resolve as if it were a file in
+    the current directory (a trailing slash: ``<doc>`` becomes ``file:///cwd/doc``).
+
+    >>> stdin_base().startswith("file:///") and stdin_base().endswith("/")
+    True
+    """
+    return Path.cwd().resolve().as_uri().rstrip("/") + "/"
+
+
+def base_iri(path: str | Path, base: str | None = None) -> str:
+    """Return the IRI that relative IRIs in ``path`` resolve against.
+
+    RDF 1.1 (RFC 3986 section 5.1) takes the retrieval URI of the document: its ``file:`` URI.
+    An explicit ``base`` (a ``--base`` option) overrides it; stdin without one gets
+    :func:`stdin_base`. An ``@base`` in the document still overrides either.
+
+    Args:
+        path: A file, or ``-`` for stdin.
+        base: An absolute IRI to use instead.
+
+    Returns:
+        An absolute IRI.
+
+    >>> base_iri("/tmp/x/doc.ttl")
+    'file:///tmp/x/doc.ttl'
+    >>> base_iri("doc.ttl", "http://example.org/")
+    'http://example.org/'
+    """
+    if base:
+        return base
+    if str(path) == "-":
+        return stdin_base()
+    return Path(path).resolve().as_uri()
+
+
+def parse_text(text: str, fmt: str, name: str, base: str | None = None) -> Dataset:
     """Parse RDF text into a new dataset (graph names kept for quad formats).
+
+    Lexical forms are kept as written (``"01"^^xsd:integer`` stays ``"01"``): in RDF 1.1 they
+    are data, and the Oxigraph store's parser keeps them too.
 
     Args:
         text: The document.
         fmt: An rdflib format name (see :func:`rdf_format`).
         name: What to call the input in error messages (a file name or ``<stdin>``).
+        base: The IRI relative IRIs resolve against (see :func:`base_iri`); None: the current
+            directory, as for stdin.
 
     Returns:
         A dataset; triple formats fill its default graph.
@@ -251,9 +298,11 @@ def parse_text(text: str, fmt: str, name: str) -> Dataset:
         # step: quadratic, minutes for a 5 MB literal. Reading the whole text in one step keeps
         # it linear (issue 8); the value only ever grows, so concurrent parses stay correct.
         ensure_ntriples_buffer(len(text) + 1)
-    dataset = Dataset()
+    # Insertion order: the store then gets the quads in the file's order, in every process.
+    dataset = Dataset(store=ordered_memory_store())
     try:
-        dataset.parse(data=text, format=fmt, publicID=URIRef("urn:kgtool:base"))
+        with literals_as_written():
+            dataset.parse(data=text, format=fmt, publicID=URIRef(base or stdin_base()))
     except Exception as exc:  # every rdflib parser raises its own family of exceptions
         raise _parse_error(name, text, fmt, exc) from exc
     return dataset
@@ -305,27 +354,44 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def parse_file(path: str | Path, fmt: str | None = None) -> Dataset:
+def parse_file(path: str | Path, fmt: str | None = None, base: str | None = None) -> Dataset:
     """Read and parse one RDF file (``-`` is stdin and needs ``fmt``).
+
+    Args:
+        path: The file, or ``-``.
+        fmt: A format name overriding the extension.
+        base: The base IRI instead of the file's own URI (see :func:`base_iri`).
 
     Raises:
         InputError: See :func:`read_text`, :func:`rdf_format` and :func:`parse_text`.
     """
     rdflib_format = rdf_format(path, fmt)
     name = "<stdin>" if str(path) == "-" else str(path)
-    return parse_text(read_text(path), rdflib_format, name)
+    return parse_text(read_text(path), rdflib_format, name, base_iri(path, base))
 
 
 def merged_graph(dataset: Dataset) -> Graph:
-    merged = bind_prefixes(Graph())
+    merged = new_graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         merged.add((s, p, o))
     return merged
 
 
+def bind_file_prefixes(graph: Graph, parsed: Graph) -> None:
+    """Bind on ``graph`` the prefixes a parsed file declared, where ``graph`` has none for them.
+
+    pySHACL reads the prefixed names of a SPARQL constraint with the shapes graph's bindings.
+    """
+    for prefix, namespace in parsed.namespaces():
+        graph.bind(prefix, namespace, override=False)
+
+
 def parse_graph_files(shape_files: Sequence[Path]) -> Graph:
-    shapes_graph = bind_prefixes(Graph())
+    """Parse files into one graph (graph names dropped), keeping the files' prefix bindings."""
+    shapes_graph = new_graph()
     for f in shape_files:
-        for triple in merged_graph(parse_file(f)):
+        parsed = parse_file(f)
+        for triple in merged_graph(parsed):
             shapes_graph.add(triple)
+        bind_file_prefixes(shapes_graph, parsed)
     return shapes_graph

@@ -48,12 +48,15 @@ def _entries(cache_dir: Path) -> CacheKind:
     return CacheSettings(cache_dir).kind("closures", ".nt")
 
 
-def files_key(files: Sequence[Path], input_format: str | None) -> str | None:
+def files_key(
+    files: Sequence[Path], input_format: str | None, base: str | None = None
+) -> str | None:
     """Return a hash of the input files' paths and bytes, or None when they cannot be hashed.
 
     Args:
         files: The ontology and fact files, in load order.
         input_format: ``--input-format`` (None: guessed from each extension).
+        base: The base IRI the fact files were read with (None: their own URIs).
 
     Returns:
         A hex digest, or None for stdin (``-``) or a file that can no longer be read.
@@ -61,7 +64,7 @@ def files_key(files: Sequence[Path], input_format: str | None) -> str | None:
     >>> files_key([Path("-")], None) is None
     True
     """
-    digest = hashlib.sha256(f"files\0{input_format or ''}\0".encode())
+    digest = hashlib.sha256(f"files\0{input_format or ''}\0{base or ''}\0".encode())
     for f in files:
         if str(f) == "-":
             return None

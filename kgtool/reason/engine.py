@@ -6,7 +6,9 @@ as ``GRAPH_INFERRED`` and never mixed into the asserted graphs.
 
 Dropped as noise (true in every OWL RL closure, or not RDF a user can read):
 
-* ``x owl:sameAs x`` (reflexive sameAs, added for every resource);
+* ``x owl:sameAs x`` (reflexive sameAs, added for every resource, eq-ref), and ``x p x`` for
+  every super-property ``p`` of ``owl:sameAs`` (prp-spo1 copies eq-ref onto them: with
+  ``owl:sameAs rdfs:subPropertyOf schema:sameAs``, ``x schema:sameAs x`` for every IRI);
 * anything whose object is ``owl:Thing`` (``x rdf:type owl:Thing``,
   ``C rdfs:subClassOf owl:Thing``, ``p rdfs:range owl:Thing``...), ``x rdf:type rdfs:Resource``
   and ``owl:Nothing rdfs:subClassOf x``;
@@ -16,6 +18,10 @@ Dropped as noise (true in every OWL RL closure, or not RDF a user can read):
   ``x owl:equivalentProperty x`` (reflexive schema axioms);
 * triples with a literal or blank node as subject produced by owlrl's literal proxies;
 * owlrl's inconsistency reports (they become an :class:`InconsistencyError` instead).
+
+Two literals made ``owl:sameAs`` with different values (two values of a functional datatype
+property) are an inconsistency (OWL 2 RL ``dt-diff`` with ``eq-diff1``), raised on both engines
+before the literal-subject noise is dropped; owlrl derives the triple but does not check it.
 
 Closures are cached in this process and on disk (:mod:`kgtool.reason.closure_cache`, which says
 what the key
@@ -31,11 +37,11 @@ from collections.abc import Callable, Collection, Iterable
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import BNode
+from rdflib.term import BNode, Node
 
 from kgtool.core.choices import ENGINES, PROFILES
 from kgtool.core.errors import InconsistencyError, UsageError
-from kgtool.core.namespaces import GRAPH_INFERRED, bind_prefixes
+from kgtool.core.namespaces import GRAPH_INFERRED, new_graph
 from kgtool.core.terms import Triple
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.serialize import render_inferred
@@ -59,6 +65,7 @@ _REFLEXIVE_NOISE = frozenset(
 # per closure triple (hundreds of thousands on big graphs, issue 5).
 _TYPE, _THING, _NOTHING, _RESOURCE = RDF.type, OWL.Thing, OWL.Nothing, RDFS.Resource
 _SUBCLASS, _ERROR, _ERROR_MESSAGE = RDFS.subClassOf, OWLRL_ERRORS.error, OWLRL_ERRORS.ErrorMessage
+_SAME_AS, _SUBPROPERTY = OWL.sameAs, RDFS.subPropertyOf
 
 _BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 
@@ -128,8 +135,12 @@ class ReasoningResult:
         return len(self.inferred)
 
 
-def is_noise(triple: Triple) -> bool:
+def is_noise(triple: Triple, reflexive: Collection[Node] = _REFLEXIVE_NOISE) -> bool:
     """Return whether an inferred triple carries no information for users (see module doc).
+
+    Args:
+        triple: The triple.
+        reflexive: Predicates whose reflexive triples are noise (see :func:`reflexive_noise`).
 
     >>> from rdflib import URIRef
     >>> x = URIRef("http://example.org/x")
@@ -139,7 +150,7 @@ def is_noise(triple: Triple) -> bool:
     s, p, o = triple
     if isinstance(s, Literal):
         return True
-    if p in _REFLEXIVE_NOISE and s == o:
+    if p in reflexive and s == o:
         return True
     if o == _THING or (p == _TYPE and o == _RESOURCE):
         return True
@@ -148,6 +159,70 @@ def is_noise(triple: Triple) -> bool:
     if s == _NOTHING and p == _SUBCLASS:
         return True
     return p == _ERROR or (p == _TYPE and o == _ERROR_MESSAGE)
+
+
+def reflexive_noise(*graphs: Asserted | Iterable[Triple]) -> frozenset[Node]:
+    """Return the predicates whose reflexive triples are noise, given the closure's schema.
+
+    Those of :data:`_REFLEXIVE_NOISE`, and every super-property of ``owl:sameAs`` found in
+    ``graphs`` (the closure's ``rdfs:subPropertyOf`` is transitive, so one step suffices).
+
+    >>> from rdflib import URIRef
+    >>> same = URIRef("http://schema.org/sameAs")
+    >>> same in reflexive_noise([(OWL.sameAs, RDFS.subPropertyOf, same)])
+    True
+    """
+    found: set[Node] = set(_REFLEXIVE_NOISE)
+    for graph in graphs:
+        if isinstance(graph, Graph):
+            found.update(graph.objects(OWL.sameAs, RDFS.subPropertyOf))
+        else:
+            found.update(o for s, p, o in graph if p == _SUBPROPERTY and s == _SAME_AS)
+    return frozenset(found)
+
+
+def _same_value(left: Literal, right: Literal) -> bool:
+    """Whether two literals denote the same data value (ill-typed ones: the same term)."""
+    if left.ill_typed or right.ill_typed:
+        return left == right
+    try:
+        return bool(left.eq(right))
+    except TypeError:  # values rdflib cannot compare are of different value spaces
+        return False
+
+
+def _value_clashes(closure: Iterable[Triple], asserted: Asserted) -> list[str]:
+    """Return a message for each ``l1 owl:sameAs l2`` between literals of different values."""
+    same = closure.triples((None, _SAME_AS, None)) if isinstance(closure, Graph) else closure
+    pairs = {
+        frozenset((s, o))
+        for s, p, o in same
+        if p == _SAME_AS
+        and isinstance(s, Literal)
+        and isinstance(o, Literal)
+        and s != o
+        and not _same_value(s, o)
+    }
+    if not pairs:
+        return []
+    by_object: dict[Node, list[tuple[Node, Node]]] = {}
+    wanted = {lit for pair in pairs for lit in pair}
+    for s, p, o in asserted:
+        if o in wanted:
+            by_object.setdefault(o, []).append((s, p))
+    messages = []
+    for pair in pairs:
+        left, right = sorted(pair, key=lambda lit: lit.n3())
+        shared = sorted(
+            set(by_object.get(left, ())) & set(by_object.get(right, ())),
+            key=lambda sp: (sp[0].n3(), sp[1].n3()),
+        )
+        where = "".join(f"; both are values of {p.n3()} of {s.n3()}" for s, p in shared[:3])
+        messages.append(
+            f"Different values {left.n3()} and {right.n3()} would be the same (owl:sameAs, "
+            f"e.g. by a functional property){where}"
+        )
+    return sorted(messages)
 
 
 def content_key(triples: Iterable[Triple], profile: str) -> str:
@@ -181,7 +256,7 @@ def closure_key(
     >>> len(closure_key(KnowledgeGraph.from_dataset(Dataset()), "owlrl"))
     64
     """
-    key = cache.files_key(kg.sources, kg.input_format) if kg.sources else None
+    key = cache.files_key(kg.sources, kg.input_format, kg.base) if kg.sources else None
     if key is None:
         key = content_key(kg.store.union() if asserted is None else asserted(), profile)
     return cache.entry_key(key, profile)
@@ -214,8 +289,10 @@ def compute_closure(asserted: Asserted, profile: str, engine: str = "owlrl") -> 
     0
     """
     triples, dropped = _closure_triples(asserted, profile, engine)
-    inferred = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
-    for triple in triples:
+    inferred = new_graph(GRAPH_INFERRED)
+    # Sorted, as the N-Triples the Oxigraph store and the cache hold: the order the closure
+    # was found in follows string hashing, so it differs from process to process.
+    for triple in sorted(triples, key=_ntriples_key):
         inferred.add(triple)
     return ReasoningResult(
         profile=profile, inferred=inferred, asserted_count=len(asserted), dropped=dropped
@@ -245,17 +322,29 @@ def _closure_triples(asserted: Asserted, profile: str, engine: str) -> tuple[lis
             closure, new_only = _owlrl_closure(asserted, profile), False
     else:
         closure, new_only = _owlrl_closure(asserted, profile), False
+    if not isinstance(closure, Graph):
+        closure = list(closure)  # read twice below
+    # Before the noise filter, which drops the literal-subject evidence of the clash.
+    clashes = _value_clashes(closure, asserted)
+    if clashes:
+        raise InconsistencyError(clashes)
+    reflexive = reflexive_noise(closure, asserted) if new_only else reflexive_noise(closure)
     kept: list[Triple] = []
     keep = kept.append
     dropped = 0
     for triple in closure:
         if not new_only and triple in asserted:
             continue
-        if is_noise(triple) or _is_proxy_junk(triple):
+        if is_noise(triple, reflexive) or _is_proxy_junk(triple):
             dropped += 1
             continue
         keep(triple)
     return kept, dropped
+
+
+def _ntriples_key(triple: Triple) -> tuple[str, str, str]:
+    s, p, o = triple
+    return s.n3(), p.n3(), o.n3()
 
 
 def _owlrl_closure(asserted: Iterable[Triple], profile: str) -> Graph:

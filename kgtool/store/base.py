@@ -62,8 +62,12 @@ class Store(Protocol):
         data_files: Sequence[Path],
         fmt: str | None = None,
         progress: Callable[[int], None] | None = None,
+        base: str | None = None,
     ) -> None:
         """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the fact files into the store.
+
+        Relative IRIs resolve against each file's own URI; ``base`` replaces it for the fact
+        files (see :func:`kgtool.io.parse.base_iri`).
 
         Raises:
             InputError: If a file is missing, of unknown format or malformed (file and line).

@@ -14,7 +14,7 @@ from rdflib.term import Node
 from kgtool.core.namespaces import (
     GRAPH_INFERRED,
     PREFIXES,
-    bind_prefixes,
+    new_graph,
 )
 from kgtool.core.patches import string_literal
 from kgtool.core.terms import Triple
@@ -94,7 +94,8 @@ def from_ox(term: Any) -> Node:
             value = fast(term.value)
             if value is not None:
                 return Literal(value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        # normalize=False: the lexical form is data (``"01"`` stays ``"01"``), as the file had it.
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"cannot convert {term!r} from Oxigraph")
 
 
@@ -221,7 +222,7 @@ def graph_from_ntriples(data: bytes, identifier: URIRef | None = None) -> Graph:
     >>> len(graph_from_ntriples(b'<urn:a> <urn:b> "c" .\\n'))
     1
     """
-    graph = bind_prefixes(Graph(identifier=identifier))
+    graph = new_graph(identifier)
     for triple in rdflib_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)):
         graph.add(triple)
     return graph

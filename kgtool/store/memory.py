@@ -15,7 +15,14 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kgtool.core.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes, new_dataset
+from kgtool.core.namespaces import (
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    bind_prefixes,
+    new_dataset,
+    new_graph,
+)
+from kgtool.core.patches import literals_as_written
 from kgtool.core.terms import LABEL_PROPERTIES, Triple
 from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
 from kgtool.store.base import Capabilities, Writer
@@ -63,16 +70,26 @@ class MemoryStore:
 
     def graph_names(self) -> list[URIRef]:
         """Return the names of the asserted graphs that hold triples, sorted."""
+        # The default graph is a context too, under rdflib's internal name: not a named graph.
         names = {
             g.identifier
             for g in self._asserted.graphs()
-            if len(g) and isinstance(g.identifier, URIRef)
+            if len(g)
+            and isinstance(g.identifier, URIRef)
+            and g.identifier != DATASET_DEFAULT_GRAPH_ID
         }
         return sorted(names)
 
     def named_graph(self, name: URIRef) -> Graph:
-        """Return one asserted graph."""
-        return self._asserted.graph(name)
+        """Return one asserted graph (an empty one is not created in the dataset).
+
+        >>> s = MemoryStore()
+        >>> len(s.named_graph(URIRef("urn:g"))), s.graph_names()
+        (0, [])
+        """
+        # get_context, not graph(): graph() would add an empty named graph to the dataset,
+        # which GRAPH ?g { } then lists.
+        return self._asserted.get_context(name)
 
     def _iter_asserted(self) -> Iterator[tuple[Node, Node, Node]]:
         for g in self._asserted.graphs():
@@ -82,7 +99,7 @@ class MemoryStore:
         """Return the merged graph of the chosen view (cached until the store changes)."""
         key = ("union", reasoned)
         if key not in self._cache:
-            merged = bind_prefixes(Graph())
+            merged = new_graph()
             for triple in self._iter_asserted():
                 merged.add(triple)
             if reasoned and self._inferred is not None:
@@ -131,17 +148,19 @@ class MemoryStore:
         data_files: Sequence[Path],
         fmt: str | None = None,
         progress: Callable[[int], None] | None = None,
+        base: str | None = None,
     ) -> None:
         """Parse the ontology into ``GRAPH_ONTOLOGY`` and the facts (graph names kept).
 
-        ``progress`` is called with each file's size once it is parsed.
+        ``progress`` is called with each file's size once it is parsed; ``base`` replaces the
+        fact files' own URIs as base IRI.
         """
         for f in ontology_files:
             # add_graph creates the ontology graph only when there is something to put in it.
             self.add_graph(GRAPH_ONTOLOGY, merged_graph(parse_file(f)))
             _report_size(f, progress)
         for f in data_files:
-            self.add_dataset(parse_file(f, fmt))
+            self.add_dataset(parse_file(f, fmt, base))
             _report_size(f, progress)
         self._cache.clear()
 
@@ -173,9 +192,10 @@ class MemoryStore:
 
     def load_inferred(self, ntriples: bytes) -> bool:
         """Replace the inferred graph with N-Triples text; False (and none) if it does not parse."""
-        graph = bind_prefixes(Graph(identifier=GRAPH_INFERRED))
+        graph = new_graph(GRAPH_INFERRED)
         try:
-            graph.parse(data=ntriples.decode("utf-8"), format="nt")
+            with literals_as_written():  # the closure's literals are the files', as written
+                graph.parse(data=ntriples.decode("utf-8"), format="nt")
         except Exception:  # a damaged cache entry is rebuilt, never trusted
             self.set_inferred(None)
             return False

@@ -29,16 +29,17 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kgtool.core.errors import QueryRunError
+from kgtool.core.errors import InputError, QueryRunError
 from kgtool.core.namespaces import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
     bind_prefixes,
     new_dataset,
+    new_graph,
 )
 from kgtool.core.terms import LABEL_PROPERTIES, Triple
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
-from kgtool.io.parse import parse_file, rdf_format
+from kgtool.io.parse import base_iri, bind_file_prefixes, parse_file, rdf_format
 from kgtool.io.serialize import sorted_lines
 from kgtool.store.base import Capabilities, Writer
 from kgtool.store.convert import (
@@ -46,12 +47,11 @@ from kgtool.store.convert import (
     from_ox,
     graph_name_to_ox,
     memo_converter,
+    rdflib_triples,
     to_ox,
     triples_from_quads,
 )
 
-#: The base rdflib's loader resolves relative IRIs against (see :func:`kgtool.graph.parse_text`).
-BASE_IRI = "urn:kgtool:base"
 #: Formats Oxigraph parses natively here; JSON-LD and RDF/XML go through rdflib so that remote
 #: contexts are refused and the triples are exactly those of the memory store.
 _NATIVE_FORMATS: dict[str, ox.RdfFormat] = {
@@ -129,15 +129,17 @@ class OxigraphStore:
         fmt: str,
         to_graph: URIRef | None = None,
         progress: Callable[[int], None] | None = None,
+        base: str | None = None,
     ) -> None:
         """Parse one file natively into the store (triple formats into ``to_graph``).
 
         Args:
             path: The file.
-            fmt: An rdflib format name (see :func:`kgtool.graph.rdf_format`).
+            fmt: An rdflib format name (see :func:`kgtool.io.parse.rdf_format`).
             to_graph: Graph for triple formats (None: the default graph).
             progress: Called with the number of bytes Oxigraph has just read (a file read by
                 rdflib instead reports its size once, when parsed).
+            base: The base IRI instead of the file's own URI (see :func:`kgtool.io.parse.base_iri`).
 
         Raises:
             InputError: If the file does not parse; the message is the memory store's own.
@@ -145,24 +147,26 @@ class OxigraphStore:
 
         native = _NATIVE_FORMATS.get(fmt)
         if native is None or str(path) == "-":
-            self._add_parsed(parse_file(path, fmt), to_graph)
+            self._add_parsed(parse_file(path, fmt, base), to_graph)
             _report_size(path, progress)
             return
         target = None if native.supports_datasets else graph_name_to_ox(to_graph)
+        iri = base_iri(path, base)
         try:
             if progress is None:
-                self.ox.load(path=str(path), format=native, base_iri=BASE_IRI, to_graph=target)
+                self.ox.load(path=str(path), format=native, base_iri=iri, to_graph=target)
             else:
                 with path.open("rb") as handle:
                     # Oxigraph reads through this, a few kB at a time: the progress bar counts
                     # bytes parsed (no slower than path=; measured at 100 k triples).
                     reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
-                    self.ox.load(input=reader, format=native, base_iri=BASE_IRI, to_graph=target)
-        except (SyntaxError, ValueError, OSError, MemoryError):
-            # Re-parse with rdflib: it raises the same InputError (file and line) the memory
-            # store gives; if rdflib accepts what Oxigraph refused, its triples are used. (Oxigraph
-            # refuses a single token over 16 MiB, e.g. a 50 MB literal, with a MemoryError.)
-            self._add_parsed(parse_file(path, fmt), to_graph)
+                    self.ox.load(input=reader, format=native, base_iri=iri, to_graph=target)
+        except MemoryError:
+            # Oxigraph's documented limit: it refuses a single token over 16 MiB (a 50 MB
+            # literal, say) though the file is valid. rdflib has no such limit.
+            self._add_parsed(parse_file(path, fmt, base), to_graph)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise _refusal(path, fmt, base, exc) from exc
         self._changed()
 
     def load_files(
@@ -171,6 +175,7 @@ class OxigraphStore:
         data_files: Sequence[Path],
         fmt: str | None = None,
         progress: Callable[[int], None] | None = None,
+        base: str | None = None,
     ) -> None:
         """Parse the ontology (into ``GRAPH_ONTOLOGY``) and the facts natively into the store.
 
@@ -180,6 +185,7 @@ class OxigraphStore:
                 default graph).
             fmt: Parse every data file in this format instead of guessing from the extension.
             progress: Called with the number of bytes just read (see :meth:`load_file`).
+            base: The base IRI of the fact files instead of their own URIs.
 
         Raises:
             InputError: If a file is missing, of unknown format or malformed.
@@ -187,31 +193,42 @@ class OxigraphStore:
         for f in ontology_files:
             self.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY, progress=progress)
         for f in data_files:
-            self.load_file(f, rdf_format(f, fmt), progress=progress)
+            self.load_file(f, rdf_format(f, fmt), progress=progress, base=base)
 
     def read_graph(self, files: Sequence[Path]) -> Graph:
         """Parse triple files natively and merge their triples (graph names dropped).
 
-        Formats Oxigraph cannot parse, and stdin, go through rdflib; so does a file Oxigraph
-        refuses, so that the error is the memory store's (file and line).
+        Oxigraph's parser alone, not a store: it keeps every lexical form as written (a store
+        keeps numbers by value), and the files' ``@prefix`` bindings, which pySHACL reads
+        prefixed names in SPARQL constraints with. Formats Oxigraph cannot parse, stdin, and
+        a token over Oxigraph's 16 MiB limit go through rdflib; a file Oxigraph refuses is an
+        input error worded as the memory store's (file and line).
 
         >>> len(OxigraphStore().read_graph([]))
         0
         """
-        scratch = ox.Store()
-        graph = bind_prefixes(Graph())
+        graph = new_graph()
         for f in files:
             fmt = rdf_format(f)
             native = _NATIVE_FORMATS.get(fmt)
-            try:
-                if native is None or str(f) == "-":
-                    raise ValueError("not parsed natively")
-                scratch.load(path=str(f), format=native, base_iri=BASE_IRI)
-            except (SyntaxError, ValueError, OSError, MemoryError):
-                for s, p, o, _ in parse_file(f, fmt).quads((None, None, None, None)):
-                    graph.add((s, p, o))
-        for triple in triples_from_quads(scratch):
-            graph.add(triple)
+            if native is not None and str(f) != "-":
+                try:
+                    parser = ox.parse(path=str(f), format=native, base_iri=base_iri(f))
+                    triples = list(rdflib_triples(parser))
+                except MemoryError:
+                    pass  # the 16 MiB token limit: rdflib reads it below
+                except (SyntaxError, ValueError, OSError) as exc:
+                    raise _refusal(f, fmt, None, exc) from exc
+                else:
+                    for triple in triples:
+                        graph.add(triple)
+                    for prefix, namespace in parser.prefixes.items():
+                        graph.bind(prefix, namespace, override=False)
+                    continue
+            parsed = parse_file(f, fmt)
+            for s, p, o, _ in parsed.quads((None, None, None, None)):
+                graph.add((s, p, o))
+            bind_file_prefixes(graph, parsed)
         return graph
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
@@ -591,6 +608,20 @@ class OxigraphStore:
             return _to_result(answer)
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+
+
+def _refusal(path: Path, fmt: str, base: str | None, exc: Exception) -> InputError:
+    """Return the input error for a file Oxigraph refused, worded as the memory store's.
+
+    rdflib parses the file only to find the file and line for the message; its triples are
+    never kept, since it accepts some files that are not valid RDF (the W3C negative syntax
+    tests). Where rdflib accepts the file, Oxigraph's own message is given.
+    """
+    try:
+        parse_file(path, fmt, base)
+    except InputError as worded:
+        return worded
+    return InputError(f"{path}: malformed {fmt} ({str(exc).strip().splitlines()[0]})")
 
 
 def _to_result(answer: Any) -> Result:

@@ -9,10 +9,15 @@ those that leave ``$this`` unbound (a query that never constrains ``$this``). Ev
 core constraints, focus nodes, result messages and the report graph, stays pySHACL's own code,
 so the report is the one plain pySHACL writes.
 
-That hand-out equals pre-binding when ``$this`` is a plain join variable of the query, or unused,
-as in every constraint of ``ontology/shapes.ttl`` (checked by tests/validate/test_fast.py against
-plain pySHACL). Queries that pre-bind more than ``$this`` (``$value``, ``$currentShape``) are left
-to pySHACL.
+That hand-out equals pre-binding (https://www.w3.org/TR/shacl/#pre-binding) only for some
+queries, decided from the query's algebra (:func:`fits_whole_graph_run`): ``$this`` is projected
+and bound by a triple or path pattern of the top-level inner join, and every other occurrence is
+in a filter or ``BIND`` over that join; or ``$this`` is only ever an output (projected, grouped
+by), never bound, so every focus node gets the same rows. Any other query (``$this`` only in a
+``FILTER``, ``BIND``, ``UNION`` branch, sub-select, ``OPTIONAL``, ``MINUS``, ``VALUES`` or
+``GRAPH``) is evaluated per focus node by pySHACL itself, as are queries that pre-bind more than
+``$this`` (``$value``, ``$currentShape``). Every constraint of ``ontology/shapes.ttl`` fits
+(tests/validate/test_fast.py checks the report against plain pySHACL).
 
 Core constraints stay pySHACL's, with one change of data structure: on every (nested) shape
 evaluation pySHACL tests each predicate of the shape for membership in its *list* of ~40
@@ -23,12 +28,14 @@ found, their order and the report are unchanged.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rdflib import Dataset
+from rdflib import Dataset, Variable
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from kgtool.core.patches import CONSTRAINT_PARAMETERS, SPARQL_CONSTRAINT
@@ -37,6 +44,124 @@ from kgtool.store.base import open_store
 #: pySHACL's evaluation hook is patched process-wide; one fast validation at a time.
 
 Row = dict[str, Node]
+
+
+_THIS = Variable("this")
+#: Algebra nodes through which a pattern is still part of the top-level inner join: solution
+#: modifiers, filters and BINDs over it, inner joins, the left side of an OPTIONAL.
+_TRANSPARENT = frozenset({"SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy"})
+
+
+def _is_this(node: Any) -> bool:
+    return isinstance(node, Variable) and node == _THIS
+
+
+def _mentions(node: Any) -> bool:
+    """Whether ``?this`` occurs anywhere in an algebra node (patterns, expressions, VALUES)."""
+    if isinstance(node, Variable):
+        return _is_this(node)
+    if isinstance(node, CompValue):
+        return any(_mentions(v) for k, v in node.items() if k != "_vars")
+    if isinstance(node, dict):
+        return any(_mentions(k) or _mentions(v) for k, v in node.items())
+    if isinstance(node, (list, tuple, set, frozenset)):
+        return any(_mentions(item) for item in node)
+    return False
+
+
+def _bound_at_top(node: Any) -> bool:
+    """Whether a triple or path pattern of the top-level inner join binds ``?this``."""
+    if not isinstance(node, CompValue):
+        return False
+    if node.name == "BGP":
+        return any(_is_this(s) or _is_this(o) for s, _, o in node.triples)
+    if node.name in _TRANSPARENT or node.name in ("Filter", "Extend", "LeftJoin"):
+        return _bound_at_top(node.get("p") if node.name != "LeftJoin" else node.p1)
+    if node.name == "Join":
+        return _bound_at_top(node.p1) or _bound_at_top(node.p2)
+    return False
+
+
+def _only_at_top(node: Any) -> bool:
+    """Whether every occurrence of ``?this`` is in the top-level join or an expression over it.
+
+    An expression (FILTER, BIND, ORDER BY) may read ``?this`` only where its own pattern binds
+    it: there every solution of the free run has the focus node in ``?this``, as pre-binding.
+    """
+    if not isinstance(node, CompValue):
+        return not _mentions(node)
+    name = node.name
+    if name == "BGP":
+        return True
+    if name in _TRANSPARENT:
+        return _only_at_top(node.p)
+    if name in ("Filter", "Extend", "OrderBy"):
+        if name == "Extend" and _is_this(node.var):
+            return False
+        return _only_at_top(node.p) and (not _mentions(node.expr) or _bound_at_top(node.p))
+    if name == "Join":
+        return _only_at_top(node.p1) and _only_at_top(node.p2)
+    if name == "LeftJoin":
+        return _only_at_top(node.p1) and not _mentions(node.p2) and not _mentions(node.get("expr"))
+    return not _mentions(node)
+
+
+def _only_as_output(node: Any) -> bool:
+    """Whether ``?this`` is never bound nor read: only projected, grouped by or sampled.
+
+    Then the free run leaves it unbound in every solution and the rows are the same for every
+    focus node; pySHACL reports an unbound ``?this`` at the focus node, as a pre-bound one.
+    """
+    if isinstance(node, Variable):
+        return not _is_this(node)
+    if isinstance(node, CompValue):
+        name = node.name
+        if name == "Aggregate_Sample" and _is_this(node.vars):
+            return True
+        if name == "Extend" and _is_this(node.var):
+            # rdflib's rewriting of a projected group key: ?this = SAMPLE(?this).
+            expr = node.expr
+            if not (isinstance(expr, Variable) and str(expr).startswith("__agg_")):
+                return False
+            return _only_as_output(node.p)
+        skip = {"_vars", "PV"}
+        if name == "Group" and isinstance(node.get("expr"), list):
+            if not all(isinstance(v, Variable) for v in node.expr):
+                return False
+            skip.add("expr")
+        return all(_only_as_output(v) for k, v in node.items() if k not in skip)
+    if isinstance(node, dict):
+        return all(_only_as_output(k) and _only_as_output(v) for k, v in node.items())
+    if isinstance(node, (list, tuple, set, frozenset)):
+        return all(_only_as_output(item) for item in node)
+    return True
+
+
+@functools.lru_cache(maxsize=1024)
+def fits_whole_graph_run(query: str) -> bool:
+    """Whether one run with ``$this`` free, split by ``?this``, answers ``query`` pre-bound.
+
+    Decided from rdflib's algebra of the query, never from its text.
+
+    >>> fits_whole_graph_run("SELECT $this ?v WHERE { $this <urn:p> ?v FILTER (?v != $this) }")
+    True
+    >>> fits_whole_graph_run("SELECT $this WHERE { FILTER ($this = <urn:bad>) }")
+    False
+    >>> fits_whole_graph_run("SELECT $this WHERE { { $this <urn:p> ?v } UNION { ?v <urn:q> 1 } }")
+    False
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:  # pySHACL reports what its own parse makes of it
+        return False
+    if algebra.name != "SelectQuery":
+        return False
+    if _only_as_output(algebra):
+        return True
+    projected = any(_is_this(v) for v in algebra.get("PV") or ())
+    return projected and _bound_at_top(algebra) and _only_at_top(algebra)
 
 
 class _WholeGraph:
@@ -120,7 +245,7 @@ def whole_graph_sparql(data: Dataset) -> Iterator[None]:
     answers = _WholeGraph(data)
 
     def validate_query(self: Any, query: str, init_binds: dict[str, Node], target: Any) -> Any:
-        if set(init_binds) != {"this"}:
+        if set(init_binds) != {"this"} or not fits_whole_graph_run(query):
             return original(self, query, init_binds, target)
         return _violations(answers.rows(query, init_binds["this"]))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kgtool.graph import KnowledgeGraph
-from kgtool.inspect.explain import why
+from kgtool.inspect.explain import Explanation, explain_triple, why
+from kgtool.reason.engine import reason
 from tests.conftest import Invoke
 
 
@@ -55,3 +56,22 @@ def test_why_neither_asserted_nor_inferred_exits_1(invoke: Invoke) -> None:
 
 def test_why_bad_term_exits_2(invoke: Invoke) -> None:
     assert invoke(["why", "Nobody", "kg:founder", "EleutherAI"]).exit_code == 2
+
+
+def test_why_explains_every_triple_the_closure_keeps() -> None:
+    kg = KnowledgeGraph.load(store="memory")
+    reason(kg)
+    inferred = kg.store.inferred()
+    assert inferred is not None
+
+    def unexplained(e: Explanation) -> list[Explanation]:
+        if e.asserted:
+            return []
+        if e.rule in ("a rule kgtool cannot explain", "(depth bound reached)"):
+            return [e]
+        return [bad for p in e.premises for bad in unexplained(p)]
+
+    failures = [
+        e.show_triple() for t in sorted(inferred) for e in unexplained(explain_triple(kg, t))
+    ]
+    assert failures == []

@@ -41,7 +41,9 @@ RULE_CASES: dict[str, str] = {
     "prp-symp": ":p a owl:SymmetricProperty . :x :p :y .",
     "prp-trp": ":p a owl:TransitiveProperty . :a :p :b . :b :p :c . :c :p :d . :d :p :a .",
     "prp-fp": ":p a owl:FunctionalProperty . :x :p :y1 , :y2 . :y1 :q :z . :w :q :y2 .",
-    "prp-fp-literals": ':p a owl:FunctionalProperty . :x :p "a" , "b" . :w :q "a" .',
+    # two spellings of one value: no clash, and the literal sameAs between them is noise
+    "prp-fp-literals": ':p a owl:FunctionalProperty . :x :p "1"^^xsd:integer , "1.0"^^xsd:decimal'
+    ' . :w :q "1"^^xsd:integer .',
     "prp-ifp": ":p a owl:InverseFunctionalProperty . :x1 :p :y . :x2 :p :y . :x1 :q :z .",
     "eq-sym-trans-rep": ":a owl:sameAs :b . :b owl:sameAs :c . :a :p :x . :y :q :c . :c a :K .",
     "eq-ref-superproperty": "owl:sameAs rdfs:subPropertyOf :same . :x :p :y .",
@@ -79,6 +81,8 @@ CLASH_CASES: dict[str, str] = {
     "cax-dw-by-sameAs": ":A owl:disjointWith :B . :x a :A . :y a :B . :x owl:sameAs :y .",
     "cls-nothing2": ":p rdfs:range owl:Nothing . :x :p :y .",
     "dt-not-type": ':x :p "not a number"^^xsd:integer .',
+    # two different values of a functional property: OWL 2 RL dt-diff with eq-diff1
+    "dt-diff-by-prp-fp": ':p a owl:FunctionalProperty . :x :p "a" , "b" . :w :q "a" .',
 }
 
 

@@ -16,6 +16,7 @@ import pytest
 from rdflib import RDFS, BNode, Dataset, Graph, Literal, URIRef
 
 pytest.importorskip("pyoxigraph")
+import pyoxigraph as ox
 
 from kgtool.core import paths
 from kgtool.core.errors import InputError, ParameterError
@@ -360,10 +361,9 @@ def test_ask_on_oxigraph() -> None:
     ],
 )
 def test_typed_literals_convert_as_rdflib_parses_them(lexical: str, datatype: str) -> None:
-    # from_ox builds common typed literals from their value (faster); the term is rdflib's own.
-    import pyoxigraph as ox
-
-    expected = Literal(lexical, datatype=URIRef(datatype))
+    # from_ox builds common typed literals from their value (faster); the term is the one the
+    # memory store's parse path makes: the lexical form as written ("007" stays "007").
+    expected = Literal(lexical, datatype=URIRef(datatype), normalize=False)
     actual = from_ox(ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
     assert (str(actual), actual.datatype, actual.value) == (
         str(expected),
@@ -401,3 +401,45 @@ def test_string_literals_are_the_ones_rdflib_makes(lexical: str, language: str |
         getattr(slow, s) for s in Literal.__slots__
     ]
     assert fast.n3() == slow.n3() and fast.eq(slow)
+
+
+def test_a_file_oxigraph_refuses_is_an_input_error_naming_file_and_line(tmp_path: Path) -> None:
+    # rdflib accepts both lines (a lone surrogate escape, a bare-word in an IRI), Oxigraph does
+    # not: the file is invalid Turtle, so rdflib's lenient triples must not be kept.
+    f = tmp_path / "bad.ttl"
+    f.write_text(
+        "<http://e/s> <http://e/p> <http://e/o> .\n<http://e/s> <http://e/p> <\\ud800> .\n"
+    )
+    with pytest.raises(InputError, match=r"bad\.ttl"):
+        KnowledgeGraph.load(data=[f], ontology=[], shapes=[], store="oxigraph")
+    f.write_text("<http://e/s> <http://e/p> <http://e/o> .\n<http://e/s> <http://e/p> .\n")
+    with pytest.raises(InputError, match=r"bad\.ttl:2: malformed turtle"):
+        KnowledgeGraph.load(data=[f], ontology=[], shapes=[], store="oxigraph")
+    with pytest.raises(InputError, match=r"bad\.ttl:2: malformed turtle"):
+        OxigraphStore().read_graph([f])
+
+
+def test_a_token_over_oxigraphs_limit_is_read_by_rdflib(tmp_path: Path) -> None:
+    # Oxigraph refuses a single token over 16 MiB (MemoryError); the file is valid.
+    f = tmp_path / "big.nt"
+    value = "x" * (17 << 20)
+    f.write_text(f'<http://e/s> <http://e/p> "{value}" .\n', encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[f], ontology=[], shapes=[], store="oxigraph")
+    assert [len(str(o)) for _, _, o in kg.store.union()] == [len(value)]
+
+
+def test_typed_literals_come_back_as_stored() -> None:
+    # from_ox must not re-normalise: "PT0S" is not rewritten to "P0D", "01" stays "01".
+    for lexical, datatype in (("PT0S", "dayTimeDuration"), ("01", "integer"), ("1E0", "double")):
+        dt = f"http://www.w3.org/2001/XMLSchema#{datatype}"
+        term = from_ox(ox.Literal(lexical, datatype=ox.NamedNode(dt)))
+        assert isinstance(term, Literal)
+        assert (str(term), str(term.datatype)) == (lexical, dt)
+
+
+def test_shapes_keep_lexical_forms_and_prefixes(tmp_path: Path) -> None:
+    f = tmp_path / "shapes.ttl"
+    f.write_text("@prefix ex: <http://e/> .\nex:s ex:max 4.0, 01 .\n", encoding="utf-8")
+    graph = OxigraphStore().read_graph([f])
+    assert sorted(str(o) for o in graph.objects()) == ["01", "4.0"]
+    assert ("ex", URIRef("http://e/")) in set(graph.namespaces())
