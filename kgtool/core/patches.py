@@ -378,6 +378,8 @@ def result_rows(result: Any) -> Iterator[Any]:
         return
     result._genbindings = None  # taken over: rdflib must not read it again
     yield from pending
+
+
 class _OrderedSet(dict[Any, None]):
     """The part of ``set`` rdflib's memory store uses, keeping insertion order."""
 

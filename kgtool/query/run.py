@@ -391,6 +391,7 @@ def run_query(
     max_rows: int | None = None,
     dataset: Dataset | None = None,
     evaluate: Evaluator | None = None,
+    labels: LabelSource | None = None,
 ) -> QueryOutcome:
     """Run a query: the one runner of the command line, the server and ``--endpoint``.
 
@@ -412,6 +413,8 @@ def run_query(
         dataset: Evaluate over this rdflib dataset instead of ``kg``'s store (the SPARQL
             protocol's ``default-graph-uri`` / ``named-graph-uri``).
         evaluate: Evaluate somewhere else instead (``--endpoint``).
+        labels: Where ``entity`` parameters given as labels are looked up (default: ``kg``'s
+            store; the endpoint's data with ``evaluate``).
 
     Returns:
         The outcome; the result rows are already computed.
@@ -431,7 +434,8 @@ def run_query(
         raise UsageError("allow_service needs a federation hook to make the SERVICE calls")
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
     prepared, star = _parsed(named.text, allow_service)
-    labels: LabelSource = label_lookup(kg.store) if kg is not None else Graph()
+    if labels is None:
+        labels = label_lookup(kg.store) if kg is not None else Graph()
     bindings = bind_parameters(named.header, params, labels)
     try:
         with contextlib.ExitStack() as stack:

@@ -17,8 +17,9 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
@@ -27,7 +28,8 @@ from kgtool.core.errors import QueryRunError
 from kgtool.core.namespaces import GRAPH_INFERRED, PREFIXES
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import inline_bindings
-from kgtool.query.run import QueryOutcome, bind_parameters, find_query, prepare
+from kgtool.query.catalog import NamedQuery
+from kgtool.query.run import QueryOutcome, run_query
 from kgtool.remote.http import HttpClient
 
 _FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -158,6 +160,30 @@ def total_triples(kg: KnowledgeGraph, reasoned: bool) -> int:
     )
 
 
+#: The label triples reading a given text, wherever the endpoint keeps them.
+_LABELS = """CONSTRUCT { ?s ?p ?o } WHERE {
+  VALUES ?p { rdfs:label skos:altLabel skos:prefLabel }
+  { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }
+  FILTER(isIRI(?s) && STR(?o) = ?text)
+}"""
+
+
+def endpoint_labels(endpoint: str, timeout: float = 60.0) -> Callable[[str], Graph]:
+    """Return a label lookup that asks the endpoint, for ``entity`` parameters given as labels.
+
+    The text is bound as a literal (a ``VALUES`` row), never pasted into the query.
+    """
+
+    def lookup(text: str) -> Graph:
+        result = query_endpoint(endpoint, _LABELS, {"text": Literal(text)}, timeout)
+        graph = Graph()
+        for triple in result.graph or ():
+            graph.add(triple)
+        return graph
+
+    return lookup
+
+
 def run_remote_query(
     endpoint: str,
     query: str,
@@ -166,19 +192,26 @@ def run_remote_query(
     queries_dir: Path | None = None,
     timeout: float = 60.0,
 ) -> QueryOutcome:
-    """Run a bundled, file or ad-hoc query on an endpoint, with the local checks and parameters.
+    """Run a bundled, file or ad-hoc query on an endpoint, through the one query runner.
 
     The query is checked as a local one is (read-only, no ``SERVICE`` unless allowed, no
-    ``FROM``); ``entity`` parameters must then be IRIs or prefixed names, since labels are looked
-    up in local data.
+    ``FROM``); ``entity`` parameters given as labels are looked up in the endpoint's data.
 
     Raises:
         UnknownQueryError, QuerySyntaxError, ParameterError, UsageError: Exit code 2.
         EndpointError: If the endpoint is down or refuses the request (exit code 2).
         QueryRunError: If its answer cannot be read (exit code 1).
     """
-    named = find_query(query, queries_dir)
-    prepare(named.text, allow_service=allow_service)
-    bindings = bind_parameters(named.header, params, Graph())
-    result = query_endpoint(endpoint, named.text, bindings, timeout)
-    return QueryOutcome(query=named, result=result, bindings=bindings)
+
+    def evaluate(named: NamedQuery, _prepared: Any, bindings: dict[str, Node]) -> Result:
+        return query_endpoint(endpoint, named.text, bindings, timeout)
+
+    return run_query(
+        None,
+        query,
+        params,
+        allow_service=allow_service,
+        queries_dir=queries_dir,
+        evaluate=evaluate,
+        labels=endpoint_labels(endpoint, timeout),
+    )

@@ -129,3 +129,15 @@ def test_query_endpoint_waits_as_retry_after_says(flaky: tuple[str, FlakyServer]
 def test_http_error_is_reported(server: str) -> None:
     with pytest.raises(KgtoolError, match="HTTP 400"):
         query_endpoint(server + "/query", "SELECT ?x WHERE { ?x ?y }")
+
+
+def test_entity_parameters_given_as_labels_are_looked_up_at_the_endpoint(
+    server: str, kg: KnowledgeGraph
+) -> None:
+    push(kg, server + "/store", graph=URIRef("urn:x-test:all"))  # each triple once, as locally
+    local = run_query(kg, QUERIES / "founders.rq", {"org": "EleutherAI"})
+    remote = run_remote_query(
+        server + "/query", str(QUERIES / "founders.rq"), {"org": "EleutherAI"}
+    )
+    assert render(remote, "tsv") == render(local, "tsv")
+    assert len(remote.result.bindings) >= 1
