@@ -75,7 +75,7 @@ def _walk(node: Any) -> Any:
             yield from _walk(value)
 
 
-def prepare(text: str, allow_service: bool = False) -> Query:
+def prepare(text: str, allow_service: bool = False, base: str | None = None) -> Query:
     """Parse a read-only SPARQL query (memoized: rdflib takes ~10-90 ms to parse one).
 
     See :func:`prepare_uncached` for the arguments and errors.
@@ -83,14 +83,16 @@ def prepare(text: str, allow_service: bool = False) -> Query:
     >>> prepare("ASK {}") is prepare("ASK {}")
     True
     """
-    return _parsed(text, allow_service)[0]
+    return _parsed(text, allow_service, base)[0]
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed(text: str, allow_service: bool) -> tuple[Query, tuple[Variable, ...] | None]:
+def _parsed(
+    text: str, allow_service: bool, base: str | None = None
+) -> tuple[Query, tuple[Variable, ...] | None]:
     # A store that runs queries natively (Oxigraph) answers in well under a millisecond, so
     # parsing the same bundled query again would dominate.
-    return _prepare(text, allow_service)
+    return _prepare(text, allow_service, base)
 
 
 #: Parts of a group graph pattern that bind no variable visible outside them.
@@ -148,12 +150,13 @@ def _ordered_vars(names: list[Variable], order: tuple[Variable, ...]) -> list[Va
     return sorted(names, key=lambda v: (rank.get(v, len(rank)), str(v)))
 
 
-def prepare_uncached(text: str, allow_service: bool = False) -> Query:
+def prepare_uncached(text: str, allow_service: bool = False, base: str | None = None) -> Query:
     """Parse a read-only SPARQL query with the project prefixes predeclared.
 
     Args:
         text: The query.
         allow_service: Let ``SERVICE`` clauses through (they make network calls).
+        base: The IRI the query's relative IRIs resolve against (its file's URI).
 
     Returns:
         The prepared query.
@@ -165,10 +168,12 @@ def prepare_uncached(text: str, allow_service: bool = False) -> Query:
     >>> prepare("SELECT ?s WHERE { ?s a kg:Person }").algebra.name
     'SelectQuery'
     """
-    return _prepare(text, allow_service)[0]
+    return _prepare(text, allow_service, base)[0]
 
 
-def _prepare(text: str, allow_service: bool) -> tuple[Query, tuple[Variable, ...] | None]:
+def _prepare(
+    text: str, allow_service: bool, base: str | None = None
+) -> tuple[Query, tuple[Variable, ...] | None]:
     """:func:`prepare_uncached`, with the ``SELECT *`` column order (:func:`star_order`)."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         # rdflib parses an empty text as an empty *update*; say what is really wrong.
@@ -177,8 +182,8 @@ def _prepare(text: str, allow_service: bool) -> tuple[Query, tuple[Variable, ...
         tree = parseQuery(text)
         # Read before translating: the translation rewrites parts of the tree in place.
         star = star_order(tree)
-        query = translateQuery(tree, None, PREFIXES)
-        query._original_args = (text, PREFIXES, None)  # as rdflib's prepareQuery leaves it
+        query = translateQuery(tree, base, PREFIXES)
+        query._original_args = (text, PREFIXES, base)  # as rdflib's prepareQuery leaves it
     except ParseException as exc:
         if is_update(text):
             raise UsageError(
@@ -433,7 +438,9 @@ def run_query(
     if allow_service and federation is None and evaluate is None:
         raise UsageError("allow_service needs a federation hook to make the SERVICE calls")
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
-    prepared, star = _parsed(named.text, allow_service)
+    # A query read from a file resolves its relative IRIs against the file, as a document does.
+    base = named.path.resolve().as_uri() if named.path is not None else None
+    prepared, star = _parsed(named.text, allow_service, base)
     if labels is None:
         labels = label_lookup(kg.store) if kg is not None else Graph()
     bindings = bind_parameters(named.header, params, labels)
@@ -453,7 +460,9 @@ def run_query(
                 # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above
                 # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
                 runnable = named.text if kg.store.capabilities.sparql_text else prepared
-                result = kg.store.query(runnable, init_bindings=bindings, reasoned=reasoned)
+                result = kg.store.query(
+                    runnable, init_bindings=bindings, reasoned=reasoned, base=base
+                )
             _materialise(result, max_rows)
             if star is not None and result.type == "SELECT":
                 result.vars = _ordered_vars(list(result.vars or []), star)

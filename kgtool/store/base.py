@@ -111,8 +111,13 @@ class Store(Protocol):
         query: Any,
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
+        base: str | None = None,
     ) -> Result:
-        """Evaluate SPARQL text or a prepared query over the union of the chosen view."""
+        """Evaluate SPARQL text or a prepared query over the union of the chosen view.
+
+        ``base`` is the IRI that relative IRIs in SPARQL text resolve against (a prepared query
+        has its own).
+        """
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
         """Return a writer of the view in ``fmt`` made by the store itself, or None.

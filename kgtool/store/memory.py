@@ -138,9 +138,15 @@ class MemoryStore:
         query: Any,
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
+        base: str | None = None,
     ) -> Result:
         """Evaluate ``query`` with the default graph as the union of the chosen view."""
-        return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
+        extra: dict[str, Any] = {"base": base} if base and isinstance(query, str) else {}
+        return self.dataset(reasoned).query(
+            query,
+            initBindings=dict(init_bindings or {}),  # type: ignore[arg-type]
+            **extra,
+        )
 
     def load_files(
         self,

@@ -569,6 +569,7 @@ class OxigraphStore:
         query: Any,
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
+        base: str | None = None,
     ) -> Result:
         """Evaluate a query over the union of the chosen view.
 
@@ -586,16 +587,19 @@ class OxigraphStore:
         """
         if not isinstance(query, str):
             return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
-        return self.query_text(query, init_bindings, reasoned)
+        return self.query_text(query, init_bindings, reasoned, base)
 
     def query_text(
         self,
         text: str,
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
+        base: str | None = None,
     ) -> Result:
         """Run SPARQL text in Oxigraph and convert the answer to an rdflib ``Result``."""
         options: dict[str, Any] = {"prefixes": OX_PREFIXES}
+        if base is not None:
+            options["base_iri"] = base
         if init_bindings:
             # Oxigraph's own substitution wants the variable projected; a VALUES row at the top
             # of the WHERE group behaves as rdflib's initBindings.

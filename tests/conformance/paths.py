@@ -297,7 +297,9 @@ def _sparql_kg(case: Case, store: str) -> Any:
 def _outcome(case: Case, store: str) -> Any:
     from kgtool.query.run import run_query
 
-    return run_query(_sparql_kg(case, store), _read_query(case))
+    assert case.query is not None
+    # The query file itself, as `kgtool query FILE.rq` reads it: its URI is the query's base.
+    return run_query(_sparql_kg(case, store), case.query)
 
 
 def _kgtool_sparql(store: str) -> Callable[[Case], Answer | None]:
@@ -305,7 +307,8 @@ def _kgtool_sparql(store: str) -> Callable[[Case], Answer | None]:
         if case.kind != "eval":
             from kgtool.query.run import run_query
 
-            run_query(_kgtool_load([], [], store), _read_query(case))  # refused, or runs
+            assert case.query is not None
+            run_query(_kgtool_load([], [], store), case.query)  # refused, or runs
             return None
         return _from_rdflib(_outcome(case, store).result)
 

@@ -41,11 +41,6 @@ def _outputs(tmp_path: Path, *args: str) -> list[bytes]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the memory store iterates its triples in hash order, so GROUP_CONCAT parts come in "
-    "another order per process; the store's own order is being made deterministic",
-)
 def test_query_all_prints_the_same_bytes_in_every_process(tmp_path: Path) -> None:
     first, *others = _outputs(tmp_path)
     assert all(other == first for other in others)

@@ -380,3 +380,14 @@ def test_select_star_columns_in_order_of_first_appearance(
     names = [str(v) for v in run_query(small_kg, prefixed).result.vars or []]
     # rdflib also projects variables a MINUS or FILTER only reads; they come last, by name.
     assert names[: len(columns)] == columns
+
+
+def test_a_query_file_resolves_relative_iris_against_its_own_uri(tmp_path: Path) -> None:
+    # As a document does: <thing> in q.rq means <file:///.../thing>, on both stores.
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?x WHERE { BIND(<thing> AS ?x) }\n", "utf-8")
+    expected = URIRef((tmp_path / "thing").resolve().as_uri())
+    for store in ("memory", "oxigraph"):
+        kg = KnowledgeGraph.load(data=[], ontology=[], shapes=[], store=store)
+        (row,) = run_query(kg, query).result.bindings
+        assert row[Variable("x")] == expected, store
