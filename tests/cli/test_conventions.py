@@ -219,4 +219,4 @@ def test_the_users_idle_shapes_are_named_one_by_one(invoke: Invoke, tmp_path: Pa
         "utf-8",
     )
     result = invoke(["validate", "--shapes", str(shapes)], fixture=False)
-    assert "<http://example.org/TypoShape> targets nothing" in result.stderr
+    assert "ex:TypoShape targets nothing" in result.stderr  # with the file's own prefix

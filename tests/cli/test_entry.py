@@ -237,7 +237,7 @@ def test_the_console_script_answers_a_hit_before_click(tmp_path: Path, argv: lis
         ["query", "founders", "--all"],
         ["query", "founders", "models"],
         ["query", "founders", "--format"],
-        ["query", "founders", "--format", "rdfxml"],
+        ["query", "founders", "--format", "graphml"],
         ["query", "founders", "--store", "sqlite"],
         ["query", "founders", "--param", "--format"],
         ["query", "founders", "--data", "x.ttl"],

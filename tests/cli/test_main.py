@@ -84,6 +84,7 @@ def test_help_lists_every_command(invoke: Invoke) -> None:
         "query",
         "reason",
         "serve",
+        "source",
         "stats",
         "validate",
         "why",

@@ -457,12 +457,6 @@ def test_every_check_fires_on_its_fixture(query: Path, tmp_path: Path) -> None:
     assert not report.passed, f"{query.stem} does not fire on {fixture.name}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reasoner drops reflexive owl:sameAs but not its super-property schema:sameAs "
-    "(OWL RL eq-ref through owl:sameAs rdfs:subPropertyOf schema:sameAs); needs the noise filter "
-    "in kgtool's reasoner to drop reflexive triples of every super-property of owl:sameAs",
-)
 def test_reasoning_adds_no_reflexive_sameas(reasoned: KnowledgeGraph) -> None:
     inferred = reasoned.store.inferred()
     reflexive = [t for t in inferred if t[0] == t[2]]
