@@ -1,4 +1,4 @@
-"""Generate a synthetic knowledge graph in this project's ontology, for benchmarks (issue 5).
+"""Generate a synthetic knowledge graph in this project's ontology, for benchmarks.
 
 Organisations with founders and members, models (with parameter counts, release dates, partOf
 suites, trained on datasets), awards with receipts, and one source sentence per fact group, each
@@ -7,7 +7,7 @@ a named graph described in the sources graph, as in ``graph/``. Deterministic fo
 A hub, ``id:EleutherAI`` (the bundled queries' default) with ``id:The_Pile``, is tied to every
 ``HUB_EVERY``-th organisation by a founder, a role, a co-developed model, a model trained on The
 Pile, an award receipt, a funding, a collaboration, a praise and a contradiction between two
-claims; so every offline bundled query has an answer that grows with the size (issue 5).
+claims; so every offline bundled query has an answer that grows with the size.
 
 Usage: python bench/generate.py --triples 10000 -o /tmp/kg-10k.trig
 """

@@ -1,4 +1,4 @@
-"""Benchmark kgtool against plain rdflib / owlrl / pyshacl and native pyoxigraph (issue 5).
+"""Benchmark kgtool against plain rdflib / owlrl / pyshacl and native pyoxigraph.
 
 For each size it generates a graph (bench/generate.py), then times each stage and prints one
 Markdown table: the median of several runs, and ratios to the baselines measured in the same
@@ -8,11 +8,11 @@ Usage: python bench/run.py --sizes 1000 10000 [--runs 5] [--reason-max 10000] [-
     [--memory-max 100000] [--shipped]
 
 Above ``--memory-max`` triples the kgtool memory-store rows are left out (minutes at 1 M, and not
-what issue 5's targets compare); the rdflib baselines still run. The load stage also has a peak
+what the targets compare); the rdflib baselines still run. The load stage also has a peak
 memory row: whole processes loading the same files with kgtool (``--store oxigraph``), with
 pyoxigraph's ``bulk_load`` and with rdflib's parser (GNU ``time``'s ``%M``).
 
-``--shipped`` adds the cold-start rows of issue 5's first target on the shipped graph; with
+``--shipped`` adds the cold-start rows on the shipped graph; with
 ``--sizes`` left empty (``--sizes``) only those rows run.
 """
 
@@ -318,7 +318,7 @@ def bench_reason_validate(
 
 
 def bench_reason_process(size: int, n: int, data: Path, onto: Path, folder: Path) -> None:
-    """`kgtool reason --store oxigraph` as a whole process: load, reason, write (issue 5).
+    """`kgtool reason --store oxigraph` as a whole process: load, reason, write.
 
     Cold: an empty cache folder per run, so each run computes and stores the closure. Warm: the
     closure is cached, so each run is a new process's load plus reading the cache. The native

@@ -1,4 +1,4 @@
-"""Load test for ``kgtool serve`` (issue 7): N concurrent clients, a bounded number of requests.
+"""Load test for ``kgtool serve``: N concurrent clients, a bounded number of requests.
 
 Starts ``kgtool serve`` on a free 127.0.0.1 port (or uses ``--url``, which must be a loopback
 address), sends a mix of SPARQL queries, a bundled query and entity pages, and prints throughput,

@@ -8,7 +8,7 @@ blank nodes get canonical labels (per named graph, rdflib.compare), and files ar
 atomically (temp file in the same folder, fsync, ``os.replace``).
 
 On the Oxigraph store (``--store oxigraph``, or auto for big inputs) Turtle, TriG, N-Triples and
-N-Quads are written by Oxigraph (issue 5): the store dumps its quads as N-Triples/N-Quads lines,
+N-Quads are written by Oxigraph: the store dumps its quads as N-Triples/N-Quads lines,
 Python sorts the lines (by graph, then subject, predicate and object in N-Triples form), and
 Oxigraph parses them back and writes Turtle or TriG with the project prefixes, streamed into the
 temp file. That output lays statements out as Oxigraph does (not rdflib's ``longturtle``), but is

@@ -16,7 +16,9 @@ from rdflib import Dataset, Graph
 
 from kgtool.core.namespaces import GRAPH_ONTOLOGY, bind_prefixes
 from kgtool.io.inputs import data_files as list_data_files
-from kgtool.io.inputs import expand_inputs as expand_inputs  # re-exported: moved for issue 5
+from kgtool.io.inputs import (
+    expand_inputs as expand_inputs,
+)  # re-exported: its old place
 from kgtool.io.inputs import ontology_files as ontology_inputs
 from kgtool.io.inputs import shapes_files
 from kgtool.store.base import Store, open_store, resolve_store
@@ -46,7 +48,7 @@ class KnowledgeGraph:
     #: Shape files parsed on first use of :attr:`shapes` (a query never needs them).
     shape_files: list[Path] = field(default_factory=list)
     #: ``format`` as given to :meth:`load`: with ``sources`` it determines the asserted triples,
-    #: so the closure cache is keyed by them (issue 5). Code that adds triples to ``store`` after
+    #: so the closure cache is keyed by them. Code that adds triples to ``store`` after
     #: loading must clear ``sources`` (the key then falls back to hashing the triples).
     input_format: str | None = None
     #: ``base`` as given to :meth:`load`: it changes the triples of files with relative IRIs,

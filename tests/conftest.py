@@ -40,13 +40,13 @@ Invoke = Callable[..., Result]
 def pytest_configure(config: pytest.Config) -> None:
     # rdflib 7 warns about its own internal use of ConjunctiveGraph; not ours to fix.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:rdflib")
-    # CLI commands cache closures on disk (issue 5); keep that out of the user's ~/.cache.
+    # CLI commands cache closures on disk; keep that out of the user's ~/.cache.
     os.environ.setdefault("KGTOOL_CACHE_DIR", tempfile.mkdtemp(prefix="kgtool-test-cache-"))
 
 
 @pytest.fixture(autouse=True)
 def _no_stale_answers() -> None:
-    # Issue 5: `kgtool query` replays answers cached by earlier runs; a test that patches the
+    # `kgtool query` replays answers cached by earlier runs; a test that patches the
     # library to fail must not be answered from another test's run. Closures stay shared.
     from kgtool.io.cache import default_cache_dir
     from kgtool.query.answers import answer_path

@@ -94,7 +94,7 @@ def write_atomic(dest: str | Path, text: str | bytes | Writer) -> None:
     _remove_stale_temps(folder, path.name)
     try:
         # The writer's pid is in the name, so a later write can tell a leftover of a killed
-        # process from the temp file of a concurrent one (issue 8).
+        # process from the temp file of a concurrent one.
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ExportError(f"{dest}: cannot write ({exc.strerror})") from None

@@ -1,4 +1,4 @@
-"""Find the input files a command reads, without importing rdflib (issue 5: cold start).
+"""Find the input files a command reads, without importing rdflib (cold start).
 
 :mod:`kgtool.graph` parses these files; the answer cache (:mod:`kgtool.query.answers`) hashes them
 before anything heavy is imported, so both must agree on which files a command reads.

@@ -20,7 +20,9 @@ from kgtool.core.patches import (
     ordered_memory_store,
 )
 from kgtool.io.formats import RDF_EXTENSIONS, RDF_FORMATS, find_rdf_format, rdf_format_of_path
-from kgtool.io.inputs import expand_inputs as expand_inputs  # re-exported: moved for issue 5
+from kgtool.io.inputs import (
+    expand_inputs as expand_inputs,
+)  # re-exported: its old place
 
 #: Formats that carry graph names.
 QUAD_FORMATS = frozenset(f.rdflib for f in RDF_FORMATS if f.quads)
@@ -33,11 +35,11 @@ _LINE_RE = re.compile(r"at line (\d+)")
 
 
 #: JSON-LD documents nested deeper than this are refused: rdflib's JSON-LD parser recurses per
-#: level and would die of a RecursionError a few hundred levels down (issue 8).
+#: level and would die of a RecursionError a few hundred levels down.
 MAX_JSON_DEPTH = 100
 
 
-#: How much bigger than the file itself RDF/XML entity expansion may make it (issue 8: the
+#: How much bigger than the file itself RDF/XML entity expansion may make it (the
 #: quadratic blow-up, one big entity referenced many times).
 MAX_ENTITY_GROWTH = 10
 
@@ -296,7 +298,7 @@ def parse_text(text: str, fmt: str, name: str, base: str | None = None) -> Datas
     elif fmt in ("nt", "nquads"):
         # rdflib's N-Triples reader grows its line buffer 2 KiB at a time and rescans it on each
         # step: quadratic, minutes for a 5 MB literal. Reading the whole text in one step keeps
-        # it linear (issue 8); the value only ever grows, so concurrent parses stay correct.
+        # it linear; the value only ever grows, so concurrent parses stay correct.
         ensure_ntriples_buffer(len(text) + 1)
     # Insertion order: the store then gets the quads in the file's order, in every process.
     dataset = Dataset(store=ordered_memory_store())

@@ -132,7 +132,7 @@ def _sort_json(node: Any) -> Any:
 
 
 class _Converter(Converter):
-    """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests, issue 8).
+    """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests).
 
     rdflib adds a second value under a key only ``if s_node.get(key):``, so a first value that
     compacts to ``""``, ``0`` or ``false`` was silently overwritten by the next one.
@@ -151,7 +151,7 @@ class _Converter(Converter):
 
         rdflib's ``convert`` checks ``g in graphs`` for every graph, comparing it with every
         graph kept so far: quadratic in the number of named graphs, which was most of the time
-        of a JSON-LD export with one graph per source sentence (issue 5). Here graphs are
+        of a JSON-LD export with one graph per source sentence. Here graphs are
         matched by name, as ``Graph.__eq__`` matches them, so the output is the same.
         """
         context = self.context
@@ -204,7 +204,7 @@ def jsonld_text(dataset: Dataset | list[Graph], ontology: Graph) -> str:
 
 def sorted_lines(text: str) -> str:
     # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085 and friends, which
-    # N-Triples leaves unescaped inside literals, and so cut such a triple in two (issue 8).
+    # N-Triples leaves unescaped inside literals, and so cut such a triple in two.
     lines = sorted({line for line in text.split("\n") if line.strip()})
     return "\n".join(lines) + ("\n" if lines else "")
 

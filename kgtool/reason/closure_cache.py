@@ -1,4 +1,4 @@
-"""An on-disk cache of reasoning results, shared by every kgtool process (issue 5).
+"""An on-disk cache of reasoning results, shared by every kgtool process.
 
 A closure is stored under a key that changes with anything the closure depends on:
 

@@ -27,7 +27,7 @@ Closures are cached in this process and on disk (:mod:`kgtool.reason.closure_cac
 what the key
 hashes: the input files, not the shapes). On the Oxigraph store the reasoner reads the store's
 quads and the closure goes back into the store as quads, with no rdflib graph either way; the
-rdflib graph of :attr:`ReasoningResult.inferred` is built only if a caller asks for it (issue 5).
+rdflib graph of :attr:`ReasoningResult.inferred` is built only if a caller asks for it.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ _REFLEXIVE_NOISE = frozenset(
     }
 )
 # Looked up once: attribute access on rdflib's DefinedNamespace is slow, and is_noise runs once
-# per closure triple (hundreds of thousands on big graphs, issue 5).
+# per closure triple (hundreds of thousands on big graphs).
 _TYPE, _THING, _NOTHING, _RESOURCE = RDF.type, OWL.Thing, OWL.Nothing, RDFS.Resource
 _SUBCLASS, _ERROR, _ERROR_MESSAGE = RDFS.subClassOf, OWLRL_ERRORS.error, OWLRL_ERRORS.ErrorMessage
 _SAME_AS, _SUBPROPERTY = OWL.sameAs, RDFS.subPropertyOf
@@ -78,7 +78,7 @@ class ReasoningResult:
 
     On the Oxigraph store the inferred triples stay N-Triples bytes (``ntriples``: sorted lines,
     as in the cache file and as Oxigraph loads them) and the rdflib graph is only built when
-    :attr:`inferred` is read (issue 5: ~1.4 M inferred triples at 1 M asserted).
+    :attr:`inferred` is read (~1.4 M inferred triples at 1 M asserted).
 
     Attributes:
         profile: ``owlrl`` or ``rdfs``.

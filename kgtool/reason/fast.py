@@ -1,4 +1,4 @@
-"""Compute owlrl's OWL 2 RL closure fast, by compiling the T-box into specialised rules (issue 5).
+"""Compute owlrl's OWL 2 RL closure fast, by compiling the T-box into specialised rules.
 
 owlrl re-runs every OWL 2 RL rule over every triple until nothing changes: ~12 s for 10 k triples,
 and it does not finish 100 k in minutes. This engine gives the same closure, after the noise

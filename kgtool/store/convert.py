@@ -116,7 +116,7 @@ def rdflib_triples(triples: Iterable[Any]) -> Iterator[Triple]:
     """Convert pyoxigraph triples (or quads) to rdflib ones, each distinct term once.
 
     A big graph repeats its terms many times; a dictionary lookup is cheaper than
-    :func:`from_ox` (issue 5).
+    :func:`from_ox`.
 
     >>> t = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
     >>> next(rdflib_triples([t]))[2]

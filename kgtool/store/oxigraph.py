@@ -4,14 +4,14 @@ faster.
 pyoxigraph (https://pyoxigraph.readthedocs.io/) parses, stores and queries natively; this module
 only converts terms between rdflib and pyoxigraph at the edges. SPARQL given as text runs inside
 Oxigraph; an rdflib-prepared query (which has no text left) runs on an rdflib view of the quads,
-so every caller of the :class:`~kgtool.store.base.Store` protocol keeps working (issue 5).
+so every caller of the :class:`~kgtool.store.base.Store` protocol keeps working.
 
 Asserted quads and the reasoner's ``GRAPH_INFERRED`` share one Oxigraph store. rdflib's union
 default graph is a *set* of triples, Oxigraph's ``use_default_graph_as_union`` a *bag* of quads (a
 triple stated by two sentences matches twice). So a query takes the native union only when the
 view has no triple in two graphs (one ``ASK`` inside Oxigraph, asked once per change of the store)
 and, for the asserted view, no inferred graph is stored; otherwise it falls back to ``UNION_GRAPH``,
-a deduplicated copy of the asserted triples built on first need (issue 5: the native union keeps
+a deduplicated copy of the asserted triples built on first need (the native union keeps
 queries near pyoxigraph's own speed at 1 M triples, where the copy doubled memory).
 """
 
@@ -304,7 +304,7 @@ class OxigraphStore:
         return True
 
     def asserted_for_reasoning(self) -> tuple[set[Triple], dict[Node, Any]]:
-        """Return the distinct asserted triples as rdflib terms, for the reasoner (issue 5).
+        """Return the distinct asserted triples as rdflib terms, for the reasoner.
 
         Each distinct term is converted once, and no rdflib graph is built (that cost ~24 s at
         1 M triples). Also returns the conversions made, rdflib term to pyoxigraph term, so the
@@ -398,7 +398,7 @@ class OxigraphStore:
         """Return the view as sorted N-Triples (``nt``) or graph-grouped N-Quads (``nquads``).
 
         Oxigraph writes the lines; Python only sorts them as strings, which is far cheaper than
-        making a Python object per quad (issue 5). ``nt``: the union's triples, each once,
+        making a Python object per quad. ``nt``: the union's triples, each once,
         sorted. ``nquads``: the default graph's triples first, then each named graph's, graphs
         by IRI and triples sorted within each graph, the order in which Oxigraph's TriG writer
         makes one block per graph. The same view gives the same bytes on every run.
@@ -637,7 +637,7 @@ def _to_result(answer: Any) -> Result:
         variables = [Variable(v.value) for v in answer.variables]
         result = Result("SELECT")
         result.vars = variables
-        # Converting terms to rdflib is most of the cost of a query (issue 5): rdflib parses each
+        # Converting terms to rdflib is most of the cost of a query: rdflib parses each
         # typed literal's value. Rows repeat terms (a kind, a developer), so each distinct term
         # of this answer is converted once.
         seen: dict[Any, Node] = {}

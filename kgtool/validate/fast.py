@@ -1,4 +1,4 @@
-"""Run pySHACL with each SHACL-SPARQL constraint evaluated once over the whole graph (issue 5).
+"""Run pySHACL with each SHACL-SPARQL constraint evaluated once over the whole graph.
 
 pySHACL runs a SPARQL-based constraint (https://www.w3.org/TR/shacl/#sparql-constraints) once
 per focus node, with ``$this`` pre-bound: ~13 ms a node in rdflib, most of the validation time on

@@ -1,4 +1,4 @@
-"""The benchmark's synthetic graphs are valid data in the project's ontology (issue #5).
+"""The benchmark's synthetic graphs are valid data in the project's ontology.
 
 bench/generate.py promises graphs that conform to the shapes at every size; a graph that does
 not would make the validation benchmark time error reporting instead of validation. And every
@@ -57,7 +57,7 @@ def _rows(triples: int, tmp_path: Path) -> dict[str, int]:
 
 def test_every_timed_query_has_an_answer_that_grows(tmp_path: Path) -> None:
     # The bundled queries default to id:EleutherAI: the synthetic graph has that hub, so the
-    # benchmark times real answers, more of them on a bigger graph (issue 5).
+    # benchmark times real answers, more of them on a bigger graph.
     small, large = _rows(1_000, tmp_path), _rows(2_000, tmp_path)
     assert len(small) >= 10
     assert all(small.values()), small

@@ -1,4 +1,4 @@
-"""kgtool diagram (issue 7): DOT always; SVG and PNG through Graphviz, or a clear message."""
+"""kgtool diagram: DOT always; SVG and PNG through Graphviz, or a clear message."""
 
 from __future__ import annotations
 

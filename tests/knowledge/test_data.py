@@ -1,4 +1,4 @@
-"""The knowledge itself (issue #2): ontology, facts, provenance, shapes, canonical files.
+"""The knowledge itself: ontology, facts, provenance, shapes, canonical files.
 
 These tests read the bundled ontology/ and graph/ and check the promises the README makes about
 them: OWL 2 RL consistency, SHACL conformance, a source sentence for every asserted fact, verbatim

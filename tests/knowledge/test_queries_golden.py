@@ -1,4 +1,4 @@
-"""Golden answers for the bundled queries (issue #4).
+"""Golden answers for the bundled queries.
 
 Every expected row below was written by hand from the article text (graph/source/), not by
 running the query and pasting its output. A failing test prints a row-level diff. Cells that

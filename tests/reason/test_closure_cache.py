@@ -1,4 +1,4 @@
-"""The on-disk closure cache (issue 5): hit, miss on change, atomic and shared by processes."""
+"""The on-disk closure cache: hit, miss on change, atomic and shared by processes."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def test_cli_uses_cache_dir(invoke: Any, tmp_path: Path) -> None:
     assert not (tmp_path / "unused").exists()
 
 
-# -- keying by the input files (issue 5) ------------------------------------------------------
+# -- keying by the input files ------------------------------------------------------
 
 
 @pytest.fixture

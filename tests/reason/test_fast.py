@@ -1,7 +1,7 @@
 """The fast reasoner (kgtool.reason.fast) against owlrl: the same inferred graph, the same clashes.
 
 Differential tests: every case computes the inferred graph with ``engine="owlrl"`` and
-``engine="fast"`` and compares them (issue 5). The synthetic graphs come from bench/generate.py.
+``engine="fast"`` and compares them. The synthetic graphs come from bench/generate.py.
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def test_library_reason_takes_an_engine(kg: KnowledgeGraph) -> None:
     assert len(reason(kg, engine="fast").inferred) > 0
 
 
-# -- the Oxigraph store's path (issue 5): quads in, quads out, the same closure ----------------
+# -- the Oxigraph store's path: quads in, quads out, the same closure ----------------
 
 
 def _on_oxigraph(data: list[Path] | None, engine: str) -> Graph:

@@ -1,4 +1,4 @@
-"""Fixtures for the hostile-input tests (issue 8): no test here may reach the network."""
+"""Fixtures for the hostile-input tests: no test here may reach the network."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "fuzz: bounded random-input runs (about a minute in all; issue 8)"
-    )
+    config.addinivalue_line("markers", "fuzz: bounded random-input runs (about a minute in all)")
     config.addinivalue_line("markers", "server: talks to a kgtool serve started on 127.0.0.1")
 
 

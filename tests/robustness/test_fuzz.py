@@ -1,4 +1,4 @@
-"""A bounded fuzz run (issue 8): loaders and the query command raise nothing but KgtoolError.
+"""A bounded fuzz run: loaders and the query command raise nothing but KgtoolError.
 
 Inputs are random text, random bytes, and valid documents and queries with random edits (which
 reach deeper into the parsers than noise does). Runs are derandomized and bounded by

@@ -1,4 +1,4 @@
-"""The hostile and broken input matrix (issue 8): one row per case, run through the CLI.
+"""The hostile and broken input matrix: one row per case, run through the CLI.
 
 Each row gives the files to create, the command line, the exit code and a fragment of the message
 a user sees. Every row also checks that no traceback and no "Internal error" reaches the user,

@@ -1,4 +1,4 @@
-"""Nothing lost (issue 8): failed, full, interrupted and concurrent writes keep the old file whole.
+"""Nothing lost: failed, full, interrupted and concurrent writes keep the old file whole.
 
 These cases need a patched OS call or a real process, so they are not rows of the matrix. Each
 checks the exit code, the message, that the previous output is intact and that no temp file is

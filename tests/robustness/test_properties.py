@@ -1,4 +1,4 @@
-"""Property-based tests (issue 8): exports round-trip, and parameters never change a query.
+"""Property-based tests: exports round-trip, and parameters never change a query.
 
 Random datasets with random literals (language tags, datatypes, Unicode, long strings, blank
 nodes) go out through every export format and back through kgtool's own loader; what comes

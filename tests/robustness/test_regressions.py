@@ -1,4 +1,4 @@
-"""Data-loss bugs the property tests found (issue 8), pinned with the smallest examples."""
+"""Data-loss bugs the property tests found, pinned with the smallest examples."""
 
 from __future__ import annotations
 

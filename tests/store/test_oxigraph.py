@@ -1,4 +1,4 @@
-"""The Oxigraph store answers every bundled query as the memory store does (issue 5).
+"""The Oxigraph store answers every bundled query as the memory store does.
 
 Each query runs on both stores, over the asserted and the reasoned view, on the shipped graph and
 on the test fixtures; rows are compared as multisets (engines may order ties differently), blank
@@ -242,7 +242,7 @@ def test_oxigraph_line_export_leaves_blank_nodes_to_the_canonical_path() -> None
     assert render_export(ox_kg, "nt") == render_export(kg, "nt")
 
 
-# Issue 5: a view in which no triple sits in two graphs is queried through Oxigraph's own union
+# A view in which no triple sits in two graphs is queried through Oxigraph's own union
 # (use_default_graph_as_union); one with such a triple through a deduplicated copy. The shipped
 # graph and the fixtures have such triples (a fact stated by two sentences), so the tests above
 # cover the copy; the graphs below, the shipped graph with each triple kept in one graph only,

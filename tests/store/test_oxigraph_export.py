@@ -1,4 +1,4 @@
-"""The fast export paths match the canonical rdflib path (issue 5).
+"""The fast export paths match the canonical rdflib path.
 
 On the Oxigraph store, Turtle and TriG come from Oxigraph's writer over sorted quads. The layout
 differs from rdflib's, so outputs are compared by isomorphism (per named graph for TriG), on the

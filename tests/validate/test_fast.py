@@ -1,4 +1,4 @@
-"""Fast validation (kgtool.validate.fast) against plain pySHACL: the same report (issue 5).
+"""Fast validation (kgtool.validate.fast) against plain pySHACL: the same report.
 
 Each case validates with ``engine="pyshacl"`` and ``engine="fast"`` and compares the normalised
 results (severity, source shape, focus node, path, value, component, message), ``conforms`` and
