@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -54,9 +55,8 @@ class MissingExtraError(click.ClickException):
 @click.option(
     "--workers",
     type=click.IntRange(1, 32),
-    default=2,
-    show_default=True,
-    help="Query worker processes (a stopped query costs one a restart).",
+    default=None,
+    help="Query worker processes (default: one per core; a stopped query costs one a restart).",
 )
 @queries_option()
 def serve(
@@ -71,7 +71,7 @@ def serve(
     timeout: float,
     max_rows: int,
     max_body: int,
-    workers: int,
+    workers: int | None,
     queries_dir: Path | None,
 ) -> None:
     """Serve a read-only SPARQL endpoint, linked-data pages and a query page.
@@ -108,7 +108,10 @@ def serve(
         cache_dir=str(cache_dir) if cache_dir is not None else None,
     )
     limits = Limits(timeout=timeout, max_rows=max_rows, allow_service=allow_service)
-    app = create_app(ServeSettings(spec=spec, limits=limits, workers=workers, max_body=max_body))
+    settings = ServeSettings(spec=spec, limits=limits, max_body=max_body)
+    if workers is not None:
+        settings = replace(settings, workers=workers)
+    app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving read-only at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

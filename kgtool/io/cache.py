@@ -148,7 +148,9 @@ class CacheKind:
         if path is None:
             return None
         try:
-            if not path.is_file():  # a directory or device planted there is a miss
+            # A directory, device or link planted where an entry goes is a miss: an entry is
+            # only ever a regular file this cache wrote (a link could point at anything).
+            if path.is_symlink() or not path.is_file():
                 return None
             return path.read_bytes()
         except OSError:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -77,13 +78,14 @@ class ServeSettings:
     Attributes:
         spec: What to load (the same options as every other command).
         limits: Per-query time, size and ``SERVICE`` policy.
-        workers: Query worker processes.
+        workers: Query worker processes (default: one per core).
         max_body: Largest request body accepted, in bytes (larger: 413).
     """
 
     spec: GraphSpec = field(default_factory=GraphSpec)
     limits: Limits = field(default_factory=Limits)
-    workers: int = 2
+    #: One per core: a query keeps a core busy, and a cheap one should not wait behind it.
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_body: int = 1_000_000
 
 

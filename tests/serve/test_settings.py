@@ -1,0 +1,15 @@
+"""The server's defaults."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from kgtool.serve.app import ServeSettings
+
+
+def test_one_query_worker_per_core_by_default() -> None:
+    assert ServeSettings().workers == (os.cpu_count() or 1)
