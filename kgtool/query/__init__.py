@@ -11,7 +11,7 @@ _API: dict[str, str] = {
     "query_rows": "kgtool.query.rows",
     "Rows": "kgtool.query.rows",
     "bind_parameters": "kgtool.query.run",
-    "prepare": "kgtool.query.run",
+    "prepare": "kgtool.query.prepare",
     "find_query": "kgtool.query.catalog",
     "list_queries": "kgtool.query.catalog",
     "list_checks": "kgtool.query.catalog",

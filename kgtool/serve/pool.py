@@ -42,8 +42,9 @@ from kgtool.core.errors import (
 from kgtool.core.namespaces import bind_prefixes
 from kgtool.graph import KnowledgeGraph
 from kgtool.query.catalog import NamedQuery, bundled_query, text_query
+from kgtool.query.prepare import ServiceRefusedError
 from kgtool.query.render import render
-from kgtool.query.run import ResultTooLargeError, ServiceRefusedError, run_query
+from kgtool.query.run import ResultTooLargeError, run_query
 from kgtool.serve.conneg import GRAPH_TYPES, RESULT_TYPES, negotiate
 
 

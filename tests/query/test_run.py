@@ -267,7 +267,7 @@ def test_service_is_refused_by_its_own_error_and_needs_a_federation_hook(
     import contextlib
 
     from kgtool.core.errors import UsageError
-    from kgtool.query.run import ServiceRefusedError
+    from kgtool.query.prepare import ServiceRefusedError
 
     text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     with pytest.raises(ServiceRefusedError, match="--allow-service"):

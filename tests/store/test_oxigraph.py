@@ -153,7 +153,7 @@ def test_parameters_bound_like_rdflib(fixtures: tuple[KnowledgeGraph, KnowledgeG
         bindings = bind_parameters(named.header, {}, kg.store.union())
         bindings["s"] = subject
         result = kg.store.query(
-            text if kg is oxi else __import__("kgtool.query.run").query.run.prepare(text), bindings
+            text if kg is oxi else __import__("kgtool.query.prepare").query.prepare.prepare(text), bindings
         )
         answers.append(sorted(row[0] for row in result))
     assert answers[0] == answers[1]
