@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kgtool.core import paths
 from kgtool.core.errors import InputError, ParameterError
 from kgtool.graph import KnowledgeGraph
+from kgtool.query.prepare import prepare
 from kgtool.query.run import (
     NamedQuery,
     bind_parameters,
@@ -152,9 +153,7 @@ def test_parameters_bound_like_rdflib(fixtures: tuple[KnowledgeGraph, KnowledgeG
     for kg in (memory, oxi):
         bindings = bind_parameters(named.header, {}, kg.store.union())
         bindings["s"] = subject
-        result = kg.store.query(
-            text if kg is oxi else __import__("kgtool.query.prepare").query.prepare.prepare(text), bindings
-        )
+        result = kg.store.query(text if kg is oxi else prepare(text), bindings)
         answers.append(sorted(row[0] for row in result))
     assert answers[0] == answers[1]
 
