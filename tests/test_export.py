@@ -135,7 +135,10 @@ def test_failed_serializer_leaves_old_file(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("serializer exploded")
 
+    import pyoxigraph
+
     monkeypatch.setattr(Graph, "serialize", broken)
+    monkeypatch.setattr(pyoxigraph, "serialize", broken)
     result = invoke(["export", "--format", "turtle", "-o", str(out)])
     assert result.exit_code == 2
     assert "Internal error" in result.stderr

@@ -100,7 +100,7 @@ INPUT_FORMAT = Flag(
 )
 STORE = Flag(
     ("--store",),
-    "Triple store: rdflib memory, Oxigraph, or auto (Oxigraph for big inputs).",
+    "Triple store: Oxigraph, rdflib memory, or auto (Oxigraph, the engine of record).",
     choices=STORE_CHOICES,
     default="auto",
     show_default=True,
@@ -108,13 +108,13 @@ STORE = Flag(
 )
 CACHE_DIR = Flag(
     ("--cache-dir",),
-    "Where closures and answers are cached (default: $XDG_CACHE_HOME/kgtool).",
+    "Where stored inputs, closures and answers are cached (default: $XDG_CACHE_HOME/kgtool).",
     directory=True,
     remembered=True,
 )
 NO_CACHE = Flag(
     ("--no-cache",),
-    "Neither read nor write the on-disk caches (closures, query answers).",
+    "Neither read nor write the on-disk caches (stored inputs, closures, query answers).",
     kind="flag",
     default=False,
     remembered=True,

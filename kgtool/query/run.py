@@ -287,7 +287,11 @@ def run_query(
                 assert kg is not None, "run_query needs a graph, a dataset or an evaluator"
                 # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above
                 # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
-                runnable = named.text if kg.store.capabilities.sparql_text else prepared
+                # An allowed SERVICE runs in rdflib, whose hook sends it through kgtool's own
+                # client (the service map, timeouts, retries): a store never calls out itself.
+                native = kg.store.capabilities.sparql_text
+                federated = allow_service and uses_service(named)
+                runnable = named.text if native and not federated else prepared
                 result = kg.store.query(
                     runnable, init_bindings=bindings, reasoned=reasoned, base=base
                 )

@@ -162,14 +162,12 @@ STORES: dict[str, StoreEntry] = {
         "oxigraph",
         "kgtool.store.oxigraph:OxigraphStore",
         "pyoxigraph",
-        "oxigraph",
-        "Oxigraph (pyoxigraph), in memory",
+        None,
+        "Oxigraph (pyoxigraph): in memory, or opened from the cache's stored copy",
     ),
 }
-#: ``--store`` choices: a registered store, or ``auto`` (chosen by input size).
+#: ``--store`` choices: a registered store, or ``auto`` (Oxigraph when importable).
 STORE_CHOICES: tuple[str, ...] = ("auto", *STORES)
-#: Inputs above this many bytes go to Oxigraph under ``--store auto`` when it is installed.
-AUTO_OXIGRAPH_BYTES = 5_000_000
 
 
 def install_hint(extra: str) -> str:
@@ -185,9 +183,10 @@ def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
     """Turn a ``--store`` choice into the name of a registered, installed store.
 
     Args:
-        kind: A name from :data:`STORE_CHOICES`.
-        files: The inputs; ``auto`` picks Oxigraph when they exceed ``AUTO_OXIGRAPH_BYTES``
-            and pyoxigraph is installed, else the memory store.
+        kind: A name from :data:`STORE_CHOICES`; ``auto`` is Oxigraph, the engine of record,
+            whenever pyoxigraph can be imported (a dependency of kgtool, so always but in a
+            broken install), else the memory store.
+        files: The inputs (kept for callers; the choice no longer depends on their size).
 
     Returns:
         A key of :data:`STORES`.
@@ -196,12 +195,10 @@ def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
         UsageError: For an unknown name, or a store whose package is not installed.
 
     >>> resolve_store("auto", [])
-    'memory'
+    'oxigraph'
     """
     if kind == "auto":
-        size = sum(f.stat().st_size for f in files if str(f) != "-" and f.exists())
-        big = size > AUTO_OXIGRAPH_BYTES
-        return "oxigraph" if big and STORES["oxigraph"].available() else "memory"
+        return "oxigraph" if STORES["oxigraph"].available() else "memory"
     entry = STORES.get(kind)
     if entry is None:
         raise UsageError(f"unknown store {kind!r} (choose from {', '.join(STORE_CHOICES)})")
@@ -212,12 +209,14 @@ def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
 
 
 def open_store(kind: str, **options: Any) -> Store:
-    """Return a new, empty store of a registered kind (``auto`` means the memory store).
+    """Return a new, empty store of a registered kind (``auto``: see :func:`resolve_store`).
 
     Raises:
         UsageError: See :func:`resolve_store`.
 
     >>> open_store("memory").capabilities.sparql_text
     False
+    >>> open_store("auto").capabilities.sparql_text
+    True
     """
     return STORES[resolve_store(kind)].load()(**options)

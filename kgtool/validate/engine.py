@@ -29,7 +29,7 @@ from kgtool.core.errors import InputError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, WD, bind_prefixes
 from kgtool.core.patches import SHAPE_VALIDATE
 from kgtool.graph import KnowledgeGraph
-from kgtool.store.base import STORES, install_hint
+from kgtool.store.base import STORES
 
 Inference = TypingLiteral["none", "rdfs", "owlrl"]
 #: ``auto`` uses the fast engine from this many data triples up.
@@ -224,7 +224,7 @@ def validate(
     has_oxigraph = oxigraph.available()
     if engine == "fast" and not has_oxigraph:
         raise UsageError(
-            f"--engine fast needs {oxigraph.requires}: {install_hint(oxigraph.extra or '')}"
+            f"--engine fast needs {oxigraph.requires}: pip install {oxigraph.requires}"
         )
     fast = engine == "fast" or (
         engine == "auto" and has_oxigraph and len(data) >= AUTO_FAST_THRESHOLD

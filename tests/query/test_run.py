@@ -140,14 +140,17 @@ def test_refused_forms_exit_2(invoke: Invoke, text: str, message: str) -> None:
     assert message in result.stderr
 
 
-def test_query_run_failure_exits_1(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kgtool.store.memory import MemoryStore
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_query_run_failure_exits_1(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, store: str
+) -> None:
+    from kgtool.store.base import STORES
 
     def boom(*args: object, **kwargs: object) -> None:
         raise ValueError("store went away")
 
-    monkeypatch.setattr(MemoryStore, "query", boom)
-    result = invoke(["query", "agents", *Q])
+    monkeypatch.setattr(STORES[store].load(), "query", boom)
+    result = invoke(["query", "agents", "--store", store, "--no-cache", *Q])
     assert result.exit_code == 1
     assert "failed while running: store went away" in result.stderr
 

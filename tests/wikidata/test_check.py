@@ -112,7 +112,7 @@ def test_offline_without_a_cached_answer_is_a_usage_error(
     result = link(invoke, ["check", "--offline"], wikidata, tmp_path / "empty")
     assert result.exit_code == 2
     assert "no cached answer" in result.stderr
-    assert not (tmp_path / "empty").exists()
+    assert not (tmp_path / "empty" / "sparql").exists()
 
 
 def test_answers_are_the_sparql_kind_of_the_one_cache(

@@ -148,7 +148,7 @@ def test_cli_endpoint_failures_exit_2_and_touch_nothing(
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.output
     assert target.read_text(encoding="utf-8") == "# earlier links\n"
-    assert not cache.exists()
+    assert not (cache / "sparql").exists()  # no endpoint answer recorded
     enrich_to = tmp_path / "enriched.trig"
     args = ["enrich", "-o", str(enrich_to), "--timeout", "0.2", "--retries", "0"]
     result = link(invoke, args, base + path, cache)
