@@ -105,8 +105,8 @@ def load_graph(
             format=input_format,
             store=store,
             progress=progress,
+            cache_dir=cache_dir,
         )
-    kg.cache_dir = cache_dir
     return kg
 
 

@@ -59,8 +59,9 @@ class GraphSpec:
         input_format: Format of the data files (None: from the extension).
         reasoned: Reason first and query the asserted plus inferred triples.
         queries_dir: Where bundled queries live (None: the bundled ``queries/``).
-        store: The triple store: ``memory``, ``oxigraph`` or ``auto`` (by input size).
-        cache_dir: Where closures are cached on disk (None: nowhere, as ``--no-cache``).
+        store: The triple store: ``oxigraph``, ``memory`` or ``auto`` (Oxigraph if installed).
+        cache_dir: The cache folder: the stored copy of the inputs, which every worker opens
+            read-only, and the closures (None: nowhere, as ``--no-cache``).
     """
 
     data: tuple[str, ...] | None = None
@@ -85,8 +86,8 @@ class GraphSpec:
             shapes=list(self.shapes) if self.shapes is not None else None,
             format=self.input_format,
             store=self.store,
+            cache_dir=Path(self.cache_dir) if self.cache_dir is not None else None,
         )
-        kg.cache_dir = Path(self.cache_dir) if self.cache_dir is not None else None
         if self.reasoned:
             from kgtool.reason.engine import reason
 

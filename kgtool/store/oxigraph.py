@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -67,6 +69,8 @@ _INTERNAL_LIST = f"({UNION_GRAPH}, {_INFERRED})"
 #: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED is refused).
 _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 _LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
+#: Files above this size are bulk-loaded (see :meth:`OxigraphStore.load_file`).
+BULK_LOAD_BYTES = 1_000_000
 
 
 class OxigraphStore:
@@ -84,14 +88,59 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         if path is None:
-            self.ox = ox.Store()
+            self._handle = _Handle.scratch()
         elif read_only:
-            self.ox = ox.Store.read_only(str(path))
+            self._handle = _Handle(ox.Store.read_only(str(path)))
         else:
-            self.ox = ox.Store(str(path))
+            self._handle = _Handle(ox.Store(str(path)))
+        self.read_only = read_only
+        #: The cache entry this store was opened from (see :mod:`kgtool.store.snapshot`).
+        self.snapshot: Path | None = None
         self._cache: dict[tuple[str, bool], Any] = {}
 
+    @property
+    def ox(self) -> ox.Store:
+        """The pyoxigraph store (owned by this object: do not keep it past its life)."""
+        store = self._handle.store
+        assert store is not None
+        return store
+
     # -- writing ------------------------------------------------------------------------------
+
+    def make_writable(self) -> None:
+        """Move a read-only store's quads into a new in-memory store, which takes writes.
+
+        A stored copy of the inputs is shared by every process that opens it, so it is never
+        written: the reasoner's closure, say, goes into this process's own copy. Oxigraph
+        dumps and loads N-Quads natively, far faster than copying quad by quad in Python.
+        """
+        if not self.read_only:
+            return
+        data = self._dump_bytes(ox.RdfFormat.N_QUADS)
+        handle = _Handle.scratch()
+        assert handle.store is not None
+        handle.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        self._handle = handle
+        self.read_only = False
+        self.snapshot = None
+        self._cache.clear()
+
+    def prepare_read_only(self) -> bool:
+        """Store now what queries would otherwise build on first need, before the store is
+        opened read-only: the deduplicated union graph, when a triple sits in two graphs.
+
+        Returns:
+            Whether a triple sits in two graphs (pass it to :meth:`known_duplicates` when the
+            store is opened again, so that the question is not asked on every open).
+        """
+        duplicates = self._has_duplicates()
+        if duplicates:
+            self._ensure_union()
+        return duplicates
+
+    def known_duplicates(self, duplicates: bool) -> None:
+        """Take the answer of :meth:`_has_duplicates` as known (the store does not change)."""
+        self._cache[("duplicates", True)] = duplicates
 
     def _changed(self) -> None:
         self._cache.clear()
@@ -100,6 +149,7 @@ class OxigraphStore:
 
     def _ensure_union(self) -> None:
         if not self.ox.contains_named_graph(UNION_GRAPH):
+            self.make_writable()
             self.ox.add_graph(UNION_GRAPH)
             # Runs inside Oxigraph; inserting a triple twice into one graph keeps one copy.
             self.ox.update(
@@ -111,12 +161,14 @@ class OxigraphStore:
     def add_graph(self, name: URIRef | None, triples: Graph) -> None:
         """Add the triples of ``triples`` to graph ``name`` (None: the default graph)."""
         g = graph_name_to_ox(name)
+        self.make_writable()
         self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
         self._changed()
 
     def add_dataset(self, dataset: Dataset) -> None:
         """Add every quad of an rdflib dataset, keeping graph names."""
         quads = []
+        self.make_writable()
         for s, p, o, g in dataset.quads((None, None, None, None)):
             name = g.identifier if isinstance(g, Graph) else g
             quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name_to_ox(name)))
@@ -146,21 +198,27 @@ class OxigraphStore:
         """
 
         native = _NATIVE_FORMATS.get(fmt)
+        self.make_writable()
         if native is None or str(path) == "-":
             self._add_parsed(parse_file(path, fmt, base), to_graph)
             _report_size(path, progress)
             return
         target = None if native.supports_datasets else graph_name_to_ox(to_graph)
         iri = base_iri(path, base)
+        # A bulk load writes table files directly: twice as fast at 100 k triples, but with a
+        # fixed cost per call that makes it slower than a transaction for small files. Either
+        # way the store's content is the same; a file that fails leaves it unusable, and the
+        # caller never uses a store whose load raised.
+        load = self.ox.bulk_load if path.stat().st_size > BULK_LOAD_BYTES else self.ox.load
         try:
             if progress is None:
-                self.ox.load(path=str(path), format=native, base_iri=iri, to_graph=target)
+                load(path=str(path), format=native, base_iri=iri, to_graph=target)
             else:
                 with path.open("rb") as handle:
                     # Oxigraph reads through this, a few kB at a time: the progress bar counts
                     # bytes parsed (no slower than path=; measured at 100 k triples).
                     reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
-                    self.ox.load(input=reader, format=native, base_iri=iri, to_graph=target)
+                    load(input=reader, format=native, base_iri=iri, to_graph=target)
         except MemoryError:
             # Oxigraph's documented limit: it refuses a single token over 16 MiB (a 50 MB
             # literal, say) though the file is valid. rdflib has no such limit.
@@ -279,6 +337,7 @@ class OxigraphStore:
 
     def set_inferred(self, inferred: Graph | None) -> None:
         """Replace the inferred graph (None removes it)."""
+        self.make_writable()
         if self.ox.contains_named_graph(_INFERRED):
             self.ox.remove_graph(_INFERRED)
         if inferred is not None:
@@ -293,6 +352,7 @@ class OxigraphStore:
         Returns False, with no inferred graph left, when the text does not parse (a damaged
         cache entry): Oxigraph loads in one transaction, so nothing of it is kept.
         """
+        self.make_writable()
         if self.ox.contains_named_graph(_INFERRED):
             self.ox.remove_graph(_INFERRED)
         self._cache.clear()
@@ -374,11 +434,17 @@ class OxigraphStore:
         every time.
         """
         if fmt == "nt":
-            self._ensure_union()
-            quads: list[Any] = list(self.ox.quads_for_pattern(None, None, None, UNION_GRAPH))
-            if reasoned:
-                quads += list(self.ox.quads_for_pattern(None, None, None, _INFERRED))
-            items: list[Any] = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            graphs: list[Any] = [UNION_GRAPH]
+            if not self.ox.contains_named_graph(UNION_GRAPH):
+                graphs = [ox.DefaultGraph(), *self._asserted_names()]
+            if reasoned and self.has_inferred():
+                graphs.append(_INFERRED)
+            triples = {
+                ox.Triple(q.subject, q.predicate, q.object)
+                for g in graphs
+                for q in self.ox.quads_for_pattern(None, None, None, g)
+            }
+            items: list[Any] = list(triples)
             rdf_format = ox.RdfFormat.N_TRIPLES
         elif fmt == "nquads":
             items = list(self._quads(reasoned))
@@ -390,7 +456,7 @@ class OxigraphStore:
         data = ox.serialize(items, format=rdf_format)  # bytes, since no output is given
         return data.decode("utf-8") if data is not None else ""
 
-    def _dump_bytes(self, rdf_format: ox.RdfFormat, graph: Any = None) -> bytes:
+    def _dump_bytes(self, rdf_format: Any, graph: Any = None) -> bytes:
         data = self.ox.dump(format=rdf_format, from_graph=graph)
         return data if data is not None else b""
 
@@ -610,8 +676,50 @@ class OxigraphStore:
         try:
             answer = self.ox.query(text, **options)
             return _to_result(answer)
-        except (SyntaxError, ValueError, OSError) as exc:
+        except (OSError, RuntimeError) as exc:
+            if self.snapshot is not None:
+                # RocksDB found a block whose checksum is wrong: the stored copy was changed
+                # after it was written. It is removed, so the next run parses the inputs again.
+                from kgtool.store.snapshot import discard
+
+                discard(self.snapshot)
+                raise QueryRunError(
+                    f"the stored copy of the inputs at {self.snapshot} is damaged ({exc}); "
+                    "it was removed and is rebuilt on the next run"
+                ) from exc
+            if isinstance(exc, RuntimeError):
+                raise
             raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+        except (SyntaxError, ValueError) as exc:
+            raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+
+
+class _Handle:
+    """Owns a pyoxigraph store and, for a scratch store, the temporary folder it lives in.
+
+    A scratch store is on disk rather than Oxigraph's in-memory store, though that one loads
+    faster: it iterates in the order the quads were added, RocksDB in the order of their encoded
+    terms. So on disk, the order SPARQL leaves open (``GROUP_CONCAT``'s parts, the solutions of a
+    query without ``ORDER BY``) is a function of the data alone, the same whether the store was
+    parsed now, opened from the cache (:mod:`kgtool.store.snapshot`) or copied for the
+    reasoner, in every process. (Blank nodes get new identifiers at each parse, so where they
+    decide such an order, only the cache's stored copy keeps it from run to run.)
+    """
+
+    def __init__(self, store: ox.Store, folder: str | None = None) -> None:
+        self.store: ox.Store | None = store
+        self.folder = folder
+
+    @classmethod
+    def scratch(cls) -> _Handle:
+        folder = tempfile.mkdtemp(prefix="kgtool-store-")
+        return cls(ox.Store(folder), folder)
+
+    def __del__(self) -> None:
+        # This is the only lasting reference: dropping it closes RocksDB before the folder goes.
+        self.store = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _refusal(path: Path, fmt: str, base: str | None, exc: Exception) -> InputError:

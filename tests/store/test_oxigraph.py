@@ -236,7 +236,7 @@ def test_oxigraph_line_export_leaves_blank_nodes_to_the_canonical_path() -> None
     kg = KnowledgeGraph.from_dataset(ds)
     store = OxigraphStore()
     store.add_dataset(ds)
-    ox_kg = KnowledgeGraph(store=store, ontology=kg.ontology, shapes_graph=kg.shapes)
+    ox_kg = KnowledgeGraph(store=store, ontology_graph=kg.ontology, shapes_graph=kg.shapes)
     assert store.dump_lines("nt") is None
     assert render_export(ox_kg, "nt") == render_export(kg, "nt")
 

@@ -125,7 +125,7 @@ def test_blank_nodes_keep_the_canonical_path() -> None:
     memory = KnowledgeGraph.from_dataset(ds)
     store = OxigraphStore()
     store.add_dataset(ds)
-    oxi = KnowledgeGraph(store=store, ontology=memory.ontology, shapes_graph=memory.shapes)
+    oxi = KnowledgeGraph(store=store, ontology_graph=memory.ontology, shapes_graph=memory.shapes)
     for fmt in ("turtle", "trig"):
         assert store_writer(oxi, fmt) is None
         assert render_export(oxi, fmt) == render_export(memory, fmt)

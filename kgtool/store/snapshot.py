@@ -1,0 +1,279 @@
+"""A persistent Oxigraph copy of the inputs, keyed by their bytes: parsed once, then opened.
+
+Parsing is most of the cost of a command on unchanged files (about a second at 100 k triples,
+where opening a stored copy takes milliseconds), so the Oxigraph store of a set of inputs is kept
+as an entry of kind ``stores`` of the one cache (:mod:`kgtool.io.cache`). Its key hashes
+everything the stored quads depend on: each input's resolved path (relative IRIs resolve against
+it) and bytes, the input format, the base IRI, kgtool's code and pyoxigraph's version.
+
+The policy is the cache's, applied to a folder instead of a file:
+
+* an entry is built in a temporary folder beside it and renamed into place whole, so a reader
+  never opens half a store and processes that build the same entry at once each keep one copy;
+* the entry's folder holds a record (:data:`RECORD`) of its key and of every file's size and
+  modification time, written last; an entry whose record is missing, names another key or
+  disagrees with the files (truncated, replaced, swapped with another entry) is a miss, and is
+  removed and built again; RocksDB's block checksums catch bytes changed in place when they are
+  read (:meth:`~kgtool.store.oxigraph.OxigraphStore.query_text` then removes the entry);
+* entries are opened read-only, never written after the rename; a command that changes the
+  store (the reasoner adds its closure) works on an in-memory copy
+  (:meth:`~kgtool.store.oxigraph.OxigraphStore.make_writable`);
+* a link or anything but a folder planted where an entry goes is a miss, never followed;
+* past :data:`MAX_SNAPSHOTS` entries the least recently used half is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kgtool.io.cache import CacheSettings, code_fingerprint, hash_file
+
+if TYPE_CHECKING:
+    from kgtool.store.oxigraph import OxigraphStore
+
+#: The cache kind (subfolder) of stored copies.
+KIND = "stores"
+#: The record an entry's folder holds; written last, so its presence means the entry is whole.
+RECORD = "kgtool-store.json"
+#: Stored copies kept; each is about the size of its inputs as N-Quads.
+MAX_SNAPSHOTS = 8
+#: A temporary build folder older than this was left by a killed process and is removed.
+STALE_BUILD_SECONDS = 3600
+
+
+def snapshot_key(
+    ontology_files: Sequence[Path],
+    data_files: Sequence[Path],
+    fmt: str | None,
+    base: str | None,
+) -> str | None:
+    """Return the key of the stored copy of these inputs, or None when they cannot have one.
+
+    Returns:
+        A hex digest, or None when an input is stdin (its bytes are gone once read).
+
+    Raises:
+        OSError: If an input cannot be read.
+
+    >>> snapshot_key([], [Path("-")], "turtle", None) is None
+    True
+    """
+    if any(str(f) == "-" for f in (*ontology_files, *data_files)):
+        return None
+    h = hashlib.sha256()
+    for part in (code_fingerprint(), _pyoxigraph_version(), fmt or "", base or "\0none"):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for group in (ontology_files, data_files):
+        h.update(b"group\0")
+        for f in group:
+            hash_file(h, f)
+    return h.hexdigest()
+
+
+def _pyoxigraph_version() -> str:
+    try:
+        return metadata.version("pyoxigraph")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _files_record(folder: Path) -> dict[str, list[int | str]]:
+    """Return each file's size, time and, for all but the table files, its SHA-256.
+
+    RocksDB checks a table file's blocks against their checksums as it reads them; its small
+    metadata files and write-ahead log it trusts, so those are hashed (a few kB in all).
+    """
+    record: dict[str, list[int | str]] = {}
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name == RECORD:
+            continue
+        info = entry.stat(follow_symlinks=False)
+        facts: list[int | str] = [info.st_size, info.st_mtime_ns]
+        if not entry.name.endswith(".sst"):
+            facts.append(hashlib.sha256(Path(entry.path).read_bytes()).hexdigest())
+        record[entry.name] = facts
+    return record
+
+
+def _record(folder: Path, key: str) -> dict[str, object] | None:
+    """Return the record of ``folder`` if it is an entry this cache wrote for ``key``, as it
+    was written; None otherwise."""
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        if record.get("key") == key and record.get("files") == _files_record(folder):
+            return dict(record)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def _open(entry: Path, record: dict[str, object]) -> OxigraphStore:
+    from kgtool.store.oxigraph import OxigraphStore
+
+    store = OxigraphStore(entry, read_only=True)
+    store.snapshot = entry
+    store.known_duplicates(bool(record.get("duplicates", True)))
+    return store
+
+
+def discard(folder: Path) -> None:
+    """Remove an entry (or whatever was planted in its place) without following links."""
+    with contextlib.suppress(OSError):
+        if folder.is_symlink() or not folder.is_dir():
+            folder.unlink()
+            return
+        # Renamed first: a reader never finds half a folder under the entry's name.
+        doomed = folder.with_name(f".{folder.name}.{os.getpid()}.discard")
+        os.rename(folder, doomed)
+        shutil.rmtree(doomed, ignore_errors=True)
+
+
+def open_snapshot(
+    settings: CacheSettings,
+    ontology_files: Sequence[Path],
+    data_files: Sequence[Path],
+    fmt: str | None,
+    base: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> OxigraphStore | None:
+    """Open the stored copy of the inputs read-only, building it first if there is none.
+
+    Args:
+        settings: The cache (nothing is stored when it is off).
+        ontology_files: Ontology files (into ``GRAPH_ONTOLOGY``).
+        data_files: Fact files.
+        fmt: The format of every fact file, or None to go by extension.
+        base: The base IRI of the fact files, or None for their own URIs.
+        progress: Called with bytes read while an entry is built (nothing on a hit).
+
+    Returns:
+        An :class:`~kgtool.store.oxigraph.OxigraphStore`, or None when the inputs cannot be
+        stored (stdin, the cache off, or its folder not writable): the caller parses them.
+
+    Raises:
+        InputError: If an input is missing or malformed (as loading reports it).
+    """
+    kind = settings.kind(KIND)
+    try:
+        key = snapshot_key(ontology_files, data_files, fmt, base)
+    except OSError:
+        return None  # the loader names the unreadable file
+    entry = kind.path(key) if key is not None else None
+    if key is None or entry is None:
+        return None
+    record = _record(entry, key)
+    if record is not None:
+        try:
+            store = _open(entry, record)
+        except (OSError, RuntimeError):  # RocksDB reports a bad checksum as RuntimeError
+            discard(entry)
+        else:
+            _touch(entry)
+            return store
+    elif entry.exists() or entry.is_symlink():
+        discard(entry)
+    _build(entry, key, ontology_files, data_files, fmt, base, progress)
+    record = _record(entry, key)
+    if record is None:
+        return None
+    try:
+        store = _open(entry, record)
+    except (OSError, RuntimeError):
+        return None
+    _prune(entry.parent)
+    return store
+
+
+def _build(
+    entry: Path,
+    key: str,
+    ontology_files: Sequence[Path],
+    data_files: Sequence[Path],
+    fmt: str | None,
+    base: str | None,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Build the entry in a temporary folder and rename it into place, if it can be."""
+    from kgtool.store.oxigraph import OxigraphStore
+
+    stem = entry.with_name(f".{entry.name}.{os.getpid()}.{time.monotonic_ns()}")
+    work, tmp = stem.with_name(f"{stem.name}.build"), stem.with_name(f"{stem.name}.tmp")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_builds(entry.parent)
+        store = OxigraphStore(work)
+    except OSError:
+        return
+    try:
+        store.load_files(ontology_files, data_files, fmt, progress, base=base)
+        duplicates = store.prepare_read_only()
+        store.ox.flush()
+        store.ox.optimize()
+        # A checkpoint holds the table files (hard links) and only the live, near-empty
+        # write-ahead log, where the working folder keeps the whole load's log.
+        store.ox.backup(str(tmp))
+    except OSError:
+        return
+    finally:
+        del store
+        gc.collect()  # RocksDB closes when the last reference goes
+        shutil.rmtree(work, ignore_errors=True)
+        if not (tmp / "CURRENT").exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        record = {"key": key, "duplicates": duplicates, "files": _files_record(tmp)}
+        with (tmp / RECORD).open("w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(tmp, entry)
+    except OSError:
+        # Another process renamed its copy first (or the disk is full): keep theirs, if any.
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _touch(entry: Path) -> None:
+    # The record's time says when the entry was last used, for pruning.
+    with contextlib.suppress(OSError):
+        os.utime(entry / RECORD)
+
+
+def _remove_stale_builds(folder: Path) -> None:
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for leftover in folder.iterdir():
+            if not leftover.name.startswith(".") or leftover.is_symlink():
+                continue
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > STALE_BUILD_SECONDS:
+                    shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _prune(folder: Path) -> None:
+    try:
+        entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return
+    if len(entries) <= MAX_SNAPSHOTS:
+        return
+
+    def used(p: Path) -> float:
+        try:
+            return (p / RECORD).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    for old in sorted(entries, key=used)[: len(entries) // 2]:
+        discard(old)
