@@ -235,7 +235,8 @@ def match(ours: OurValue, theirs: Statement) -> str | None:
         more precise"``, or how an unlinked entity was matched.
 
     >>> year = OurValue(URIRef("urn:p"), Literal("2023", datatype=XSD.gYear))
-    >>> day = Statement(URIRef("urn:s"), Literal("2023-04-03T00:00:00Z", datatype=XSD.dateTime), precision=11)
+    >>> day = Literal("2023-04-03T00:00:00Z", datatype=XSD.dateTime)
+    >>> day = Statement(URIRef("urn:s"), day, precision=11)
     >>> match(year, day)
     'ours less precise'
     """
@@ -246,9 +247,9 @@ def match(ours: OurValue, theirs: Statement) -> str | None:
         if ours.item is not None or qid(value):
             return "" if theirs_value == (ours.item or value) else None
         if qid(theirs_value):
-            if ours.names and theirs.label:
-                if best_label_score(ours.names, [theirs.label]) >= LABEL_THRESHOLD:
-                    return "by label: ours is not linked"
+            score = best_label_score(ours.names, [theirs.label]) if theirs.label else 0.0
+            if score >= LABEL_THRESHOLD:
+                return "by label: ours is not linked"
             return None
         same = str(value).rstrip("/") == str(theirs_value).rstrip("/")
         return "" if same else None
@@ -319,8 +320,8 @@ class CompareReport:
     def summary(self) -> str:
         """One line: counts per status, the endpoint and the answers' date.
 
-        >>> CompareReport([], {}, "http://e/sparql", [], False).summary()
-        '0 values: 0 agree, 0 differ, 0 wikidata-lacks, 0 we-lack (http://e/sparql; no query needed)'
+        >>> CompareReport([], {}, "http://e/sparql", [], False).summary().split(" (")[0]
+        '0 values: 0 agree, 0 differ, 0 wikidata-lacks, 0 we-lack'
         """
         counts = ", ".join(f"{n} {s}" for s, n in self.counts().items())
         noun = "value" if len(self.comparisons) == 1 else "values"
@@ -330,15 +331,28 @@ class CompareReport:
     def to_text(self) -> str:
         """A table grouped by entity, one line per Wikidata statement, then the summary."""
         graph = bind_prefixes(Graph())
-        header = ("entity", "property", "status", "ours", "wikidata", "rank", "references", "detail")
+        header = (
+            "entity",
+            "property",
+            "status",
+            "ours",
+            "wikidata",
+            "rank",
+            "references",
+            "detail",
+        )
         rows: list[tuple[str, ...]] = []
+        mapped: dict[str, list[str]] = {}
+        for prop, pid in sorted(self.properties.items()):
+            mapped.setdefault(pid, []).append(shorten(graph, prop))
         last = None
         for c in self.comparisons:
             group = f"{shorten(graph, c.entity)} {shorten(graph, c.item)}"
-            head = [group if group != last else "", c.pid, c.status]
+            ours_prop = [shorten(graph, c.ours.prop)] if c.ours else mapped.get(c.pid, [])
+            head = [group if group != last else "", " ".join([c.pid, *ours_prop]), c.status]
             last = group
             ours = _our_cell(graph, c.ours) if c.ours else "-"
-            statements = c.theirs or [None]
+            statements: list[Statement | None] = [*c.theirs] or [None]
             for index, statement in enumerate(statements):
                 if statement is None:
                     theirs, rank, refs = "-", "", ""
@@ -492,7 +506,9 @@ def judge(
             verdicts.append(Comparison(entity, item, pid, DIFFER, value, list(theirs), unlinked))
             differs = True
         else:
-            detail = unlinked or ("Wikidata's statements are deprecated" if not current and theirs else "")
+            detail = unlinked or (
+                "Wikidata's statements are deprecated" if not current and theirs else ""
+            )
             lacks = [s for s in theirs if not s.counts]
             verdicts.append(Comparison(entity, item, pid, WIKIDATA_LACKS, value, lacks, detail))
     if not differs:
@@ -568,8 +584,8 @@ class _Draft:
     references: dict[Node, set[tuple[str, Node]]] = field(default_factory=dict)
 
 
-def _pid_of(prop: Node, base: str) -> str:
-    text = str(prop)
+def _pid_of(prop: Node | None, base: str) -> str:
+    text = str(prop) if prop is not None else ""
     return text[len(base) :] if text.startswith(base) else text
 
 
@@ -595,8 +611,7 @@ def fetch_statements(
     if not wanted or not pid_list:
         return {}
     props = " ".join(
-        f"({WD[p].n3()} <{_P}{p}> <{_P}statement/{p}> <{_P}statement/value/{p}>)"
-        for p in pid_list
+        f"({WD[p].n3()} <{_P}{p}> <{_P}statement/{p}> <{_P}statement/value/{p}>)" for p in pid_list
     )
     drafts: dict[tuple[URIRef, str, URIRef], _Draft] = {}
     for batch in batches(wanted, batch_size):
@@ -621,11 +636,11 @@ def fetch_statements(
             elif kind == "label" and isinstance(value, Literal):
                 draft.labels.add(str(value))
             elif kind == "qualifier":
-                draft.qualifiers.add((_pid_of(row.get("via", ""), _QUALIFIER), value))
+                draft.qualifiers.add((_pid_of(row.get("via"), _QUALIFIER), value))
             elif kind == "reference":
                 ref = row.get("node")
                 if ref is not None:
-                    pair = (_pid_of(row.get("via", ""), _REFERENCE), value)
+                    pair = (_pid_of(row.get("via"), _REFERENCE), value)
                     draft.references.setdefault(ref, set()).add(pair)
     found: dict[tuple[URIRef, str], list[Statement]] = {}
     order = {"preferred": 0, "normal": 1, "deprecated": 2}

@@ -172,9 +172,10 @@ def mapped_properties(kg: KnowledgeGraph) -> dict[URIRef, str]:
     for prop, target in kg.store.union().subject_objects(SKOS.exactMatch):
         text = str(target)
         local = text[len(str(WD)) :] if text.startswith(str(WD)) else ""
-        if isinstance(prop, URIRef) and _PID_RE.match(local):
-            if prop not in found or int(local[1:]) < int(found[prop][1:]):
-                found[prop] = local
+        if not isinstance(prop, URIRef) or not _PID_RE.match(local):
+            continue
+        if prop not in found or int(local[1:]) < int(found[prop][1:]):
+            found[prop] = local
     return found
 
 
