@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -36,7 +37,7 @@ from kgtool.wikidata.compare import (
     their_date,
 )
 from tests.conftest import Invoke
-from tests.remote.servers import DATA
+from tests.remote.servers import DATA, FlakyServer
 from tests.wikidata.conftest import NEEDS_ONTOLOGY
 
 COMPARE_FACTS = DATA / "compare.trig"
@@ -205,13 +206,14 @@ def test_a_set_valued_property_differs_only_when_nothing_agrees() -> None:
 
 # --------------------------------------------------------------------------- against a real server
 
-COMPARE_ARGS = ["--data", str(COMPARE_FACTS), "--ontology", str(paths.ontology_file())]
-
 #: The table ``link compare`` prints for the fixture facts (the summary line, dated, apart).
-EXPECTED_TEXT = (DATA / "compare.txt").read_text(encoding="utf-8")
+EXPECTED_TEXT = (DATA / "compare-table.txt").read_text(encoding="utf-8")
 
 
-def run(invoke: Invoke, args: list[str], endpoint: str, cache: Path, facts: Path = COMPARE_FACTS):
+def run(
+    invoke: Invoke, args: list[str], endpoint: str, cache: Path, facts: Path = COMPARE_FACTS
+) -> Result:
+    """Run ``kgtool link ARGS`` on ``facts`` (the compare fixture) against ``endpoint``."""
     argv = ["link", *args, "--data", str(facts), "--ontology", str(paths.ontology_file())]
     return invoke([*argv, "--endpoint", endpoint, "--cache-dir", str(cache)], fixture=False)
 
@@ -313,6 +315,18 @@ def test_compare_endpoint_down_or_offline_without_answers_is_exit_2(
     assert offline.exit_code == 2 and "no cached answer" in offline.stderr
     bad = run(invoke, ["compare", "--format", "csv"], wikidata, tmp_path / "c")
     assert bad.exit_code == 2
+
+
+@NEEDS_ONTOLOGY
+def test_compare_garbage_from_the_endpoint_is_exit_2(
+    invoke: Invoke, flaky: tuple[str, FlakyServer], tmp_path: Path
+) -> None:
+    base, _server = flaky
+    result = run(invoke, ["compare", "--format", "json"], base + "/garbage", tmp_path)
+    assert result.exit_code == 2
+    assert "is not JSON" in result.stderr and "Traceback" not in result.output
+    assert result.stdout == ""
+    assert not (tmp_path / "sparql").exists()  # nothing recorded from a failed run
 
 
 @NEEDS_ONTOLOGY
