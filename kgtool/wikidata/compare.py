@@ -552,6 +552,8 @@ def our_values(
     return found
 
 
+# One row per fact of a statement (its value, rank, precision, one reference value, one
+# qualifier), tagged by ?kind: joining them instead would multiply qualifiers by references.
 _STATEMENTS = """PREFIX wikibase: <http://wikiba.se/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
