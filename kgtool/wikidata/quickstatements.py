@@ -19,16 +19,9 @@ from kgtool.core.namespaces import ARTICLE_IRI, bind_prefixes
 from kgtool.core.terms import shorten
 from kgtool.graph import KnowledgeGraph
 from kgtool.remote.http import SparqlClient
-from kgtool.wikidata.compare import (
-    AGREE,
-    DIFFER,
-    WIKIDATA_LACKS,
-    CompareReport,
-    OurValue,
-    Statement,
-    compare,
-)
+from kgtool.wikidata.compare import AGREE, DIFFER, WIKIDATA_LACKS, CompareReport, compare
 from kgtool.wikidata.items import qid
+from kgtool.wikidata.values import OurValue, Statement
 
 #: The reference every QuickStatements line carries: imported from Wikimedia project (P143) =
 #: English Wikipedia (Q328), Wikimedia import URL (P4656) = the article.

@@ -1,8 +1,9 @@
 """kgtool link compare: the graph's values beside Wikidata's statements.
 
-The comparison logic is tested on values made here; the command against a real ``oxigraph
-serve`` holding the Wikidata-shaped fixture (tests/data/link/wikidata.ttl), with the facts of
-tests/data/link/compare.trig, whose planted disputes are the graph's editorial notes.
+The verdicts are tested on values made here (how two values match is test_values.py); the
+command against a real ``oxigraph serve`` holding the Wikidata-shaped fixture
+(tests/data/link/wikidata.ttl), with the facts of tests/data/link/compare.trig, whose planted
+disputes are the graph's editorial notes.
 """
 
 from __future__ import annotations
@@ -13,84 +14,27 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import XSD
 
 from kgtool.core import paths
 from kgtool.core.namespaces import ID, KG, WD
 from kgtool.graph import KnowledgeGraph
 from kgtool.remote.http import SparqlClient
-from kgtool.wikidata.compare import (
-    AGREE,
+from kgtool.wikidata.compare import AGREE, DIFFER, WE_LACK, WIKIDATA_LACKS, compare, judge
+from kgtool.wikidata.values import (
     DAY,
-    DIFFER,
-    MONTH,
-    WE_LACK,
-    WIKIDATA_LACKS,
-    YEAR,
     OurValue,
-    Statement,
-    compare,
-    judge,
-    match,
-    our_date,
-    their_date,
 )
 from tests.conftest import Invoke
 from tests.remote.servers import DATA, FlakyServer
-from tests.wikidata.conftest import NEEDS_ONTOLOGY
+from tests.wikidata.conftest import NEEDS_ONTOLOGY, date, stated
 
 COMPARE_FACTS = DATA / "compare.trig"
 ENTITY, ITEM = URIRef("urn:e"), URIRef("urn:i")
 
 
-def date(text: str, datatype: URIRef = XSD.date) -> OurValue:
-    return OurValue(KG.releaseDate, Literal(text, datatype=datatype))
-
-
-def stated(
-    value: object, rank: str = "normal", precision: int | None = None, n: int = 1
-) -> Statement:
-    node = URIRef(f"urn:statement-{n}")
-    if isinstance(value, str) and "T" in value:
-        return Statement(node, Literal(value, datatype=XSD.dateTime), rank, precision)
-    term = value if isinstance(value, (URIRef, Literal)) else Literal(value)
-    return Statement(node, term, rank, precision)
-
-
-# --------------------------------------------------------------------------- dates
-
-
-@pytest.mark.parametrize(
-    ("ours", "theirs", "precision", "expected"),
-    [
-        (date("2023", XSD.gYear), "2023-04-03T00:00:00Z", DAY, "ours less precise"),
-        (date("2022", XSD.gYear), "2023-04-03T00:00:00Z", DAY, None),
-        (date("2023-04", XSD.gYearMonth), "2023-04-03T00:00:00Z", DAY, "ours less precise"),
-        (date("2023-05", XSD.gYearMonth), "2023-04-03T00:00:00Z", DAY, None),
-        (date("2020-12-30"), "2020-12-31T00:00:00Z", DAY, None),
-        (date("2020-12-31"), "+2020-12-31T00:00:00Z", DAY, ""),
-        (date("2020-07-07"), "2020-07-01T00:00:00Z", MONTH, "ours more precise"),
-        (date("2020-07-07"), "2020-01-01T00:00:00Z", YEAR, "ours more precise"),
-        (date("2019-07-07"), "2020-01-01T00:00:00Z", YEAR, None),
-        (date("2020", XSD.gYear), "2020-01-01T00:00:00Z", YEAR, ""),
-        # Without psv: precision, zero months say "a year".
-        (date("2020", XSD.gYear), "2020-00-00T00:00:00Z", None, ""),
-        # Without it, a full date is a day: a year of ours is less precise.
-        (date("2020", XSD.gYear), "2020-05-01T00:00:00Z", None, "ours less precise"),
-    ],
-    ids=lambda v: str(v.value) if isinstance(v, OurValue) else str(v),
-)
-def test_dates_compare_at_the_coarser_precision(
-    ours: OurValue, theirs: str, precision: int | None, expected: str | None
-) -> None:
-    assert match(ours, stated(theirs, precision=precision)) == expected
-
-
-def test_date_precisions_come_from_the_datatype_and_from_wikidata() -> None:
-    assert our_date(Literal("2020-12", datatype=XSD.gYearMonth)).precision == MONTH  # type: ignore[union-attr]
-    assert our_date(Literal("2020-12-30")) is None  # a plain string is not a date
-    assert their_date(Literal("2020-12-30T00:00:00Z", datatype=XSD.dateTime), 14).precision == DAY  # type: ignore[union-attr]
+# --------------------------------------------------------------------------- dates and ranks
 
 
 def test_year_agrees_with_a_day_in_it_only_as_less_precise() -> None:
@@ -111,42 +55,6 @@ def test_year_agrees_with_a_day_in_it_only_as_less_precise() -> None:
         True,
     )
     assert verdict.status == DIFFER
-
-
-# --------------------------------------------------------------------------- other values
-
-
-def test_quantities_compare_numerically() -> None:
-    ours = OurValue(KG.parameterCount, Literal(13000000000))
-    assert match(ours, stated(Literal("13000000000.0", datatype=XSD.decimal))) == ""
-    assert match(ours, stated(Literal("+13000000000", datatype=XSD.decimal))) == ""
-    assert match(ours, stated(Literal("12000000000", datatype=XSD.decimal))) is None
-
-
-def test_strings_compare_as_normalised_text_in_any_language() -> None:
-    ours = OurValue(KG.description, Literal("Apache\u00a0License  2.0", lang="en"))
-    assert match(ours, stated(Literal("apache license 2.0", lang="de"))) == ""
-    assert match(ours, stated(Literal("MIT License"))) is None
-
-
-def test_items_compare_through_our_links_and_unlinked_entities_by_label() -> None:
-    linked = OurValue(KG.license, ID["Apache-2.0"], item=WD.Q13785927)
-    assert match(linked, stated(WD.Q13785927)) == ""
-    assert match(linked, stated(WD.Q334661)) is None
-    unlinked = OurValue(KG.developer, ID.EleutherAI, names=("EleutherAI",))
-    named = Statement(URIRef("urn:s"), WD.Q990000121, label="EleutherAI")
-    assert match(unlinked, named) == "by label: ours is not linked"
-    other = Statement(URIRef("urn:s"), WD.Q990000121, label="OpenAI")
-    assert match(unlinked, other) is None
-
-
-def test_some_value_matches_nothing() -> None:
-    from rdflib import BNode
-
-    assert match(date("2020-01-01"), Statement(URIRef("urn:s"), BNode())) is None
-
-
-# --------------------------------------------------------------------------- ranks and verdicts
 
 
 def test_a_deprecated_statement_never_agrees() -> None:
