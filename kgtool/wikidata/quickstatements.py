@@ -28,11 +28,6 @@ from kgtool.wikidata.values import OurValue, Statement
 ENGLISH_WIKIPEDIA = "Q328"
 
 
-_EXISTING = """SELECT ?item ?p ?value WHERE {{
-  VALUES (?item ?p) {{ {pairs} }}
-  ?item ?p ?value .
-}}"""
-
 _PRECISION = {XSD.date: 11, XSD.gYearMonth: 10, XSD.gYear: 9}
 
 
