@@ -353,6 +353,45 @@ def link_enrich(
     )
 
 
+@link.command(name="compare")
+@graph_options
+@endpoint_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def link_compare(
+    data: tuple[str, ...],
+    ontology: tuple[str, ...],
+    shapes: tuple[str, ...],
+    input_format: str | None,
+    endpoint: str | None,
+    offline: bool,
+    timeout: float,
+    retries: int,
+    batch_size: int,
+    fmt: str,
+) -> None:
+    """Compare the graph's values about linked entities with Wikidata's statements.
+
+    For each property the ontology maps to Wikidata (skos:exactMatch), each value the article
+    states is agree, differ (shown with Wikidata's values, ranks and references) or
+    wikidata-lacks, and each statement Wikidata has that the graph does not is we-lack.
+    Dates compare at the coarser precision: a year agrees with a day in that year, as "ours
+    less precise". Deprecated statements are shown but never agree. The wikidata-lacks values
+    are what `kgtool link quickstatements` writes. Exit 1 if any value differs.
+
+    Example:
+
+        kgtool link compare --endpoint http://127.0.0.1:7878/query --format json
+    """
+    from kgtool.wikidata.compare import compare
+
+    client = _client(endpoint, offline, timeout, retries)
+    report = compare(_load(data, ontology, shapes, input_format), client, batch_size)
+    client.commit()
+    click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
+    if report.differ:
+        sys.exit(EXIT_FAILED)
+
+
 @link.command(name="quickstatements")
 @graph_options
 @endpoint_options
@@ -371,8 +410,10 @@ def link_quickstatements(
 ) -> None:
     """Emit QuickStatements for article facts that Wikidata lacks about linked items.
 
-    Each command cites the English Wikipedia article (S143 Q328, S4656 URL); review them
-    before pasting into QuickStatements. Conflicting dates are listed on stderr instead.
+    They are the wikidata-lacks values of `kgtool link compare` that can be written (linked
+    items, dates, numbers); each command cites the English Wikipedia article (S143 Q328,
+    S4656 URL). Review them before pasting into QuickStatements. Values Wikidata states
+    otherwise (differ) are listed on stderr as conflicts instead.
 
     Example:
 
@@ -387,8 +428,11 @@ def link_quickstatements(
     _emit("".join(line + "\n" for line in result.lines), output)
     for conflict in result.conflicts:
         click.echo(f"conflict: {conflict}", err=True)
+    for value in result.unwritable:
+        click.echo(f"cannot write: {value} (not linked to Wikidata, or text)", err=True)
+    unwritable = f"; {len(result.unwritable)} cannot be written" if result.unwritable else ""
     click.echo(
         f"{len(result.lines)} statements Wikidata lacks; {result.present} it already has; "
-        f"{len(result.conflicts)} conflicts.",
+        f"{len(result.conflicts)} conflicts{unwritable}.",
         err=True,
     )

@@ -38,6 +38,7 @@ LINKABLE_ROOTS: tuple[URIRef, ...] = (
     KG.ResearchTopic,
 )
 _QID_RE = re.compile(r"^Q[1-9]\d*$")
+_PID_RE = re.compile(r"^P[1-9]\d*$")
 
 
 def resolve_endpoint(endpoint: str | None = None) -> str:
@@ -157,6 +158,25 @@ def wikidata_classes(kg: KnowledgeGraph, entity: URIRef) -> set[URIRef]:
 def is_linkable(union: Graph, entity: URIRef) -> bool:
     """Whether the entity is an instance of one of :data:`LINKABLE_ROOTS` (or a subclass)."""
     return bool(_superclasses(union, union.objects(entity, RDF.type)) & set(LINKABLE_ROOTS))
+
+
+def mapped_properties(kg: KnowledgeGraph) -> dict[URIRef, str]:
+    """Return each of our properties the ontology maps (``skos:exactMatch``) to a Wikidata one.
+
+    A property mapped to several keeps the lowest-numbered PID, so the choice is stable.
+
+    Returns:
+        Our property → PID (``kg:releaseDate`` → ``"P577"``).
+    """
+    found: dict[URIRef, str] = {}
+    for prop, target in kg.store.union().subject_objects(SKOS.exactMatch):
+        text = str(target)
+        local = text[len(str(WD)) :] if text.startswith(str(WD)) else ""
+        if not isinstance(prop, URIRef) or not _PID_RE.match(local):
+            continue
+        if prop not in found or int(local[1:]) < int(found[prop][1:]):
+            found[prop] = local
+    return found
 
 
 def wikidata_links(kg: KnowledgeGraph) -> list[tuple[URIRef, URIRef]]:

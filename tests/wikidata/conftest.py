@@ -7,18 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 import kgtool
 from kgtool.core import paths
+from kgtool.core.namespaces import KG
+from kgtool.wikidata.values import OurValue, Statement
 from tests.conftest import Invoke
 from tests.remote.servers import FACTS, flaky, wikidata
 
 __all__ = [
     "LINK_ARGS",
     "NEEDS_ONTOLOGY",
+    "date",
     "flaky",
     "link",
     "package_files",
+    "stated",
     "statuses",
     "wikidata",
 ]
@@ -56,3 +62,19 @@ def package_files() -> dict[Path, tuple[int, int]]:
             stat = path.stat()
             found[path] = (stat.st_mtime_ns, stat.st_size)
     return found
+
+
+def date(text: str, datatype: URIRef = XSD.date) -> OurValue:
+    """One of our release dates (``xsd:date`` unless told)."""
+    return OurValue(KG.releaseDate, Literal(text, datatype=datatype))
+
+
+def stated(
+    value: object, rank: str = "normal", precision: int | None = None, n: int = 1
+) -> Statement:
+    """A Wikidata statement of ``value`` (a string with a ``T`` is an ``xsd:dateTime``)."""
+    node = URIRef(f"urn:statement-{n}")
+    if isinstance(value, str) and "T" in value:
+        return Statement(node, Literal(value, datatype=XSD.dateTime), rank, precision)
+    term = value if isinstance(value, (URIRef, Literal)) else Literal(value)
+    return Statement(node, term, rank, precision)
