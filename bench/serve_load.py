@@ -1,40 +1,46 @@
-"""Load test for ``kgtool serve``: N concurrent clients, a bounded number of requests.
+"""Load test of ``kgtool serve`` against ``oxigraph serve-read-only`` on the same data.
 
-Starts ``kgtool serve`` on a free 127.0.0.1 port (or uses ``--url``, which must be a loopback
-address), sends a mix of SPARQL queries, a bundled query and entity pages, and prints throughput,
-p50 and p99 latency and the error count. Timings are printed, never asserted.
+Every server gets the same files and the same mix of *distinct* SELECT and ASK queries (their
+constants vary, so no answer is served from a cache), from N concurrent clients, in rounds that
+alternate the servers; the medians of the rounds are printed as a Markdown table with each
+server's ratio to Oxigraph's, measured in the same run. ``--runaway`` adds a second table: the
+same mix while one more client keeps sending a query that runs past the time limit, to show what
+a runaway query costs the others. Timings are printed, never asserted.
 
-    python bench/serve_load.py --clients 8 --requests 400
+    python bench/serve_load.py --clients 1 8 32 --requests 400 --rounds 3 --runaway
+
+Servers run on free 127.0.0.1 ports and are stopped at the end. Oxigraph's server is the
+``oxigraph`` command from PyPI (``pip install oxigraph``); Virtuoso is left to
+``bench/virtuoso.sh``, since Debian's package is not on every machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from urllib.parse import urlsplit
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
-REQUESTS: list[tuple[str, dict[str, str], dict[str, str]]] = [
-    (
-        "/sparql",
-        {"query": "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label LIMIT 50"},
-        {"Accept": "application/sparql-results+json"},
-    ),
-    (
-        "/sparql",
-        {"query": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"},
-        {"Accept": "text/csv"},
-    ),
-    ("/queries/founders", {"format": "json"}, {}),
-    ("/eleutherai-kg/id/EleutherAI", {}, {"Accept": "text/html"}),
-    ("/eleutherai-kg/id/EleutherAI", {}, {"Accept": "text/turtle"}),
-]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PREFIXES = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "PREFIX kg: <https://w3id.org/eleutherai-kg/ontology/>\n"
+)
+#: A query no server answers within the limit: three unrelated patterns, joined.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def free_port() -> int:
@@ -43,52 +49,137 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(extra: list[str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kgtool", "serve", "--port", str(port), *extra],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def wait_until_up(url: str, process: subprocess.Popen[bytes], name: str) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with {process.returncode}")
         try:
-            if httpx.get(url + "/sparql?query=ASK{}", timeout=5).status_code == 200:
-                return process, url
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return
         except httpx.TransportError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit("kgtool serve did not start within 120 s")
+    raise SystemExit(f"{name} did not start within 120 s")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
-    parser.add_argument("--requests", type=int, default=400, help="total requests")
-    parser.add_argument("--url", help="an already running server on 127.0.0.1")
-    parser.add_argument("--workers", type=int, default=2, help="server query workers")
-    args = parser.parse_args()
-    process = None
-    if args.url:
-        if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
-            raise SystemExit("--url must be a loopback address; this benchmark loads a server")
-        url = args.url.rstrip("/")
-    else:
-        process, url = start_server(["--workers", str(args.workers)])
+@dataclass
+class Server:
+    """A running server: its name, its SPARQL endpoint URL and its process."""
+
+    name: str
+    endpoint: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_kgtool(files: list[Path], workers: int | None, timeout: float, cache: Path) -> Server:
+    port = free_port()
+    argv = [sys.executable, "-m", "kgtool", "serve", "--port", str(port)]
+    argv += ["--timeout", str(timeout), "--cache-dir", str(cache)]
+    if workers is not None:
+        argv += ["--workers", str(workers)]
+    for f in files:
+        argv += ["--data", str(f)]
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}/sparql"
+    wait_until_up(endpoint, process, "kgtool serve")
+    return Server("kgtool serve", endpoint, process)
+
+
+def start_oxigraph(files: list[Path], timeout: float, folder: Path) -> Server:
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise SystemExit("the oxigraph command is missing: pip install oxigraph")
+    location = folder / "oxigraph-store"
+    subprocess.run(
+        [binary, "load", "--location", str(location), "--file", *map(str, files)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port = free_port()
+    argv = [binary, "serve-read-only", "--location", str(location)]
+    argv += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    argv += ["--timeout-s", str(int(timeout))]
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}/query"
+    wait_until_up(endpoint, process, "oxigraph serve-read-only")
+    return Server("oxigraph serve-read-only", endpoint, process)
+
+
+def entities(files: list[Path]) -> list[str]:
+    """The IRIs that have a label in the data (the constants the query mix varies)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for f in files:
+        store.load(path=str(f))
+    answer = store.query(
+        PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rdfs:label ?l } ORDER BY ?s",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    return [solution["s"].value for solution in answer]
+
+
+def query_mix(iris: list[str]) -> Iterator[str]:
+    """Distinct queries, endlessly: each template with a changing constant."""
+    letters = "ABCDEFGHIJKLMNOPRSTW"
+    for i in itertools.count():
+        iri = iris[i % len(iris)]
+        kind = i % 5
+        if kind == 0:
+            yield f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o LIMIT {50 + i % 50}"
+        elif kind == 1:
+            letter = letters[i % len(letters)]
+            yield (
+                PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label ?label "
+                f'FILTER(STRSTARTS(STR(?label), "{letter}")) }} ORDER BY ?label '
+                f"LIMIT {10 + i % 40}"
+            )
+        elif kind == 2:
+            yield (
+                "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c "
+                f"HAVING (COUNT(?s) > {i % 7}) ORDER BY ?c"
+            )
+        elif kind == 3:
+            yield f"ASK {{ ?s ?p <{iri}> }}"
+        else:
+            yield (f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {20 + i % 30}")
+
+
+@dataclass(frozen=True)
+class Measure:
+    throughput: float
+    p50: float
+    p99: float
+    errors: int
+
+
+def load(endpoint: str, queries: list[str], clients: int, runaway_timeout: float | None) -> Measure:
+    """Send ``queries`` from ``clients`` threads; with ``runaway_timeout`` one more client keeps
+    sending the runaway query (its own answers are not counted)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    counter = iter(range(args.requests))
+    todo = iter(queries)
+    done = threading.Event()
+    accept = {"Accept": "application/sparql-results+json"}
 
     def client() -> None:
         nonlocal errors
-        with httpx.Client(base_url=url, timeout=60) as http:
-            for i in counter:
-                path, params, headers = REQUESTS[i % len(REQUESTS)]
+        with httpx.Client(timeout=120) as http:
+            for text in todo:
                 started = time.perf_counter()
                 try:
-                    ok = http.get(path, params=params, headers=headers).status_code == 200
+                    ok = http.get(endpoint, params={"query": text}, headers=accept).is_success
                 except httpx.HTTPError:
                     ok = False
                 elapsed = time.perf_counter() - started
@@ -96,24 +187,108 @@ def main() -> None:
                     latencies.append(elapsed)
                     errors += 0 if ok else 1
 
-    try:
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
+    def runaway() -> None:
+        assert runaway_timeout is not None
+        with httpx.Client(timeout=runaway_timeout * 4 + 30) as http:
+            while not done.is_set():
+                try:
+                    http.get(endpoint, params={"query": RUNAWAY}, headers=accept)
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+
+    extra = []
+    if runaway_timeout is not None:
+        extra = [threading.Thread(target=runaway, daemon=True)]
+        extra[0].start()
+        time.sleep(0.5)  # the runaway query is running before the others start
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    done.set()
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    print(f"clients {args.clients}, requests {len(latencies)}, server workers {args.workers}")
-    print(f"throughput {len(latencies) / wall:.1f} requests/s over {wall:.2f} s")
-    print(f"latency p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
-    print(f"errors {errors}")
+    return Measure(len(ordered) / wall, statistics.median(ordered), p99, errors)
+
+
+def table(
+    title: str,
+    results: dict[tuple[str, int], list[Measure]],
+    names: list[str],
+    clients: list[int],
+) -> None:
+    print(f"\n{title}\n")
+    print(
+        "| server | clients | requests/s | p50 (ms) | p99 (ms) | errors | vs Oxigraph (req/s, p99) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for n in clients:
+        base = results.get(("oxigraph serve-read-only", n))
+        for name in names:
+            runs = results[(name, n)]
+            tput = statistics.median(m.throughput for m in runs)
+            p50 = statistics.median(m.p50 for m in runs) * 1000
+            p99 = statistics.median(m.p99 for m in runs) * 1000
+            errs = sum(m.errors for m in runs)
+            ratio = "-"
+            if base is not None:
+                b_tput = statistics.median(m.throughput for m in base)
+                b_p99 = statistics.median(m.p99 for m in base) * 1000
+                ratio = f"{tput / b_tput:.2f}x, {p99 / b_p99:.2f}x"
+            print(f"| {name} | {n} | {tput:.0f} | {p50:.1f} | {p99:.1f} | {errs} | {ratio} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, nargs="*", help="facts (default: the shipped graph)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--requests", type=int, default=400, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per server")
+    parser.add_argument("--workers", type=int, help="kgtool serve --workers (default: its own)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="query time limit, seconds")
+    parser.add_argument("--runaway", action="store_true", help="also measure beside a runaway")
+    args = parser.parse_args()
+
+    from kgtool.core import paths
+
+    files = [paths.ontology_file()]
+    files += args.data or sorted(paths.graph_dir().rglob("*.trig"))
+    iris = entities(files)
+    mix = query_mix(iris)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        servers = [
+            start_kgtool(files[1:], args.workers, args.timeout, folder / "cache"),
+            start_oxigraph(files, args.timeout, folder),
+        ]
+        names = [s.name for s in servers]
+        try:
+            scenarios = [("Distinct queries", None)]
+            if args.runaway:
+                scenarios.append(("Beside one runaway query", args.timeout))
+            for title, runaway in scenarios:
+                results: dict[tuple[str, int], list[Measure]] = {}
+                for n in args.clients:
+                    for _ in range(args.rounds):
+                        # Each server gets the same new queries in this round.
+                        queries = [next(mix) for _ in range(args.requests)]
+                        for server in servers:
+                            measure = load(server.endpoint, queries, n, runaway)
+                            results.setdefault((server.name, n), []).append(measure)
+                            print(server.name, n, measure, file=sys.stderr)
+                table(
+                    f"{title} ({len(files)} files, {args.rounds} rounds of "
+                    f"{args.requests} requests)",
+                    results,
+                    names,
+                    args.clients,
+                )
+        finally:
+            for server in servers:
+                server.stop()
 
 
 if __name__ == "__main__":

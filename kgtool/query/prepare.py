@@ -189,6 +189,44 @@ def _prepare(
     return query, star
 
 
+#: SPARQL 1.1 section 19.2: codepoint escapes are replaced in the whole text before parsing.
+_ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: Text in which SERVICE or FROM may be written: only a parse can tell whether either is.
+_SERVICE_OR_FROM_RE = re.compile(r"service|from", re.IGNORECASE)
+_GAP = r"(?:\s|#[^\n]*(?:\n|$))*"
+#: A ``SELECT *`` (comments may stand between the words).
+_SELECT_STAR_RE = re.compile(rf"SELECT{_GAP}(?:(?:DISTINCT|REDUCED){_GAP})?\*", re.IGNORECASE)
+
+
+def _unescaped(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return _ESCAPE_RE.sub(replace, text)
+
+
+def needs_parse(text: str) -> bool:
+    r"""Whether a query for a store that parses SPARQL itself must still be parsed here first.
+
+    Oxigraph parses and refuses malformed text itself, and its SELECT answers carry their
+    variables; what it cannot do is refuse SERVICE (it would call the endpoint) and FROM, or
+    give ``SELECT *`` its columns in order of first appearance (it sorts them by name). So the
+    rdflib parse, 10-90 ms a query, runs only where the text could hold one of those: any
+    ``service`` or ``from`` in it, in any case, after codepoint escapes are replaced (a literal
+    or a comment with the word just takes the slower path), or a ``SELECT *``.
+
+    >>> needs_parse("SELECT ?s WHERE { ?s ?p ?o }")
+    False
+    >>> needs_parse("SELECT ?s WHERE { \\u0053ERVICE <http://e/> { ?s ?p ?o } }")
+    True
+    >>> needs_parse("select # all\n * { ?s ?p ?o }")
+    True
+    """
+    plain = _unescaped(text)
+    return bool(_SERVICE_OR_FROM_RE.search(plain) or _SELECT_STAR_RE.search(plain))
+
+
 def uses_service(query: NamedQuery) -> bool:
     """Return whether a query calls ``SERVICE`` (it then needs network access).
 

@@ -29,6 +29,7 @@ from kgtool.core.errors import (
     KgtoolError,
     ParameterError,
     QueryRunError,
+    QuerySyntaxError,
     TermError,
     UsageError,
 )
@@ -47,7 +48,7 @@ from kgtool.query.catalog import (
     find_query,
     list_queries,
 )
-from kgtool.query.prepare import ordered_vars, parsed, uses_service
+from kgtool.query.prepare import needs_parse, ordered_vars, parsed, uses_service
 from kgtool.store.base import Store
 
 #: Where ``entity`` parameters are looked up: a graph, or a function giving, for the text typed,
@@ -268,7 +269,16 @@ def run_query(
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
     # A query read from a file resolves its relative IRIs against the file, as a document does.
     base = named.path.resolve().as_uri() if named.path is not None else None
-    prepared, star = parsed(named.text, allow_service, base)
+    text_store = (
+        kg is not None
+        and evaluate is None
+        and dataset is None
+        and kg.store.capabilities.sparql_text
+    )
+    prepared: Query | None = None
+    star: tuple[Variable, ...] | None = None
+    if not text_store or needs_parse(named.text):
+        prepared, star = parsed(named.text, allow_service, base)
     if labels is None:
         labels = label_lookup(kg.store) if kg is not None else Graph()
     bindings = bind_parameters(named.header, params, labels)
@@ -280,21 +290,28 @@ def run_query(
                 # Evaluation is lazy: the rows are computed below, inside this block.
                 stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
             if evaluate is not None:
+                assert prepared is not None
                 result = evaluate(named, prepared, bindings)
             elif dataset is not None:
                 result = dataset.query(prepared, initBindings=bindings)  # type: ignore[arg-type]
             else:
                 assert kg is not None, "run_query needs a graph, a dataset or an evaluator"
-                # A store that runs SPARQL natively (Oxigraph) gets the text; `prepare` above
-                # still did the checks (read-only, no SERVICE, no FROM) and syntax errors.
-                # An allowed SERVICE runs in rdflib, whose hook sends it through kgtool's own
-                # client (the service map, timeouts, retries): a store never calls out itself.
-                native = kg.store.capabilities.sparql_text
-                federated = allow_service and uses_service(named)
-                runnable = named.text if native and not federated else prepared
-                result = kg.store.query(
-                    runnable, init_bindings=bindings, reasoned=reasoned, base=base
-                )
+                # A store that runs SPARQL natively (Oxigraph) gets the text; what it cannot
+                # check (SERVICE, FROM) `parsed` above did (see needs_parse). An allowed
+                # SERVICE runs in rdflib, whose hook sends it through kgtool's own client
+                # (the service map, timeouts, retries): a store never calls out itself.
+                federated = prepared is not None and allow_service and uses_service(named)
+                runnable = named.text if text_store and not federated else prepared
+                try:
+                    result = kg.store.query(
+                        runnable, init_bindings=bindings, reasoned=reasoned, base=base
+                    )
+                except QuerySyntaxError:
+                    if prepared is None:
+                        # Worded as for every store where rdflib refuses it too (an update,
+                        # an empty text, the position); else Oxigraph's own words stand.
+                        parsed(named.text, allow_service, base)
+                    raise
             _materialise(result, max_rows)
             if star is not None and result.type == "SELECT":
                 result.vars = ordered_vars(list(result.vars or []), star)

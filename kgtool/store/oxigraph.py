@@ -31,7 +31,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kgtool.core.errors import InputError, QueryRunError
+from kgtool.core.errors import InputError, QueryRunError, QuerySyntaxError
 from kgtool.core.namespaces import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
@@ -690,7 +690,9 @@ class OxigraphStore:
             if isinstance(exc, RuntimeError):
                 raise
             raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
-        except (SyntaxError, ValueError) as exc:
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from None
+        except ValueError as exc:
             raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
 
 
@@ -720,6 +722,24 @@ class _Handle:
         self.store = None
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+#: Where Oxigraph's parser says it stopped: ``error at LINE:COLUMN: ...``.
+_POSITION_RE = re.compile(r"error at (\d+):(\d+)")
+
+
+def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+    """Oxigraph's refusal of a query text, with the position it names."""
+    message = str(exc).strip()
+    first = message.splitlines()[0] if message else "the query does not parse"
+    where = _POSITION_RE.search(first)
+    if where is None:
+        return QuerySyntaxError(f"SPARQL syntax error: {first}")
+    line, column = int(where.group(1)), int(where.group(2))
+    detail = first[where.end() :].lstrip(": ")
+    return QuerySyntaxError(
+        f"SPARQL syntax error at line {line}, column {column}: {detail}", line=line, column=column
+    )
 
 
 def _refusal(path: Path, fmt: str, base: str | None, exc: Exception) -> InputError:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef, Variable
 
-from kgtool.core.errors import QueryRunError
+from kgtool.core.errors import QueryRunError, UsageError
 from kgtool.core.namespaces import ID, KG
 from kgtool.graph import KnowledgeGraph
 from kgtool.query.catalog import parse_header
 from kgtool.query.run import find_query, run_query
-from tests.conftest import QUERIES, Invoke
+from tests.conftest import FACTS, ONTOLOGY, QUERIES, Invoke
 
 #: A term of the fixture ontology (tests/data/lib), not of the bundled one.
 FOUNDED = URIRef(str(KG) + "founded")
@@ -394,3 +394,58 @@ def test_a_query_file_resolves_relative_iris_against_its_own_uri(tmp_path: Path)
         kg = KnowledgeGraph.load(data=[], ontology=[], shapes=[], store=store)
         (row,) = run_query(kg, query).result.bindings
         assert row[Variable("x")] == expected, store
+
+
+def test_oxigraph_runs_plain_text_without_rdflibs_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kgtool.query.run as runner
+
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store="oxigraph")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rdflib's parser was called")
+
+    monkeypatch.setattr(runner, "parsed", refuse)
+    outcome = run_query(kg, "SELECT ?s WHERE { ?s a kg:Person } ORDER BY ?s")
+    assert outcome.result.bindings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT ?s WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT ?s WHERE { sErViCe SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_service_is_refused_on_every_store_in_every_spelling(text: str) -> None:
+    from kgtool.query.prepare import ServiceRefusedError
+
+    for store in ("memory", "oxigraph"):
+        kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store=store)
+        with pytest.raises(ServiceRefusedError):
+            run_query(kg, text)
+
+
+def test_from_is_refused_on_oxigraph_too() -> None:
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store="oxigraph")
+    with pytest.raises(UsageError, match="FROM"):
+        run_query(kg, "SELECT ?s FROM <urn:g> WHERE { ?s ?p ?o }")
+
+
+def test_select_star_keeps_first_appearance_order_on_oxigraph() -> None:
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store="oxigraph")
+    outcome = run_query(kg, "SELECT * WHERE { ?x a kg:Person . ?x rdfs:label ?a } LIMIT 1")
+    assert [str(v) for v in outcome.result.vars or []] == ["x", "a"]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_a_syntax_error_names_its_line_and_column_on_every_store(store: str) -> None:
+    from kgtool.core.errors import QuerySyntaxError
+
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store=store)
+    with pytest.raises(QuerySyntaxError) as caught:
+        run_query(kg, "SELECT ?s\nWHERE { ?s ?p }")
+    assert caught.value.line == 2
+    assert caught.value.column is not None
+    with pytest.raises(UsageError, match="read-only"):
+        run_query(kg, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
