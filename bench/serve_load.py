@@ -221,9 +221,8 @@ def table(
     clients: list[int],
 ) -> None:
     print(f"\n{title}\n")
-    print(
-        "| server | clients | requests/s | p50 (ms) | p99 (ms) | errors | vs Oxigraph (req/s, p99) |"
-    )
+    header = "| server | clients | requests/s | p50 (ms) | p99 (ms) | errors |"
+    print(header + " vs Oxigraph (req/s, p99) |")
     print("|---|---|---|---|---|---|---|")
     for n in clients:
         base = results.get(("oxigraph serve-read-only", n))
