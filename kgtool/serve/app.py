@@ -325,9 +325,13 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
         if chosen is None:
             offered = ", ".join(t.mime for t in (HTML, *GRAPH_TYPES))
             return _error(406, f"available: {offered}")
+        # Built in a thread, as the other pages are: the event loop keeps accepting requests
+        # and handing queries to the workers meanwhile.
         if chosen is HTML:
-            return page("resource.html", **resource_context(site, iri))
-        return rdf(description(site, iri, chosen.name in ("trig", "nquads")), chosen)
+            context = await asyncio.to_thread(resource_context, site, iri)
+            return page("resource.html", **context)
+        quads = chosen.name in ("trig", "nquads")
+        return await asyncio.to_thread(lambda: rdf(description(site, iri, quads), chosen))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
