@@ -412,13 +412,20 @@ class OxigraphStore:
         return sorted(names)
 
     def named_graph(self, name: URIRef) -> Graph:
-        """Return a copy of one asserted graph's triples (the default graph for its id)."""
-        graph = bind_prefixes(Graph(identifier=name))
-        for triple in triples_from_quads(
-            self.ox.quads_for_pattern(None, None, None, graph_name_to_ox(name))
-        ):
-            graph.add(triple)
-        return graph
+        """Return a copy of one asserted graph's triples (the default graph for its id).
+
+        Cached until the store changes, as :meth:`union` is: callers ask for the sources graph
+        once per fact they describe.
+        """
+        key = (f"graph {name}", False)
+        if key not in self._cache:
+            graph = bind_prefixes(Graph(identifier=name))
+            for triple in triples_from_quads(
+                self.ox.quads_for_pattern(None, None, None, graph_name_to_ox(name))
+            ):
+                graph.add(triple)
+            self._cache[key] = graph
+        return self._cache[key]
 
     def _quads(self, reasoned: bool) -> Iterator[Any]:
         skip = (UNION_GRAPH,) if reasoned else _INTERNAL
