@@ -17,10 +17,12 @@ queries near pyoxigraph's own speed at 1 M triples, where the copy doubled memor
 
 from __future__ import annotations
 
+import atexit
 import io
 import re
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -211,13 +213,18 @@ class OxigraphStore:
         # caller never uses a store whose load raised.
         load = self.ox.bulk_load if path.stat().st_size > BULK_LOAD_BYTES else self.ox.load
         try:
-            if progress is None:
+            bom = _has_bom(path)
+            if progress is None and not bom:
                 load(path=str(path), format=native, base_iri=iri, to_graph=target)
             else:
                 with path.open("rb") as handle:
                     # Oxigraph reads through this, a few kB at a time: the progress bar counts
                     # bytes parsed (no slower than path=; measured at 100 k triples).
-                    reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
+                    reader: Any = handle
+                    if progress is not None:
+                        reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
+                    if bom:
+                        reader.read(len(_BOM))
                     load(input=reader, format=native, base_iri=iri, to_graph=target)
         except MemoryError:
             # Oxigraph's documented limit: it refuses a single token over 16 MiB (a 50 MB
@@ -271,7 +278,10 @@ class OxigraphStore:
             native = _NATIVE_FORMATS.get(fmt)
             if native is not None and str(f) != "-":
                 try:
-                    parser = ox.parse(path=str(f), format=native, base_iri=base_iri(f))
+                    data = f.read_bytes()
+                    if data.startswith(_BOM):
+                        data = data[len(_BOM) :]
+                    parser = ox.parse(data, format=native, base_iri=base_iri(f))
                     triples = list(rdflib_triples(parser))
                 except MemoryError:
                     pass  # the 16 MiB token limit: rdflib reads it below
@@ -718,17 +728,44 @@ class _Handle:
     def __init__(self, store: ox.Store, folder: str | None = None) -> None:
         self.store: ox.Store | None = store
         self.folder = folder
+        if folder is not None:
+            _SCRATCH.add(self)
 
     @classmethod
     def scratch(cls) -> _Handle:
         folder = tempfile.mkdtemp(prefix="kgtool-store-")
         return cls(ox.Store(folder), folder)
 
-    def __del__(self) -> None:
+    def close(self, rmtree: Callable[..., Any] = shutil.rmtree) -> None:
+        """Close the store and remove its folder (``rmtree`` bound early: this also runs while
+        the interpreter shuts down, when module globals may already be gone)."""
         # This is the only lasting reference: dropping it closes RocksDB before the folder goes.
         self.store = None
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+#: Scratch stores still open; those left when the process exits are closed and removed then.
+_SCRATCH: weakref.WeakSet[_Handle] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_scratch_stores() -> None:
+    for handle in list(_SCRATCH):
+        handle.close()
+
+
+#: The UTF-8 byte order mark some editors write first; rdflib skips it, Oxigraph would refuse.
+_BOM = b"\xef\xbb\xbf"
+
+
+def _has_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(_BOM)) == _BOM
 
 
 #: Where Oxigraph's parser says it stopped: ``error at LINE:COLUMN: ...``.

@@ -23,6 +23,9 @@ from kgtool.cli.main import cli
 from ..conftest import FACTS, ONTOLOGY, QUERIES, SHAPES
 
 #: Small ontology and shapes, so each row loads fast; --data is given by the row.
+NESTED_TURTLE = (
+    "<http://a> <http://b> " + "[ <http://b> " * 5000 + '"x"' + " ]" * 5000 + " ."
+).encode()
 LIB = ["--ontology", str(ONTOLOGY), "--shapes", str(SHAPES)]
 #: The fixture facts and queries, for the SPARQL rows.
 Q = ["--data", str(FACTS), *LIB, "--queries", str(QUERIES)]
@@ -312,16 +315,20 @@ JSONLD_ROWS = [
         "a JSON-LD document is a JSON object or array, not int",
         {"n.jsonld": b"42"},
     ),
+    # Valid Turtle: Oxigraph reads it; rdflib's recursive parser gives up, with the file named.
     Case(
         "turtle-nested-blank-nodes",
         ["stats", "--data", "n.ttl", *LIB],
+        0,
+        "Asserted triples: 5051",
+        {"n.ttl": NESTED_TURTLE},
+    ),
+    Case(
+        "turtle-nested-blank-nodes-memory",
+        ["stats", "--data", "n.ttl", "--store", "memory", *LIB],
         2,
         "n.ttl: malformed turtle (nested too deeply",
-        {
-            "n.ttl": (
-                "<http://a> <http://b> " + "[ <http://b> " * 5000 + '"x"' + " ]" * 5000 + " ."
-            ).encode()
-        },
+        {"n.ttl": NESTED_TURTLE},
     ),
 ]
 
@@ -504,14 +511,16 @@ SPARQL_ROWS = [
     ),
     Case(
         "bad-regex-at-run-time",
-        ["query", 'SELECT * { ?s ?p ?o FILTER(REGEX(STR(?o), "(")) }', *Q],
+        # rdflib's engine raises; Oxigraph's treats the bad pattern as an expression error
+        # (the FILTER is false), as SPARQL 1.1 section 17.3 has it.
+        ["query", 'SELECT * { ?s ?p ?o FILTER(REGEX(STR(?o), "(")) }', "--store", "memory", *Q],
         1,
         "failed while running: missing ), unterminated",
     ),
     # rdflib bug: the short CONSTRUCT WHERE form with a solution modifier loses its template.
     Case(
         "construct-where-limit",
-        ["query", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", *Q],
+        ["query", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "--store", "memory", *Q],
         1,
         "failed while running",
     ),
