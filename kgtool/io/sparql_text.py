@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.term import Node
 
 from kgtool.core.errors import (
@@ -23,6 +22,8 @@ def position_of(text: str, needle: str) -> tuple[int, int] | None:
 
 
 def is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate  # the grammar is slow to build
+
     try:
         parseUpdate(text)
     except Exception:

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Variable
 
 from kgtool.core.errors import (
@@ -24,12 +19,20 @@ from kgtool.query.catalog import (
     NamedQuery,
 )
 
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+
+# rdflib's SPARQL parser (pyparsing, CompValue) is imported by the functions that parse: its
+# grammar takes ~0.1 s to build, which a query on Oxigraph's native path never needs.
+
 
 class ServiceRefusedError(UsageError):
     """A query uses ``SERVICE``, which calls a remote endpoint, and that was not allowed."""
 
 
 def _walk(node: Any) -> Any:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         yield node
         for value in node.values():
@@ -68,6 +71,9 @@ _OUT_OF_SCOPE = frozenset({"Filter", "MinusGraphPattern", "Builtin_EXISTS", "Bui
 
 def _in_scope(node: Any) -> Any:
     """Yield the variables a parsed graph pattern binds, in the order the query writes them."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, Variable):
         yield node
     elif isinstance(node, CompValue):
@@ -94,6 +100,7 @@ def star_order(tree: Any) -> tuple[Variable, ...] | None:
     with the process's hash seed. The order the variables are first written in, as Jena and
     Oxigraph give, is read from the parse tree (the algebra has reordered the triples).
 
+    >>> from rdflib.plugins.sparql.parser import parseQuery
     >>> star_order(parseQuery("SELECT * { ?x <p:n> ?n . ?g <p:m> ?x FILTER(?f) }"))
     (rdflib.term.Variable('x'), rdflib.term.Variable('n'), rdflib.term.Variable('g'))
     >>> star_order(parseQuery("SELECT ?g { ?g ?p ?o }")) is None
@@ -145,6 +152,10 @@ def _prepare(
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         # rdflib parses an empty text as an empty *update*; say what is really wrong.
         raise QuerySyntaxError("the query is empty (only blanks or comments)")
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         tree = parseQuery(text)
         # Read before translating: the translation rewrites parts of the tree in place.

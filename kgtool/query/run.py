@@ -17,11 +17,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
@@ -50,6 +49,11 @@ from kgtool.query.catalog import (
 )
 from kgtool.query.prepare import needs_parse, ordered_vars, parsed, uses_service
 from kgtool.store.base import Store
+
+if TYPE_CHECKING:
+    # Typing only: rdflib's SPARQL engine (its grammar alone takes ~0.1 s to build) is imported
+    # when a query is parsed or run by rdflib, never on Oxigraph's native path.
+    from rdflib.plugins.sparql.sparql import Query
 
 #: Where ``entity`` parameters are looked up: a graph, or a function giving, for the text typed,
 #: a graph that holds at least the label triples reading that text (see :func:`label_lookup`).
@@ -210,7 +214,7 @@ class ResultTooLargeError(QueryRunError):
 Federation = Callable[[], AbstractContextManager[object]]
 #: Evaluates a checked query elsewhere (a remote endpoint): the query, the parsed query (its
 #: checks already passed) and the bindings in, an rdflib ``Result`` out.
-Evaluator = Callable[[NamedQuery, Query, dict[str, Node]], Result]
+Evaluator = Callable[[NamedQuery, "Query", dict[str, Node]], Result]
 
 
 def run_query(
@@ -286,7 +290,7 @@ def run_query(
         with contextlib.ExitStack() as stack:
             if allow_service and federation is not None:
                 stack.enter_context(federation())
-            if evaluate is None and aggregate_join_usable():
+            if prepared is not None and evaluate is None and aggregate_join_usable():
                 # Evaluation is lazy: the rows are computed below, inside this block.
                 stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
             if evaluate is not None:
