@@ -116,7 +116,7 @@ def printed(stdout: bytes) -> bytes:
 class Reference:
     output: bytes | None
     stdout: bytes
-    entries: dict[str, object]
+    entries: dict[str, bytes | dict[str, object]]
     seconds: float
 
 

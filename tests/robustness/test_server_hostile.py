@@ -57,7 +57,7 @@ BASELINE_KB: list[int] = []
 def cheap_answer(server: Server, within: float = 30.0) -> float:
     """Ask the cheap query until it is answered; return how long it took (fail past ``within``)."""
     started = time.monotonic()
-    statuses = []
+    statuses: list[int | str] = []
     while time.monotonic() - started < within:
         try:
             r = httpx.get(server.url + "/sparql", params=CHEAP, timeout=within)
