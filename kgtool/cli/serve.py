@@ -36,7 +36,8 @@ class MissingExtraError(click.ClickException):
     type=click.FloatRange(min=0.1),
     default=5.0,
     show_default=True,
-    help="Seconds a query may run before it is stopped (503).",
+    help="Seconds a query may run before it is stopped (503), and a request body may take to "
+    "arrive (408).",
 )
 @click.option(
     "--max-rows",
@@ -108,7 +109,7 @@ def serve(
         cache_dir=str(cache_dir) if cache_dir is not None else None,
     )
     limits = Limits(timeout=timeout, max_rows=max_rows, allow_service=allow_service)
-    settings = ServeSettings(spec=spec, limits=limits, max_body=max_body)
+    settings = ServeSettings(spec=spec, limits=limits, max_body=max_body, body_timeout=timeout)
     if workers is not None:
         settings = replace(settings, workers=workers)
     app = create_app(settings)

@@ -10,6 +10,9 @@ of a *kind* under one root folder: ``--cache-dir``, else ``$KGTOOL_CACHE_DIR/kgt
   concurrent processes that build the same entry each replace it with the same bytes, and a
   reader never sees half a file;
 * an entry that cannot be read is a miss; the caller rebuilds it;
+* a *sealed* kind starts each entry with a line naming its key and the SHA-256 of the rest,
+  so a truncated, damaged, or swapped entry (another key's bytes under this key's name) is a
+  miss too, never a wrong answer;
 * a kind may cap its entry count; past it the older half is removed.
 
 ``--no-cache`` means the same on every command: :class:`CacheSettings` with no root, so nothing
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -117,9 +121,42 @@ class CacheSettings:
             return cls(None)
         return cls(Path(cache_dir) if cache_dir is not None else default_cache_dir())
 
-    def kind(self, name: str, suffix: str = "", max_entries: int | None = None) -> CacheKind:
+    def kind(
+        self, name: str, suffix: str = "", max_entries: int | None = None, sealed: bool = False
+    ) -> CacheKind:
         """Return the entries of one kind (a subfolder of the root)."""
-        return CacheKind(self, name, suffix, max_entries)
+        return CacheKind(self, name, suffix, max_entries, sealed)
+
+
+#: The first line of a sealed entry: ``kgtool-cache-entry <kind>/<key> sha256=<hex>``.
+_SEAL = b"kgtool-cache-entry "
+
+
+def _seal_line(kind: str, key: str, body: bytes) -> bytes:
+    return _SEAL + f"{kind}/{key} sha256={hashlib.sha256(body).hexdigest()}\n".encode()
+
+
+def seal(kind: str, key: str, body: bytes) -> bytes:
+    """Return ``body`` behind the line that names its kind, key and digest.
+
+    >>> unseal("answers", "k", seal("answers", "k", b"x")) == b"x"
+    True
+    """
+    return _seal_line(kind, key, body) + body
+
+
+def unseal(kind: str, key: str, data: bytes) -> bytes | None:
+    """Return the body of a sealed entry, or None if it is not the whole entry for ``key``.
+
+    >>> unseal("answers", "k", seal("answers", "other", b"x")) is None
+    True
+    >>> unseal("answers", "k", seal("answers", "k", b"xy")[:-1]) is None
+    True
+    """
+    first, newline, body = data.partition(b"\n")
+    if not newline or first + newline != _seal_line(kind, key, body):
+        return None
+    return body
 
 
 @dataclass(frozen=True)
@@ -130,6 +167,8 @@ class CacheKind:
     name: str
     suffix: str = ""
     max_entries: int | None = None
+    #: Entries carry their key and digest (:func:`seal`); any other bytes read as a miss.
+    sealed: bool = False
 
     @property
     def folder(self) -> Path | None:
@@ -152,9 +191,10 @@ class CacheKind:
             # only ever a regular file this cache wrote (a link could point at anything).
             if path.is_symlink() or not path.is_file():
                 return None
-            return path.read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        return unseal(self.name, key, data) if self.sealed else data
 
     def write(self, key: str, data: bytes | Writer, strict: bool = False) -> None:
         """Store an entry atomically.
@@ -172,6 +212,9 @@ class CacheKind:
         path = self.path(key)
         if path is None:
             return
+        if self.sealed:
+            body = data if isinstance(data, bytes) else _collect(data)
+            data = seal(self.name, key, body)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
@@ -201,3 +244,10 @@ class CacheKind:
         for old in sorted(entries, key=age)[: len(entries) // 2]:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def _collect(writer: Writer) -> bytes:
+    """Return what ``writer`` writes (a sealed entry's digest needs the whole body first)."""
+    buffer = io.BytesIO()
+    writer(buffer)
+    return buffer.getvalue()

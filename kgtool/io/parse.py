@@ -131,6 +131,51 @@ def _json_depth(node: Any) -> int:
     return deepest
 
 
+def _deepest_line(text: str, fmt: str) -> int:
+    """Return the line where brackets nest deepest in JSON, Turtle or TriG text (1 if none).
+
+    Strings (and in Turtle, IRIs and comments) are skipped, so their brackets do not count; for
+    the message of a document too deeply nested to parse, which has no line of its own.
+
+    >>> _deepest_line('{"a": "[[[",\\n "b": [[1]]}', "json-ld")
+    2
+    """
+    turtle = fmt != "json-ld"
+    depth = deepest = 0
+    line = deepest_line = 1
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_line = depth, line
+        elif c in ")]}":
+            depth -= 1
+        elif c == '"' or (turtle and c == "'"):
+            quote = c * 3 if turtle and text.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                if text[i] == "\\":
+                    i += 1
+                elif text[i] == "\n":
+                    line += 1
+                i += 1
+            i += len(quote)
+            continue
+        elif turtle and c == "<":
+            end = text.find(">", i)
+            i = n if end < 0 else end
+        elif turtle and c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        i += 1
+    return deepest_line
+
+
 def _check_json_ld(text: str, name: str) -> None:
     """Refuse JSON-LD that is not JSON, nests too deeply, or needs a remote context."""
     try:
@@ -149,7 +194,8 @@ def _check_json_ld(text: str, name: str) -> None:
         depth = _json_depth(doc)
     if depth > MAX_JSON_DEPTH:
         raise InputError(
-            f"{name}: malformed json-ld (nested more than {MAX_JSON_DEPTH} levels deep; "
+            f"{name}:{_deepest_line(text, 'json-ld')}: malformed json-ld (nested more than "
+            f"{MAX_JSON_DEPTH} levels deep; "
             "kgtool refuses such documents to bound the work)"
         )
     _refuse_remote_contexts(doc, name)
@@ -209,7 +255,8 @@ def _parse_error(name: str, text: str, fmt: str, exc: Exception) -> InputError:
     line: int | None = None
     detail = str(exc).strip()
     if isinstance(exc, RecursionError) or "maximum recursion depth" in detail:
-        return InputError(f"{name}: malformed {fmt} (nested too deeply to parse)")
+        where = f":{_deepest_line(text, fmt)}" if fmt in ("turtle", "trig", "json-ld") else ""
+        return InputError(f"{name}{where}: malformed {fmt} (nested too deeply to parse)")
     if isinstance(exc, SAXParseException):
         line = exc.getLineNumber()
         detail = exc.getMessage()

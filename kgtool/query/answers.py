@@ -15,8 +15,9 @@ An Oxigraph snapshot of the data was considered instead, and rejected for this p
 orders ``GROUP_CONCAT`` parts and keeps shared language tags differently from rdflib, so its output
 is not byte for byte the memory store's (``tests/store/test_oxigraph.py`` normalises exactly those).
 
-This module imports neither rdflib nor pyoxigraph. Answers are kind ``answers`` of the one
-cache (:mod:`kgtool.io.cache`: its folder, its atomic writes, its meaning of ``--no-cache``).
+This module imports neither rdflib nor pyoxigraph. Answers are the sealed kind ``answers`` of
+the one cache (:mod:`kgtool.io.cache`: its folder, its atomic writes, its meaning of
+``--no-cache``), so a damaged entry, or another key's, is a miss and never printed.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def answer_key(
 
 
 def _answers(cache_dir: Path) -> CacheKind:
-    return CacheSettings(cache_dir).kind("answers", _SUFFIX, max_entries=MAX_ENTRIES)
+    return CacheSettings(cache_dir).kind("answers", _SUFFIX, max_entries=MAX_ENTRIES, sealed=True)
 
 
 def answer_path(cache_dir: Path, key: str) -> Path:

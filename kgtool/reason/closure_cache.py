@@ -15,11 +15,12 @@ change while kgtool is developed (an editable install), so, as :mod:`kgtool.quer
 package modules' sizes and modification times stand for the code. The store (memory or
 Oxigraph) is not part of the key: both give the same closure (``tests/reason/test_fast.py``).
 
-Each entry is one N-Triples file whose first line carries the counts. It is read by pyoxigraph
-when it is installed (the Oxigraph store keeps its triples; for the memory store, parsing with
-pyoxigraph then converting took 3.9 s against rdflib's 6.1 s for 139 k triples), else by rdflib;
-the Oxigraph store writes it with pyoxigraph, the memory store with rdflib's N-Triples writer.
-Either store reads the other's entries. It is written with
+Each entry is one N-Triples file whose first line carries the counts, sealed (its key and
+digest ahead of it, :func:`kgtool.io.cache.seal`), so another key's entry or a damaged one is a
+miss. It is read by pyoxigraph when it is installed (the Oxigraph store keeps its triples; for
+the memory store, parsing with pyoxigraph then converting took 3.9 s against rdflib's 6.1 s
+for 139 k triples), else by rdflib; the Oxigraph store writes it with pyoxigraph, the memory
+store with rdflib's N-Triples writer. Either store reads the other's entries. It is written with
 :func:`kgtool.export.write_atomic` (temp file + ``os.replace``), so concurrent processes that build
 the same entry each replace it with identical content and a reader never sees half a file; an
 entry that does not parse is a miss, and is rebuilt.
@@ -45,7 +46,7 @@ _HEADER_RE = re.compile(rb"^# kgtool-closure asserted=(\d+) dropped=(\d+)$")
 
 
 def _entries(cache_dir: Path) -> CacheKind:
-    return CacheSettings(cache_dir).kind("closures", ".nt")
+    return CacheSettings(cache_dir).kind("closures", ".nt", sealed=True)
 
 
 def files_key(

@@ -80,6 +80,7 @@ class ServeSettings:
         limits: Per-query time, size and ``SERVICE`` policy.
         workers: Query worker processes (default: one per core).
         max_body: Largest request body accepted, in bytes (larger: 413).
+        body_timeout: Seconds a request body may take to arrive whole (slower: 408).
     """
 
     spec: GraphSpec = field(default_factory=GraphSpec)
@@ -87,6 +88,7 @@ class ServeSettings:
     #: One per core: a query keeps a core busy, and a cheap one should not wait behind it.
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_body: int = 1_000_000
+    body_timeout: float = 30.0
 
 
 def _error(status: int, message: str) -> Response:
@@ -364,7 +366,7 @@ def create_app(settings: ServeSettings, kg: KnowledgeGraph | None = None) -> Sta
                 allow_headers=["Accept", "Content-Type"],
                 expose_headers=["Content-Type", "Vary"],
             ),
-            Middleware(BodyLimit, max_body=settings.max_body),
+            Middleware(BodyLimit, max_body=settings.max_body, body_timeout=settings.body_timeout),
             Middleware(HttpCache, dataset=dataset),
         ],
     )

@@ -10,6 +10,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from kgtool.core.errors import InputError
 from kgtool.export import render_export
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.parse import base_iri, parse_text, stdin_base
@@ -104,3 +105,18 @@ def test_seven_distinct_literals_export_as_seven_on_the_oxigraph_store(tmp_path:
 def test_rdflib_keeps_normalising_outside_the_parse_path() -> None:
     parse_text(LEXICAL, "turtle", "lex.ttl")
     assert str(Literal("01", datatype=XSD.integer)) == "1"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "line"),
+    [
+        ("turtle", "<http://a> <http://b> 1 .\n<http://a> <http://b> " + "[ <http://b> " * 5000
+         + "1" + " ]" * 5000 + " .\n", 2),
+        ("json-ld", '{"@id": "http://a",\n"http://b": "[[[",\n "http://c": ' + "[" * 200 + "1"
+         + "]" * 200 + "}", 3),
+    ],
+    ids=["turtle", "json-ld"],
+)  # fmt: skip
+def test_a_document_nested_too_deeply_names_its_line(fmt: str, text: str, line: int) -> None:
+    with pytest.raises(InputError, match=rf"^deep\.x:{line}: malformed .*nested"):
+        parse_text(text, fmt, "deep.x")

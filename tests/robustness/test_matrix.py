@@ -305,7 +305,7 @@ JSONLD_ROWS = [
         "jsonld-nested-arrays",
         ["stats", "--data", "n.jsonld", *LIB],
         2,
-        "nested more than 100 levels",
+        "n.jsonld:1: malformed json-ld (nested more than 100 levels",
         {"n.jsonld": b"[" * 100_000 + b"]" * 100_000},
     ),
     Case(
@@ -327,7 +327,7 @@ JSONLD_ROWS = [
         "turtle-nested-blank-nodes-memory",
         ["stats", "--data", "n.ttl", "--store", "memory", *LIB],
         2,
-        "n.ttl: malformed turtle (nested too deeply",
+        "n.ttl:1: malformed turtle (nested too deeply",
         {"n.ttl": NESTED_TURTLE},
     ),
 ]

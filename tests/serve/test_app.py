@@ -317,6 +317,24 @@ def test_ten_megabyte_body_gets_413(server: Server) -> None:
     assert r.status_code == 413
 
 
+def test_a_body_that_stops_arriving_gets_408(server: Server) -> None:
+    # A chunked body without its last chunk: answered at the time limit, not held forever.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n5\r\nASK {\r\n"
+        )
+        assert s.recv(65536).startswith(b"HTTP/1.1 408 ")
+
+
+def test_oversized_headers_get_431(server: Server) -> None:
+    r = httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, headers={"X-Big": "a" * 9000})
+    assert r.status_code == 431
+    assert "8192 bytes" in r.text
+    cookie = {"Cookie": "a" * 6000}
+    assert httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, headers=cookie).is_success
+
+
 def test_label_with_markup_is_escaped(server: Server) -> None:
     r = httpx.get(server.url + "/eleutherai-kg/id/Markup", headers={"Accept": "text/html"})
     assert r.status_code == 200
