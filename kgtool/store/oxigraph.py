@@ -233,6 +233,21 @@ class OxigraphStore:
         except (SyntaxError, ValueError, OSError) as exc:
             raise _refusal(path, fmt, base, exc) from exc
         self._changed()
+        marker = _triple_term_marker(path)
+        if marker is not None and self._has_triple_terms():
+            # Oxigraph reads RDF 1.2 triple terms; the rest of kgtool (rdflib's terms, the
+            # reasoner, the shapes) has none, so they are refused here, not deep inside a command.
+            raise InputError(
+                f"{path}:{marker}: RDF 1.2 triple terms and reification (<< >>, {{| |}}, ~) are "
+                "not supported (the first such mark is on this line)"
+            )
+
+    def _has_triple_terms(self) -> bool:
+        answer = self.ox.query(
+            "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } "
+            "FILTER(isTRIPLE(?s) || isTRIPLE(?o)) }"
+        )
+        return bool(answer)
 
     def load_files(
         self,
@@ -761,6 +776,26 @@ def _close_scratch_stores() -> None:
 
 #: The UTF-8 byte order mark some editors write first; rdflib skips it, Oxigraph would refuse.
 _BOM = b"\xef\xbb\xbf"
+
+
+#: What an RDF 1.2 triple term or reification is written with in the N-Triples family and Turtle.
+_TRIPLE_TERM_MARKS = (b"<<", b"{|", b"~")
+
+
+def _triple_term_marker(path: Path) -> int | None:
+    """Return the line of the first mark that may write a triple term, or None (a cheap scan:
+    only a file with one is asked, after loading, whether it really holds a triple term)."""
+    line = 1
+    carry = b""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            text = carry + block
+            found = [i for i in (text.find(m) for m in _TRIPLE_TERM_MARKS) if i >= 0]
+            if found:
+                return line + text.count(b"\n", 0, min(found))
+            line += text.count(b"\n", 0, len(text) - 1)
+            carry = text[-1:]
+    return None
 
 
 def _has_bom(path: Path) -> bool:

@@ -104,12 +104,6 @@ DOCS = [
 ]  # fmt: skip
 #: Cases that still break the guarantee on one store, and why (strict: a fix makes them fail).
 KNOWN: dict[tuple[str, str], str] = {
-    **{
-        (case, "oxigraph"): "Oxigraph parses the quoted triple, and turning it into an rdflib "
-        "term raises TypeError (an internal error, exit 2)"
-        for case in ("rdf-star-quoted-subject", "rdf-star-annotation", "rdf-12-triple-term",
-                     "rdf-12-reifier")
-    },
     ("big-long-literal-ttl", "oxigraph"): "past Oxigraph's 16 MiB token limit the store falls "
     "back to rdflib's Turtle parser, which takes minutes on a literal of millions of lines",
 }  # fmt: skip

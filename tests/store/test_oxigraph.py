@@ -442,3 +442,18 @@ def test_shapes_keep_lexical_forms_and_prefixes(tmp_path: Path) -> None:
     graph = OxigraphStore().read_graph([f])
     assert sorted(str(o) for o in graph.objects()) == ["01", "4.0"]
     assert ("ex", URIRef("http://e/")) in set(graph.namespaces())
+
+
+def test_a_triple_term_is_an_input_error_naming_file_and_line(tmp_path: Path) -> None:
+    data = tmp_path / "star.ttl"
+    data.write_text(
+        '<http://a> <http://p> "x" .\n<http://a> <http://p> "y" {| <http://q> 1 |} .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"star\.ttl:2: RDF 1\.2 triple terms"):
+        OxigraphStore().load_files([], [data])
+    plain = tmp_path / "tilde.ttl"
+    plain.write_text("<http://a> <http://p> <http://x/~u> .\n", encoding="utf-8")
+    store = OxigraphStore()
+    store.load_files([], [plain])  # a ~ in an IRI is no triple term
+    assert len(store.union()) == 1
