@@ -25,13 +25,14 @@ def _remove_stale_temps(folder: Path, name: str) -> None:
         return
     for tmp in leftovers:
         pid = tmp.name[len(name) + 2 :].split(".", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
+        if not pid.isdigit() or process_alive(int(pid)):
             continue
         with contextlib.suppress(OSError):
             tmp.unlink()
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine (it may belong to someone else)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -184,12 +184,21 @@ def find_query(name_or_text: str | Path, queries_dir: Path | None = None) -> Nam
         return _named_from_file(name_or_text)
     candidate = Path(name_or_text)
     if name_or_text.endswith(".rq") or (
-        "\n" not in name_or_text and len(name_or_text) < 4096 and candidate.is_file()
+        "\n" not in name_or_text and len(name_or_text) < 4096 and _is_file(candidate)
     ):
         return _named_from_file(candidate)
     if _NAME_RE.match(name_or_text):
         return bundled_query(name_or_text, queries_dir)
     return text_query(name_or_text)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file; a text that cannot be a path (a name component over the
+    system's 255 bytes, a NUL) is no file, not an error."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def bundled_query(name: str, queries_dir: Path | None = None) -> NamedQuery:

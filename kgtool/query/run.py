@@ -40,6 +40,7 @@ from kgtool.core.patches import (
 )
 from kgtool.core.terms import expand_iri, resolve_entity
 from kgtool.graph import KnowledgeGraph
+from kgtool.io.sparql_text import check_nesting
 from kgtool.query.catalog import (
     NamedQuery,
     ParameterSpec,
@@ -281,6 +282,8 @@ def run_query(
     )
     prepared: Query | None = None
     star: tuple[Variable, ...] | None = None
+    if text_store:
+        check_nesting(named.text)  # Oxigraph's recursion would overflow the stack instead
     if not text_store or needs_parse(named.text):
         prepared, star = parsed(named.text, allow_service, base)
     if labels is None:

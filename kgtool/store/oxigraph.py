@@ -33,7 +33,13 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kgtool.core.errors import InputError, QueryRunError, QuerySyntaxError
+from kgtool.core.errors import (
+    ExportError,
+    InputError,
+    KgtoolError,
+    QueryRunError,
+    QuerySyntaxError,
+)
 from kgtool.core.namespaces import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
@@ -98,6 +104,9 @@ class OxigraphStore:
         self.read_only = read_only
         #: The cache entry this store was opened from (see :mod:`kgtool.store.snapshot`).
         self.snapshot: Path | None = None
+        #: Parses the inputs of :attr:`snapshot` again into a scratch store: used when the
+        #: entry turns out damaged while it is read (a file removed or changed under it).
+        self.reparse: Callable[[], OxigraphStore] | None = None
         self._cache: dict[tuple[str, bool], Any] = {}
 
     @property
@@ -118,13 +127,36 @@ class OxigraphStore:
         """
         if not self.read_only:
             return
-        data = self._dump_bytes(ox.RdfFormat.N_QUADS)
+        try:
+            data = self._dump_bytes(ox.RdfFormat.N_QUADS)
+        except (OSError, RuntimeError):
+            self._replace_damaged()
+            return
         handle = _Handle.scratch()
         assert handle.store is not None
         handle.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         self._handle = handle
         self.read_only = False
         self.snapshot = None
+        self._cache.clear()
+
+    def _replace_damaged(self) -> None:
+        """Drop a damaged cache entry and carry on from a fresh parse of its inputs.
+
+        Raises:
+            QueryRunError: If the store was not opened from the cache (nothing to parse again).
+        """
+        entry, reparse = self.snapshot, self.reparse
+        if entry is None or reparse is None:
+            raise QueryRunError("the Oxigraph store could not be read")
+        from kgtool.store.snapshot import discard
+
+        discard(entry)
+        fresh = reparse()
+        self._handle = fresh._handle
+        self.read_only = False
+        self.snapshot = None
+        self.reparse = None
         self._cache.clear()
 
     def prepare_read_only(self) -> bool:
@@ -704,28 +736,23 @@ class OxigraphStore:
             from kgtool.io.sparql_text import inline_bindings
 
             text = inline_bindings(text, dict(init_bindings))
-        options.update(self._dataset_options(text, reasoned))
-        try:
-            answer = self.ox.query(text, **options)
-            return _to_result(answer)
-        except (OSError, RuntimeError) as exc:
-            if self.snapshot is not None:
-                # RocksDB found a block whose checksum is wrong: the stored copy was changed
-                # after it was written. It is removed, so the next run parses the inputs again.
-                from kgtool.store.snapshot import discard
-
-                discard(self.snapshot)
-                raise QueryRunError(
-                    f"the stored copy of the inputs at {self.snapshot} is damaged ({exc}); "
-                    "it was removed and is rebuilt on the next run"
-                ) from exc
-            if isinstance(exc, RuntimeError):
-                raise
-            raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
-        except SyntaxError as exc:
-            raise _syntax_error(exc) from None
-        except ValueError as exc:
-            raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+        while True:
+            try:
+                answer = self.ox.query(text, **options, **self._dataset_options(text, reasoned))
+                return _to_result(answer)
+            except SyntaxError as exc:
+                raise _syntax_error(exc) from None
+            except ValueError as exc:
+                raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+            except (OSError, RuntimeError) as exc:
+                if self.snapshot is None:
+                    if isinstance(exc, RuntimeError):
+                        raise
+                    raise QueryRunError(f"Oxigraph could not run the query: {exc}") from exc
+            # RocksDB found a block whose checksum is wrong, or a file gone: the stored copy
+            # was changed after it was written. It is removed and the inputs parsed again
+            # (once: the fresh store is no cache entry).
+            self._replace_damaged()
 
 
 class _Handle:
@@ -821,18 +848,26 @@ def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     )
 
 
-def _refusal(path: Path, fmt: str, base: str | None, exc: Exception) -> InputError:
-    """Return the input error for a file Oxigraph refused, worded as the memory store's.
+def _refusal(path: Path, fmt: str, base: str | None, exc: Exception) -> KgtoolError:
+    """Return the error for a file Oxigraph did not load, worded as the memory store's.
 
     rdflib parses the file only to find the file and line for the message; its triples are
     never kept, since it accepts some files that are not valid RDF (the W3C negative syntax
-    tests). Where rdflib accepts the file, Oxigraph's own message is given.
+    tests). Where rdflib accepts the file, Oxigraph's own message is given; an I/O error then
+    was the store's own (a full disk), not the file's, and is reported as one.
     """
     try:
         parse_file(path, fmt, base)
     except InputError as worded:
         return worded
-    return InputError(f"{path}: malformed {fmt} ({str(exc).strip().splitlines()[0]})")
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, OSError):
+        return StoreWriteError(f"cannot write the Oxigraph store while loading {path} ({first})")
+    return InputError(f"{path}: malformed {fmt} ({first})")
+
+
+class StoreWriteError(ExportError):
+    """The store could not write its own files (a full disk): nothing is wrong with the input."""
 
 
 def _to_result(answer: Any) -> Result:

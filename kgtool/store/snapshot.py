@@ -14,7 +14,8 @@ The policy is the cache's, applied to a folder instead of a file:
   modification time, written last; an entry whose record is missing, names another key or
   disagrees with the files (truncated, replaced, swapped with another entry) is a miss, and is
   removed and built again; RocksDB's block checksums catch bytes changed in place when they are
-  read (:meth:`~kgtool.store.oxigraph.OxigraphStore.query_text` then removes the entry);
+  read, and a file removed under a reader fails its next read: the store then removes the
+  entry and goes on from a fresh parse of the inputs (``OxigraphStore.reparse``);
 * entries are opened read-only, never written after the rename; a command that changes the
   store (the reasoner adds its closure) works on an in-memory copy
   (:meth:`~kgtool.store.oxigraph.OxigraphStore.make_writable`);
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kgtool.io.cache import CacheSettings, code_fingerprint, hash_file
+from kgtool.io.files import process_alive
 
 if TYPE_CHECKING:
     from kgtool.store.oxigraph import OxigraphStore
@@ -135,7 +137,7 @@ def discard(folder: Path) -> None:
             folder.unlink()
             return
         # Renamed first: a reader never finds half a folder under the entry's name.
-        doomed = folder.with_name(f".{folder.name}.{os.getpid()}.discard")
+        doomed = folder.with_name(f".{folder.name}.{os.getpid()}.{time.monotonic_ns()}.discard")
         os.rename(folder, doomed)
         shutil.rmtree(doomed, ignore_errors=True)
 
@@ -173,6 +175,14 @@ def open_snapshot(
     entry = kind.path(key) if key is not None else None
     if key is None or entry is None:
         return None
+
+    def reparse() -> OxigraphStore:
+        from kgtool.store.oxigraph import OxigraphStore
+
+        fresh = OxigraphStore()
+        fresh.load_files(ontology_files, data_files, fmt, None, base=base)
+        return fresh
+
     record = _record(entry, key)
     if record is not None:
         try:
@@ -181,6 +191,7 @@ def open_snapshot(
             discard(entry)
         else:
             _touch(entry)
+            store.reparse = reparse
             return store
     elif entry.exists() or entry.is_symlink():
         discard(entry)
@@ -192,6 +203,7 @@ def open_snapshot(
         store = _open(entry, record)
     except (OSError, RuntimeError):
         return None
+    store.reparse = reparse
     _prune(entry.parent)
     return store
 
@@ -206,17 +218,18 @@ def _build(
     progress: Callable[[int], None] | None,
 ) -> None:
     """Build the entry in a temporary folder and rename it into place, if it can be."""
-    from kgtool.store.oxigraph import OxigraphStore
+    from kgtool.store.oxigraph import OxigraphStore, StoreWriteError
 
     stem = entry.with_name(f".{entry.name}.{os.getpid()}.{time.monotonic_ns()}")
     work, tmp = stem.with_name(f"{stem.name}.build"), stem.with_name(f"{stem.name}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_builds(entry.parent)
-        store = OxigraphStore(work)
     except OSError:
         return
+    store: OxigraphStore | None = None
     try:
+        store = OxigraphStore(work)
         store.load_files(ontology_files, data_files, fmt, progress, base=base)
         duplicates = store.prepare_read_only()
         store.ox.flush()
@@ -224,10 +237,10 @@ def _build(
         # A checkpoint holds the table files (hard links) and only the live, near-empty
         # write-ahead log, where the working folder keeps the whole load's log.
         store.ox.backup(str(tmp))
-    except OSError:
-        return
+    except (OSError, RuntimeError, StoreWriteError):
+        return  # the cache's disk is full or unwritable: the caller parses into a scratch store
     finally:
-        del store
+        store = None
         gc.collect()  # RocksDB closes when the last reference goes
         shutil.rmtree(work, ignore_errors=True)
         if not (tmp / "CURRENT").exists():
@@ -251,13 +264,19 @@ def _touch(entry: Path) -> None:
 
 
 def _remove_stale_builds(folder: Path) -> None:
+    """Remove the temporary folders of builds whose process is gone (``kill -9``), or that are
+    older than :data:`STALE_BUILD_SECONDS` (a process of another machine sharing the folder)."""
     now = time.time()
     with contextlib.suppress(OSError):
         for leftover in folder.iterdir():
             if not leftover.name.startswith(".") or leftover.is_symlink():
                 continue
+            # .<key>.<pid>.<ns>.build / .tmp / .discard
+            parts = leftover.name.split(".")
+            pid = int(parts[2]) if len(parts) > 3 and parts[2].isdigit() else None
             with contextlib.suppress(OSError):
-                if now - leftover.stat().st_mtime > STALE_BUILD_SECONDS:
+                dead = pid is not None and pid != os.getpid() and not process_alive(pid)
+                if dead or now - leftover.stat().st_mtime > STALE_BUILD_SECONDS:
                     shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -449,3 +449,19 @@ def test_a_syntax_error_names_its_line_and_column_on_every_store(store: str) -> 
     assert caught.value.column is not None
     with pytest.raises(UsageError, match="read-only"):
         run_query(kg, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def test_a_query_nested_past_the_limit_is_refused_before_oxigraph_runs_it() -> None:
+    from kgtool.core.errors import QuerySyntaxError
+
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store="oxigraph")
+    with pytest.raises(QuerySyntaxError, match="more than 1000 deep"):
+        run_query(kg, "ASK { " + "OPTIONAL { " * 5_000 + "}" * 5_000 + " }")
+    assert run_query(kg, "ASK { " + "OPTIONAL { " * 50 + "}" * 50 + " }").result.askAnswer
+
+
+def test_a_long_one_line_query_is_text_not_a_file_name(invoke: Invoke) -> None:
+    text = "SELECT ?s WHERE { " + "?s ?p ?o . " * 40 + "} LIMIT 1"
+    result = invoke(["query", text, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("s\n")

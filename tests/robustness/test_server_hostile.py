@@ -215,7 +215,8 @@ def test_a_flood_of_runaway_queries(server: Server) -> None:
         ("SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }", 400),
         ("SELECT * WHERE { " + "{" * 10_000 + "}" * 10_000 + " }", 400),
         ("ASK { " + "OPTIONAL { " * 5_000 + "}" * 5_000 + " }", 400),
-        ('ASK { FILTER(REGEX("' + "a" * 40 + '!", "^(a+)+$")) }', 503),
+        # Oxigraph's regular expressions run in linear time: no catastrophe, the right answer.
+        ('ASK { FILTER(REGEX("' + "a" * 40 + '!", "^(a+)+$")) }', 200),
         (
             'SELECT (STRLEN(GROUP_CONCAT(?x; separator="")) AS ?n) WHERE { '
             + " ".join(f"VALUES ?v{i} {{ 1 2 3 4 5 6 7 8 9 10 }}" for i in range(6))
