@@ -57,3 +57,15 @@ def test_graph_spec_loads_on_its_store_with_its_cache(tmp_path: Path) -> None:
     response = execute(kg, QueryRequest(THIRD, accept="text/csv"), Limits())
     assert len(response.body.split()[1].split(b".")[1]) == DIGITS["oxigraph"]
     assert fixture.load().cache_dir is None
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_protocol_query_resolves_relative_iris_against_its_own_base(store: str) -> None:
+    # A query sent over the protocol has no document IRI: the client's BASE is what counts.
+    if store == "oxigraph":
+        pytest.importorskip("pyoxigraph")
+    kg = GraphSpec(data=(str(FACTS),), ontology=(), shapes=(), store=store).load()
+    text = "BASE <http://example.org/q/> SELECT ?x WHERE { BIND(<a> AS ?x) }"
+    response = execute(kg, QueryRequest(text, accept="text/csv"), Limits())
+    assert response.status == 200, response.body
+    assert response.body.split() == [b"x", b"http://example.org/q/a"]
