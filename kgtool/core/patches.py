@@ -165,6 +165,16 @@ SHAPE_VALIDATE = Patch(
     "Shape.validate",
     "a progress bar of the shapes checked; else the time spent",
 )
+#: pySHACL collects a SPARQL constraint's prefixes from ``sh:prefixes/sh:declare`` only; SHACL
+#: (section 5.2.1) follows ``sh:prefixes/owl:imports*/sh:declare``.
+SPARQL_PREFIXES = Patch(
+    "pyshacl-sparql-prefixes",
+    "pyshacl",
+    ("0.40", "0.41"),
+    "pyshacl.helper.sparql_query_helper",
+    "SPARQLQueryHelper.collect_prefixes",
+    "the prefixes declared by the ontologies sh:prefixes imports; else only its own",
+)
 #: Building a plain or language-tagged ``Literal`` through its constructor re-validates what
 #: Oxigraph has validated; setting its slots directly is three times cheaper.
 LITERAL_SLOTS = Patch(

@@ -1,5 +1,5 @@
-"""Parse and check a read-only SPARQL query: syntax errors with their position, updates,
-SERVICE and FROM refused, and the column order of ``SELECT *``."""
+"""Parse and check a read-only SPARQL query: syntax errors with their position, updates and
+SERVICE refused, and the column order of ``SELECT *``."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def prepare_uncached(text: str, allow_service: bool = False, base: str | None = 
 
     Raises:
         QuerySyntaxError: If it does not parse; with the line and column in ``text``.
-        UsageError: If it is an update, or uses ``SERVICE`` (not allowed) or ``FROM``.
+        UsageError: If it is an update, or uses ``SERVICE`` (not allowed).
 
     >>> prepare("SELECT ?s WHERE { ?s a kg:Person }").algebra.name
     'SelectQuery'
@@ -192,11 +192,6 @@ def _prepare(
         raise ServiceRefusedError(
             "the query uses SERVICE, which calls a remote endpoint; pass --allow-service to run it"
         )
-    if query.algebra.get("datasetClause"):
-        raise UsageError(
-            "FROM / FROM NAMED are not supported (rdflib would fetch them from the web); "
-            "use GRAPH <name> { ... } instead"
-        )
     return query, star
 
 
@@ -221,8 +216,9 @@ def needs_parse(text: str) -> bool:
     r"""Whether a query for a store that parses SPARQL itself must still be parsed here first.
 
     Oxigraph parses and refuses malformed text itself, and its SELECT answers carry their
-    variables; what it cannot do is refuse SERVICE (it would call the endpoint) and FROM, or
-    give ``SELECT *`` its columns in order of first appearance (it sorts them by name). So the
+    variables; what it cannot do is refuse SERVICE (it would call the endpoint), hand the runner
+    the dataset FROM / FROM NAMED describe (:class:`kgtool.store.base.QueryDataset`), or give
+    ``SELECT *`` its columns in order of first appearance (it sorts them by name). So the
     rdflib parse, 10-90 ms a query, runs only where the text could hold one of those: any
     ``service`` or ``from`` in it, in any case, after codepoint escapes are replaced (a literal
     or a comment with the word just takes the slower path), or a ``SELECT *``.

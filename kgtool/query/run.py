@@ -3,8 +3,9 @@
 Bundled queries carry a Markdown header (``# # Title``, ``# **Problem:**``, ``# **Returns:**``,
 ``# **Parameters:**``) whose parameter list declares names, types and defaults; values are bound
 with ``initBindings``, never pasted into the text (https://www.w3.org/TR/sparql11-query/).
-The command is read-only and offline: updates, ``SERVICE`` (unless allowed) and ``FROM`` are
-refused before evaluation, since rdflib would otherwise fetch them from the network.
+The command is read-only and offline: updates and ``SERVICE`` (unless allowed) are refused
+before evaluation, and ``FROM`` / ``FROM NAMED`` choose among the loaded graphs, never fetching
+one (rdflib's engine would fetch a graph it does not hold from the web).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, Literal
+from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Node, Variable
@@ -49,7 +50,7 @@ from kgtool.query.catalog import (
     list_queries,
 )
 from kgtool.query.prepare import needs_parse, ordered_vars, parsed, uses_service
-from kgtool.store.base import Store
+from kgtool.store.base import QueryDataset, Store, without_dataset_clause
 
 if TYPE_CHECKING:
     # Typing only: rdflib's SPARQL engine (its grammar alone takes ~0.1 s to build) is imported
@@ -228,15 +229,16 @@ def run_query(
     federation: Federation | None = None,
     *,
     max_rows: int | None = None,
-    dataset: Dataset | None = None,
+    graphs: QueryDataset | None = None,
     evaluate: Evaluator | None = None,
     labels: LabelSource | None = None,
 ) -> QueryOutcome:
     """Run a query: the one runner of the command line, the server and ``--endpoint``.
 
-    Resolves the query, checks it (read-only; no ``SERVICE`` unless allowed; no ``FROM``),
-    binds its parameters, evaluates it over the union of the graphs (plus the inferred graph
-    when ``reasoned``) and materialises the rows, stopping at ``max_rows``.
+    Resolves the query, checks it (read-only; no ``SERVICE`` unless allowed), binds its
+    parameters, evaluates it over the union of the graphs (plus the inferred graph when
+    ``reasoned``), or over the dataset its ``FROM`` / ``FROM NAMED`` or ``graphs`` choose among
+    them, and materialises the rows, stopping at ``max_rows``.
 
     Args:
         kg: The knowledge graph; call :func:`kgtool.reason.engine.reason` first for the reasoned
@@ -249,8 +251,9 @@ def run_query(
         federation: Opened around the evaluation when ``allow_service``: the remote layer's
             SERVICE client (User-Agent, timeout, retries, 429, ``--service-map``).
         max_rows: Most SELECT rows (or CONSTRUCT/DESCRIBE triples) to accept (None: any).
-        dataset: Evaluate over this rdflib dataset instead of ``kg``'s store (the SPARQL
-            protocol's ``default-graph-uri`` / ``named-graph-uri``).
+        graphs: Evaluate over this dataset of ``kg``'s graphs, in place of the query's own
+            ``FROM`` / ``FROM NAMED`` (the SPARQL protocol's ``default-graph-uri`` /
+            ``named-graph-uri``, which override them).
         evaluate: Evaluate somewhere else instead (``--endpoint``).
         labels: Where ``entity`` parameters given as labels are looked up (default: ``kg``'s
             store; the endpoint's data with ``evaluate``).
@@ -274,12 +277,7 @@ def run_query(
     named = query if isinstance(query, NamedQuery) else find_query(query, queries_dir)
     # A query read from a file resolves its relative IRIs against the file, as a document does.
     base = named.path.resolve().as_uri() if named.path is not None else None
-    text_store = (
-        kg is not None
-        and evaluate is None
-        and dataset is None
-        and kg.store.capabilities.sparql_text
-    )
+    text_store = kg is not None and evaluate is None and kg.store.capabilities.sparql_text
     prepared: Query | None = None
     star: tuple[Variable, ...] | None = None
     if text_store:
@@ -298,20 +296,29 @@ def run_query(
                 stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
             if evaluate is not None:
                 assert prepared is not None
-                result = evaluate(named, prepared, bindings)
-            elif dataset is not None:
-                result = dataset.query(prepared, initBindings=bindings)  # type: ignore[arg-type]
+                result = evaluate(named, prepared, bindings)  # FROM is the endpoint's to read
             else:
-                assert kg is not None, "run_query needs a graph, a dataset or an evaluator"
+                assert kg is not None, "run_query needs a graph or an evaluator"
+                # One dataset for FROM / FROM NAMED and the protocol's parameters, which
+                # override them; the store picks its graphs and never fetches one.
+                if graphs is None and prepared is not None:
+                    graphs = QueryDataset.of(prepared)
                 # A store that runs SPARQL natively (Oxigraph) gets the text; what it cannot
-                # check (SERVICE, FROM) `parsed` above did (see needs_parse). An allowed
-                # SERVICE runs in rdflib, whose hook sends it through kgtool's own client
-                # (the service map, timeouts, retries): a store never calls out itself.
+                # check (SERVICE) or read as kgtool does (FROM) `parsed` above did (see
+                # needs_parse). An allowed SERVICE runs in rdflib, whose hook sends it through
+                # kgtool's own client (the service map, timeouts, retries): a store never
+                # calls out itself.
                 federated = prepared is not None and allow_service and uses_service(named)
-                runnable = named.text if text_store and not federated else prepared
+                runnable: Any = named.text
+                if not text_store or federated:
+                    runnable = without_dataset_clause(prepared)
                 try:
                     result = kg.store.query(
-                        runnable, init_bindings=bindings, reasoned=reasoned, base=base
+                        runnable,
+                        init_bindings=bindings,
+                        reasoned=reasoned,
+                        base=base,
+                        graphs=graphs,
                     )
                 except QuerySyntaxError:
                     if prepared is None:

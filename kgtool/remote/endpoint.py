@@ -194,8 +194,9 @@ def run_remote_query(
 ) -> QueryOutcome:
     """Run a bundled, file or ad-hoc query on an endpoint, through the one query runner.
 
-    The query is checked as a local one is (read-only, no ``SERVICE`` unless allowed, no
-    ``FROM``); ``entity`` parameters given as labels are looked up in the endpoint's data.
+    The query is checked as a local one is (read-only, no ``SERVICE`` unless allowed); its
+    ``FROM`` / ``FROM NAMED`` are the endpoint's to read; ``entity`` parameters given as labels
+    are looked up in the endpoint's data.
 
     Raises:
         UnknownQueryError, QuerySyntaxError, ParameterError, UsageError: Exit code 2.

@@ -28,9 +28,6 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
 from kgtool.core.errors import (
     KgtoolError,
     ParameterError,
@@ -39,13 +36,13 @@ from kgtool.core.errors import (
     UnknownQueryError,
     UsageError,
 )
-from kgtool.core.namespaces import bind_prefixes
 from kgtool.graph import KnowledgeGraph
 from kgtool.query.catalog import NamedQuery, bundled_query, text_query
 from kgtool.query.prepare import ServiceRefusedError
 from kgtool.query.render import render
 from kgtool.query.run import ResultTooLargeError, run_query
 from kgtool.serve.conneg import GRAPH_TYPES, RESULT_TYPES, negotiate
+from kgtool.store.base import QueryDataset
 
 
 @dataclass(frozen=True)
@@ -157,19 +154,14 @@ def _named(request: QueryRequest, queries_dir: Path | None) -> NamedQuery:
     return text_query(request.text)
 
 
-def _protocol_dataset(kg: KnowledgeGraph, request: QueryRequest, reasoned: bool) -> Dataset:
-    """The RDF dataset that ``default-graph-uri`` / ``named-graph-uri`` describe."""
-    source = kg.store.dataset(reasoned)
-    dataset = bind_prefixes(Dataset(default_union=False))
-    default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
-    for name in request.default_graphs:
-        for triple in source.graph(URIRef(name)):
-            default.add(triple)
-    for name in request.named_graphs:
-        target = dataset.graph(URIRef(name))
-        for triple in source.graph(URIRef(name)):
-            target.add(triple)
-    return dataset
+def _protocol_dataset(request: QueryRequest) -> QueryDataset | None:
+    """The RDF dataset ``default-graph-uri`` / ``named-graph-uri`` describe (None: neither given).
+
+    Given, they replace the query's own FROM / FROM NAMED (SPARQL 1.1 Protocol, section 2.1.4).
+    """
+    if not (request.default_graphs or request.named_graphs):
+        return None
+    return QueryDataset(request.default_graphs, request.named_graphs)
 
 
 def execute(
@@ -200,9 +192,6 @@ def execute(
     400
     """
     try:
-        dataset = None
-        if request.default_graphs or request.named_graphs:
-            dataset = _protocol_dataset(kg, request, reasoned)
         outcome = run_query(
             kg,
             _named(request, queries_dir),
@@ -211,7 +200,7 @@ def execute(
             allow_service=limits.allow_service,
             federation=_federation if limits.allow_service else None,
             max_rows=limits.max_rows,
-            dataset=dataset,
+            graphs=_protocol_dataset(request),
         )
         result = outcome.result
         offers = RESULT_TYPES if result.type in ("SELECT", "ASK") else GRAPH_TYPES

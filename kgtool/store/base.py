@@ -31,6 +31,80 @@ Writer = Callable[[IO[bytes]], None]
 
 
 @dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset of one query, chosen among the stored graphs by name.
+
+    What ``FROM`` / ``FROM NAMED`` describe (https://www.w3.org/TR/sparql11-query/#specifyingDataset),
+    or the protocol's ``default-graph-uri`` / ``named-graph-uri``, which override them
+    (https://www.w3.org/TR/sparql11-protocol/#dataset). Names are looked up in the store and
+    never fetched: a name the store does not hold is an empty graph.
+
+    Attributes:
+        default: The graphs whose merge is the default graph (none: it is empty).
+        named: The only named graphs a ``GRAPH`` pattern sees.
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, query: Any) -> QueryDataset | None:
+        """Return the dataset an rdflib-parsed query's FROM / FROM NAMED describe, or None.
+
+        >>> from rdflib.plugins.sparql import prepareQuery
+        >>> QueryDataset.of(prepareQuery("ASK FROM <urn:a> FROM NAMED <urn:b> {}"))
+        QueryDataset(default=('urn:a',), named=('urn:b',))
+        >>> QueryDataset.of(prepareQuery("ASK {}")) is None
+        True
+        """
+        algebra = query.algebra
+        # CompValue.get answers a missing key with the key itself: test with `in`.
+        clause = algebra["datasetClause"] if "datasetClause" in algebra else None  # noqa: SIM401
+        if not clause:
+            return None
+        default = tuple(str(d["default"]) for d in clause if "default" in d)
+        named = tuple(str(d["named"]) for d in clause if "named" in d)
+        return cls(tuple(dict.fromkeys(default)), tuple(dict.fromkeys(named)))
+
+    def select(self, source: Dataset) -> Dataset:
+        """Copy the chosen graphs of ``source`` into a new rdflib dataset, to evaluate over."""
+        from rdflib import Dataset, URIRef
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        from kgtool.core.namespaces import bind_prefixes
+
+        dataset = bind_prefixes(Dataset(default_union=False))
+        default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
+        for name in self.default:
+            for triple in source.graph(URIRef(name)):
+                default.add(triple)
+        for name in self.named:
+            target = dataset.graph(URIRef(name))
+            for triple in source.graph(URIRef(name)):
+                target.add(triple)
+        return dataset
+
+
+def without_dataset_clause(query: Any) -> Any:
+    """Return an rdflib-parsed query without its FROM / FROM NAMED (the same query otherwise).
+
+    rdflib evaluates a FROM whose graph it does not hold by fetching the IRI from the web; the
+    dataset is chosen with :class:`QueryDataset` instead.
+    """
+    algebra = query.algebra
+    if "datasetClause" not in algebra or not algebra["datasetClause"]:
+        return query
+    from rdflib.plugins.sparql.sparql import Query
+
+    algebra = algebra.clone()
+    algebra["datasetClause"] = None
+    stripped = Query(query.prologue, algebra)
+    if hasattr(query, "_original_args"):
+        stripped._original_args = query._original_args
+    return stripped
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a store does natively; every store does all of it, these say where it is cheap.
 
@@ -112,11 +186,13 @@ class Store(Protocol):
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
         base: str | None = None,
+        graphs: QueryDataset | None = None,
     ) -> Result:
         """Evaluate SPARQL text or a prepared query over the union of the chosen view.
 
         ``base`` is the IRI that relative IRIs in SPARQL text resolve against (a prepared query
-        has its own).
+        has its own). With ``graphs``, the query runs over that dataset instead, whatever
+        FROM / FROM NAMED the query has (the caller read them into ``graphs``).
         """
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:

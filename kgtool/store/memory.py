@@ -25,7 +25,7 @@ from kgtool.core.namespaces import (
 from kgtool.core.patches import literals_as_written
 from kgtool.core.terms import LABEL_PROPERTIES, Triple
 from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
-from kgtool.store.base import Capabilities, Writer
+from kgtool.store.base import Capabilities, QueryDataset, Writer
 
 
 class MemoryStore:
@@ -139,10 +139,18 @@ class MemoryStore:
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
         base: str | None = None,
+        graphs: QueryDataset | None = None,
     ) -> Result:
-        """Evaluate ``query`` with the default graph as the union of the chosen view."""
+        """Evaluate ``query`` with the default graph as the union of the chosen view.
+
+        With ``graphs``, over that dataset of the view's graphs instead (a prepared query's
+        own FROM / FROM NAMED must have been taken out: rdflib would fetch them).
+        """
         extra: dict[str, Any] = {"base": base} if base and isinstance(query, str) else {}
-        return self.dataset(reasoned).query(
+        source = self.dataset(reasoned)
+        if graphs is not None:
+            source = graphs.select(source)
+        return source.query(
             query,
             initBindings=dict(init_bindings or {}),  # type: ignore[arg-type]
             **extra,

@@ -51,7 +51,7 @@ from kgtool.core.terms import LABEL_PROPERTIES, Triple
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
 from kgtool.io.parse import base_iri, bind_file_prefixes, parse_file, rdf_format
 from kgtool.io.serialize import sorted_lines
-from kgtool.store.base import Capabilities, Writer
+from kgtool.store.base import Capabilities, QueryDataset, Writer
 from kgtool.store.convert import (
     OX_PREFIXES,
     from_ox,
@@ -74,7 +74,7 @@ UNION_GRAPH = ox.NamedNode("urn:x-kgtool:union")
 _INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
 _INTERNAL = (UNION_GRAPH, _INFERRED)
 _INTERNAL_LIST = f"({UNION_GRAPH}, {_INFERRED})"
-#: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED is refused).
+#: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED names its own).
 _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 _LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
 #: Files above this size are bulk-loaded (see :meth:`OxigraphStore.load_file`).
@@ -668,6 +668,36 @@ class OxigraphStore:
             options["named_graphs"] = self._cache[key]
         return options
 
+    def _visible(self, name: str, reasoned: bool) -> Any:
+        """The stored graph a dataset's name picks in this view (None: no graph of the view)."""
+        node = ox.NamedNode(name)
+        if node == UNION_GRAPH or (node == _INFERRED and not reasoned):
+            return None
+        return node
+
+    def _chosen_graphs(self, graphs: QueryDataset, reasoned: bool) -> dict[str, Any]:
+        """Oxigraph's dataset options for one default graph at most (see :meth:`query_text`)."""
+        default = [n for n in (self._visible(g, reasoned) for g in graphs.default) if n]
+        named = [n for n in (self._visible(g, reasoned) for g in graphs.named) if n]
+        # An empty list of default graphs is an empty default graph, as the dataset says.
+        return {"default_graph": default, "named_graphs": named}
+
+    def _merged(self, graphs: QueryDataset, reasoned: bool) -> Any:
+        """A scratch store holding the dataset: the merge as its default graph, the named graphs."""
+        store = ox.Store()
+        for name in graphs.default:
+            node = self._visible(name, reasoned)
+            if node is not None:
+                store.extend(
+                    ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                    for q in self.ox.quads_for_pattern(None, None, None, node)
+                )
+        for name in graphs.named:
+            node = self._visible(name, reasoned)
+            if node is not None:
+                store.extend(self.ox.quads_for_pattern(None, None, None, node))
+        return store
+
     def labelled(self, text: str) -> Graph:
         """Return the label triples (``rdfs:label``, ``skos:altLabel``...) whose text is ``text``.
 
@@ -700,14 +730,18 @@ class OxigraphStore:
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
         base: str | None = None,
+        graphs: QueryDataset | None = None,
     ) -> Result:
         """Evaluate a query over the union of the chosen view.
 
         Args:
             query: SPARQL text (runs in Oxigraph, project prefixes predeclared) or an rdflib
-                prepared query (runs in rdflib over :meth:`dataset`).
+                prepared query (runs in rdflib over :meth:`dataset`; its own FROM / FROM NAMED
+                must have been taken out, as rdflib would fetch them).
             init_bindings: Values for variables (SEP-0007 substitution in Oxigraph).
             reasoned: Include ``GRAPH_INFERRED``.
+            base: The IRI relative IRIs in SPARQL text resolve against.
+            graphs: Run over this dataset of the view's graphs instead of the union.
 
         Returns:
             An rdflib ``Result`` with the rows already computed.
@@ -716,8 +750,11 @@ class OxigraphStore:
             QueryRunError: If Oxigraph refuses or fails the query.
         """
         if not isinstance(query, str):
-            return self.dataset(reasoned).query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
-        return self.query_text(query, init_bindings, reasoned, base)
+            source = self.dataset(reasoned)
+            if graphs is not None:
+                source = graphs.select(source)
+            return source.query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
+        return self.query_text(query, init_bindings, reasoned, base, graphs)
 
     def query_text(
         self,
@@ -725,6 +762,7 @@ class OxigraphStore:
         init_bindings: Mapping[str, Node] | None = None,
         reasoned: bool = False,
         base: str | None = None,
+        graphs: QueryDataset | None = None,
     ) -> Result:
         """Run SPARQL text in Oxigraph and convert the answer to an rdflib ``Result``."""
         options: dict[str, Any] = {"prefixes": OX_PREFIXES}
@@ -737,8 +775,21 @@ class OxigraphStore:
 
             text = inline_bindings(text, dict(init_bindings))
         while True:
+            target = self.ox
+            chosen = dict(options)
             try:
-                answer = self.ox.query(text, **options, **self._dataset_options(text, reasoned))
+                if graphs is None:
+                    chosen.update(self._dataset_options(text, reasoned))
+                elif len(graphs.default) <= 1:
+                    chosen.update(self._chosen_graphs(graphs, reasoned))
+                else:
+                    # Oxigraph reads several default graphs as a multiset (a triple in two is
+                    # there twice); SPARQL merges them, so the chosen graphs are copied into
+                    # one store.
+                    target = self._merged(graphs, reasoned)
+                    named = [ox.NamedNode(g) for g in graphs.named]
+                    chosen.update(default_graph=ox.DefaultGraph(), named_graphs=named)
+                answer = target.query(text, **chosen)
                 return _to_result(answer)
             except SyntaxError as exc:
                 raise _syntax_error(exc) from None

@@ -21,13 +21,13 @@ from typing import Literal as TypingLiteral
 from pyparsing import ParseException
 from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, RDF, RDFS, SH
-from rdflib.term import Node
+from rdflib.term import Node, URIRef
 
 from kgtool.core.choices import INFERENCE_CHOICES
 from kgtool.core.choices import VALIDATION_ENGINES as ENGINES
 from kgtool.core.errors import InputError, UsageError
 from kgtool.core.namespaces import GRAPH_INFERRED, WD, bind_prefixes
-from kgtool.core.patches import SHAPE_VALIDATE
+from kgtool.core.patches import SHAPE_VALIDATE, SPARQL_PREFIXES
 from kgtool.graph import KnowledgeGraph
 from kgtool.store.base import STORES
 
@@ -230,7 +230,11 @@ def validate(
         engine == "auto" and has_oxigraph and len(data) >= AUTO_FAST_THRESHOLD
     )
     try:
-        with _sparql_mode(data, fast), _shape_progress(kg.shapes, progress):
+        with (
+            _sparql_mode(data, fast),
+            _shape_progress(kg.shapes, progress),
+            _imported_prefixes(),
+        ):
             conforms, report_graph, _text = shacl_validate(
                 data,
                 shacl_graph=kg.shapes,
@@ -279,6 +283,38 @@ def _shape_progress(shapes: Graph, progress: Callable[[int, int], None] | None) 
 
     with SHAPE_VALIDATE.applied(validate_shape):
         yield
+
+
+def _imported_prefixes() -> AbstractContextManager[bool]:
+    """Give SHACL-SPARQL queries the prefixes of ``sh:prefixes/owl:imports*/sh:declare``.
+
+    pySHACL reads only the ``sh:declare`` of the ``sh:prefixes`` node itself (SHACL section
+    5.2.1 follows ``owl:imports`` too), and then leans on the data graph's own bindings, which
+    here are the project prefixes alone. Declarations of the node itself win over imported ones.
+    """
+    if not SPARQL_PREFIXES.usable():
+        return nullcontext(False)
+    original = SPARQL_PREFIXES.current()
+
+    def collect_prefixes(self: Any) -> None:
+        original(self)
+        shapes = self.shape.sg.graph
+        for start in sorted(shapes.objects(self.node, SH.prefixes)):
+            seen = {start}
+            todo = sorted(shapes.objects(start, OWL.imports))
+            while todo:
+                ontology = todo.pop(0)
+                if ontology in seen:
+                    continue
+                seen.add(ontology)
+                todo.extend(sorted(shapes.objects(ontology, OWL.imports)))
+                for declaration in sorted(shapes.objects(ontology, SH.declare)):
+                    prefixes = list(shapes.objects(declaration, SH.prefix))
+                    namespaces = list(shapes.objects(declaration, SH.namespace))
+                    if len(prefixes) == 1 and len(namespaces) == 1:
+                        self.prefixes.setdefault(str(prefixes[0]), URIRef(str(namespaces[0])))
+
+    return SPARQL_PREFIXES.applied(collect_prefixes)
 
 
 def _sparql_mode(data: Dataset, fast: bool) -> AbstractContextManager[None]:

@@ -12,6 +12,7 @@ move, only the imports in the ``kgtool`` section below change.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -340,6 +341,21 @@ def _kgtool_rendered(store: str, fmt: str) -> Callable[[Case], Answer | None]:
     return run
 
 
+#: An IRIREF with no scheme: a relative IRI (SPARQL 1.1 section 19.8, IRIREF).
+_RELATIVE_IRI_RE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
+_BASE_RE = re.compile(r"^\s*BASE\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _as_sent(case: Case) -> str:
+    """The query as a correct client sends it over the protocol, where it has no document IRI:
+    with ``BASE <its file>`` first when it has relative IRIs and no BASE of its own."""
+    assert case.query is not None
+    text = _read_query(case)
+    if _RELATIVE_IRI_RE.search(text) and not _BASE_RE.search(text):
+        return f"BASE <{case.query.as_uri()}>\n{text}"
+    return text
+
+
 def kgtool_serve(case: Case) -> Answer | None:
     """The server's query route (kgtool.serve.pool.execute), JSON results read back."""
     from kgtool.serve.pool import Limits, QueryRequest, execute
@@ -349,7 +365,7 @@ def kgtool_serve(case: Case) -> Answer | None:
     accept = "application/sparql-results+json, application/n-triples;q=0.5"
     response = execute(
         _sparql_kg(case, "memory"),
-        QueryRequest(_read_query(case), accept=accept),
+        QueryRequest(_as_sent(case), accept=accept),
         Limits(memory_mb=None, max_rows=100_000),
     )
     if response.status != 200:

@@ -131,7 +131,6 @@ def test_unknown_prefix_names_line_and_column(invoke: Invoke) -> None:
         ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "updates"),
         ("DROP ALL", "updates"),
         ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "--allow-service"),
-        ("SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }", "FROM"),
     ],
 )
 def test_refused_forms_exit_2(invoke: Invoke, text: str, message: str) -> None:
@@ -232,13 +231,15 @@ def test_unbound_values_are_left_out(kg: KnowledgeGraph) -> None:
     assert rows and all(set(map(str, row)) == {"s"} for row in rows)
 
 
-def test_a_given_dataset_is_queried_instead_of_the_store(kg: KnowledgeGraph) -> None:
-    from rdflib import Dataset, URIRef
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_given_graphs_override_the_querys_from(store: str) -> None:
+    from kgtool.store.base import QueryDataset
 
-    other = Dataset()
-    other.add((URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")))
-    outcome = run_query(kg, "SELECT ?s WHERE { ?s <urn:b> ?o }", dataset=other)
-    assert [row[0] for row in outcome.result] == [URIRef("urn:a")]  # type: ignore[index]
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store=store)
+    text = f"SELECT DISTINCT ?g FROM NAMED {EDITORIAL} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    chosen = QueryDataset(named=(GRAPHS + "wikidata",))
+    rows = run_query(kg, text, graphs=chosen).result
+    assert [str(row[0]) for row in rows] == [GRAPHS + "wikidata"]  # type: ignore[index]
 
 
 def test_an_evaluator_runs_the_checked_query_elsewhere() -> None:
@@ -426,10 +427,51 @@ def test_service_is_refused_on_every_store_in_every_spelling(text: str) -> None:
             run_query(kg, text)
 
 
-def test_from_is_refused_on_oxigraph_too() -> None:
-    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store="oxigraph")
-    with pytest.raises(UsageError, match="FROM"):
-        run_query(kg, "SELECT ?s FROM <urn:g> WHERE { ?s ?p ?o }")
+GRAPHS = "https://w3id.org/eleutherai-kg/graph/"
+EDITORIAL, WIKIDATA = f"<{GRAPHS}editorial>", f"<{GRAPHS}wikidata>"
+
+
+def _rows(kg: KnowledgeGraph, text: str) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(v) for v in row) for row in run_query(kg, text).result)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_from_makes_the_default_graph_the_merge_of_the_stored_graphs_named(store: str) -> None:
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store=store)
+    one = _rows(kg, f"SELECT ?s ?p ?o FROM {EDITORIAL} WHERE {{ ?s ?p ?o }}")
+    assert len(one) == len(kg.store.named_graph(URIRef(GRAPHS + "editorial")))
+    both = _rows(kg, f"SELECT ?s ?p ?o FROM {EDITORIAL} FROM {WIKIDATA} WHERE {{ ?s ?p ?o }}")
+    assert set(one) < set(both) and len(both) == len(set(both))
+    assert _rows(kg, "SELECT * FROM <urn:x:absent> WHERE { ?s ?p ?o }") == []
+    # FROM alone leaves no named graph visible.
+    assert _rows(kg, f"SELECT * FROM {EDITORIAL} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == []
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_from_named_makes_only_those_graphs_visible(store: str) -> None:
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store=store)
+    text = f"SELECT DISTINCT ?g FROM NAMED {WIKIDATA} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert _rows(kg, text) == [(GRAPHS + "wikidata",)]
+    # FROM NAMED alone leaves the default graph empty.
+    assert _rows(kg, f"SELECT * FROM NAMED {WIKIDATA} WHERE {{ ?s ?p ?o }}") == []
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_from_never_fetches_its_iri(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[], store=store)
+    attempts: list[object] = []
+
+    def connect(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect)
+    text = "SELECT * FROM <http://127.0.0.1:9/x> FROM NAMED <http://127.0.0.1:9/y> WHERE {"
+    assert _rows(kg, text + " { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }") == []
+    assert attempts == []
 
 
 def test_select_star_keeps_first_appearance_order_on_oxigraph() -> None:

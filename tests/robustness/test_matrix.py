@@ -435,14 +435,14 @@ SPARQL_ROWS = [
     Case(
         "sparql-from",
         ["query", "SELECT * FROM <http://127.0.0.1:9/x> { ?s ?p ?o }", *Q],
-        2,
-        "FROM / FROM NAMED are not supported",
+        0,
+        "(0 rows)",  # a graph the store does not hold is empty; nothing is fetched
     ),
     Case(
         "sparql-from-named",
-        ["query", "SELECT * FROM NAMED <file:secret.txt> { ?s ?p ?o }", *Q],
-        2,
-        "FROM / FROM NAMED",
+        ["query", "SELECT * FROM NAMED <file:secret.txt> { GRAPH ?g { ?s ?p ?o } }", *Q],
+        0,
+        "(0 rows)",
         {"secret.txt": SECRET.encode()},
         absent=SECRET,
     ),

@@ -57,3 +57,29 @@ def test_graph_spec_loads_on_its_store_with_its_cache(tmp_path: Path) -> None:
     response = execute(kg, QueryRequest(THIRD, accept="text/csv"), Limits())
     assert len(response.body.split()[1].split(b".")[1]) == DIGITS["oxigraph"]
     assert fixture.load().cache_dir is None
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_protocol_query_resolves_relative_iris_against_its_own_base(store: str) -> None:
+    # A query sent over the protocol has no document IRI: the client's BASE is what counts.
+    if store == "oxigraph":
+        pytest.importorskip("pyoxigraph")
+    kg = GraphSpec(data=(str(FACTS),), ontology=(), shapes=(), store=store).load()
+    text = "BASE <http://example.org/q/> SELECT ?x WHERE { BIND(<a> AS ?x) }"
+    response = execute(kg, QueryRequest(text, accept="text/csv"), Limits())
+    assert response.status == 200, response.body
+    assert response.body.split() == [b"x", b"http://example.org/q/a"]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_protocol_dataset_overrides_the_querys_from(store: str) -> None:
+    # SPARQL 1.1 Protocol 2.1.4: default-graph-uri / named-graph-uri replace FROM / FROM NAMED.
+    if store == "oxigraph":
+        pytest.importorskip("pyoxigraph")
+    kg = GraphSpec(data=(str(FACTS),), ontology=(), shapes=(), store=store).load()
+    graphs = "https://w3id.org/eleutherai-kg/graph/"
+    text = f"SELECT (COUNT(*) AS ?n) FROM <{graphs}editorial> WHERE {{ ?s ?p ?o }}"
+    by_query = execute(kg, QueryRequest(text, accept="text/csv"), Limits())
+    assert by_query.body.split() == [b"n", b"3"]
+    absent = QueryRequest(text, default_graphs=("urn:x:absent",), accept="text/csv")
+    assert execute(kg, absent, Limits()).body.split() == [b"n", b"0"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -124,3 +125,32 @@ def test_broken_shapes_are_an_input_error(invoke: Invoke, tmp_path: Path) -> Non
     )
     assert result.exit_code == 2, result.output
     assert "shapes cannot be used" in result.stderr
+
+
+_IMPORTED_PREFIX_SHAPES = """\
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<urn:x:vocab> sh:declare [ sh:prefix "zz" ; sh:namespace "http://example.org/zz#"^^xsd:anyURI ] .
+<urn:x:prefixes> owl:imports <urn:x:vocab> .
+<urn:x:Shape> a sh:NodeShape ;
+    sh:targetNode <http://example.org/zz#a> ;
+    sh:sparql [ sh:prefixes <urn:x:prefixes> ;
+        sh:select "SELECT $this ?value WHERE { $this zz:p ?value }" ] .
+"""
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_sparql_constraint_reads_prefixes_declared_by_imported_ontologies(
+    tmp_path: Path, store: str, engine: str
+) -> None:
+    # sh:prefixes/owl:imports*/sh:declare (SHACL 5.2.1); the data binds no "zz" prefix.
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(_IMPORTED_PREFIX_SHAPES, encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text("<http://example.org/zz#a> <http://example.org/zz#p> 1 .\n", "utf-8")
+    kg = KnowledgeGraph.load(data=[data], ontology=[], shapes=[shapes], store=store)
+    report = validate(kg, engine=engine)
+    assert not report.conforms
+    assert [r.focus_node for r in report.results] == ["<http://example.org/zz#a>"]
