@@ -17,6 +17,10 @@ class MissingExtraError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+#: Connections (and their tasks) the server holds at once; more get 503.
+MAX_CONNECTIONS = 1000
+
+
 @click.command()
 @graph_options
 @click.option(
@@ -115,4 +119,14 @@ def serve(
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving read-only at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # uvicorn has no time limit for a request's head, so a client that opens connections and
+    # sends nothing holds them; past this many connections and tasks, new ones get 503, which
+    # keeps the process within its open-file limit while it goes on answering.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        limit_concurrency=MAX_CONNECTIONS,
+    )
