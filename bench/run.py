@@ -96,7 +96,7 @@ def row(size: int, stage: str, ours: float, base: float | None, native: float | 
     print("| " + " | ".join(ROWS[-1]) + " |", file=sys.stderr, flush=True)
 
 
-STAGES = ("load", "query", "export", "reason", "validate", "cold")
+STAGES = ("load", "query", "export", "reason", "validate", "cold", "commands")
 EXPORT_FORMATS = ("turtle", "trig", "jsonld")
 
 
@@ -158,6 +158,188 @@ def bench_size(
         bench_reason_process(size, n, data, onto, folder)
     if "cold" in stages:
         bench_cold(size, n, data, onto, stores)
+    if "commands" in stages:
+        bench_commands(size, n, load, ox_load)
+
+
+#: The one check whose work is quadratic in the data (every label against every sentence's
+#: normalised text, three regular expressions per pair): minutes at 100 k on any engine, so the
+#: check row leaves it out and says so.
+QUADRATIC_CHECKS = ("label-not-in-article-violation",)
+
+
+def bench_commands(
+    size: int, n: int, load: Callable[[str], KnowledgeGraph], ox_load: Callable[[], Any]
+) -> None:
+    """describe, why, stats, check, validate's loading, export per format and reason on the
+    Oxigraph store, each beside a plain pyoxigraph script doing the same work in the same run.
+
+    The kgtool figures are the library calls the commands make, on a store already loaded (the
+    load row is the load stage's); the pyoxigraph scripts query a store ``bulk_load`` filled.
+    """
+    from kgtool.export import render_export
+    from kgtool.inspect.describe import describe, stats
+    from kgtool.inspect.explain import why
+    from kgtool.io.serialize import sorted_lines
+    from kgtool.query.check import check, list_checks
+    from kgtool.reason.engine import _CACHE, reason
+
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    native = ox_load()
+    kg = load("oxigraph")
+    union = {"use_default_graph_as_union": True, "prefixes": prefixes}
+    kg_ns, id_ns = PREFIXES["kg"], PREFIXES["id"]
+
+    def ox_describe() -> None:
+        entity = ox.NamedNode(id_ns + "Org-0")
+        found = list(native.quads_for_pattern(entity, None, None, None))
+        found += native.quads_for_pattern(None, None, entity, None)
+        names = " ".join(sorted({str(q.graph_name) for q in found if q.graph_name}))
+        list(
+            native.query(
+                f"SELECT ?g ?p ?o WHERE {{ GRAPH kgg:sources {{ VALUES ?g {{ {names} }} "
+                "?g a kg:SourceSentence ; ?p ?o } }",
+                prefixes={**prefixes, "kgg": PREFIXES["kg"].replace("ontology/", "graph/")},
+            )
+        )
+
+    row(
+        size,
+        "describe id:Org-0 (oxigraph)",
+        median(lambda: describe(kg, "id:Org-0"), n),
+        None,
+        median(ox_describe, n),
+    )
+
+    # why on an inferred triple: the closure is computed once (reason row below), then each
+    # run explains it. The script does the lookups the explanation needs by hand.
+    reason(kg)
+    person, org = ox.NamedNode(id_ns + "Person-0-0"), ox.NamedNode(id_ns + "Org-0")
+    founder, founder_of = ox.NamedNode(kg_ns + "founder"), ox.NamedNode(kg_ns + "founderOf")
+
+    def ox_why() -> None:
+        assert not list(native.quads_for_pattern(person, founder_of, org, None))
+        inverse = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
+        for q in native.quads_for_pattern(None, inverse, founder_of, None):
+            list(native.quads_for_pattern(org, q.subject, person, None))
+        list(native.quads_for_pattern(org, founder, person, None))
+
+    row(
+        size,
+        "why id:Person-0-0 kg:founderOf id:Org-0 (oxigraph)",
+        median(lambda: why(kg, "id:Person-0-0", "kg:founderOf", "id:Org-0"), n),
+        None,
+        median(ox_why, n),
+    )
+
+    kg = load("oxigraph")  # stats, check, query and export on the asserted store
+
+    from kgtool.query.catalog import find_query
+
+    founders = find_query("founders")
+    row(
+        size,
+        "query founders (oxigraph)",
+        median(lambda: run_query(kg, founders), n),
+        None,
+        median(lambda: list(native.query(founders.text, **union)), n),
+    )
+
+    def ox_stats() -> None:
+        for text in (
+            "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        ):
+            list(native.query(text, **union))
+        list(native.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
+
+    row(size, "stats (oxigraph)", median(lambda: stats(kg), n), None, median(ox_stats, n))
+
+    import shutil
+
+    checks = Path(tempfile.mkdtemp(prefix="kgtool-bench-checks-"))
+    texts = []
+    for q in list_checks(None):
+        if q.name not in QUADRATIC_CHECKS:
+            shutil.copy(q.path, checks / q.path.name)
+            texts.append(q.text)
+    row(
+        size,
+        f"check, all but {', '.join(QUADRATIC_CHECKS)} (oxigraph)",
+        median(lambda: check(kg, checks), n),
+        None,
+        median(lambda: [list(native.query(t, **union)) for t in texts], n),
+    )
+    shutil.rmtree(checks)
+
+    # validate's loading: what pySHACL is handed, the asserted view as one rdflib graph.
+    def kg_validate_load() -> None:
+        load("oxigraph").store.union(reasoned=False)
+
+    row(
+        size,
+        "validate, loading up to pySHACL (oxigraph; native: bulk_load)",
+        median(kg_validate_load, n),
+        None,
+        median(ox_load, n),
+    )
+
+    dumps = {
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "nquads": ox.RdfFormat.N_QUADS,
+        "turtle": ox.RdfFormat.TURTLE,
+        "trig": ox.RdfFormat.TRIG,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
+    for fmt, ox_format in dumps.items():
+
+        def ox_dump(f: Any = ox_format) -> None:
+            if f.supports_datasets:
+                out = (
+                    native.dump(format=f, prefixes=prefixes)
+                    if f != ox.RdfFormat.JSON_LD
+                    else native.dump(format=f)
+                )
+            else:
+                triples = (ox.Triple(q.subject, q.predicate, q.object) for q in native)
+                out = (
+                    ox.serialize(triples, format=f, prefixes=prefixes)
+                    if f == ox.RdfFormat.TURTLE
+                    else ox.serialize(triples, format=f)
+                )
+            if f in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+                sorted_lines(out.decode())  # kgtool's lines are sorted: so are these
+
+        row(
+            size,
+            f"export {fmt} (oxigraph; native: pyoxigraph's writer"
+            + (", expanded)" if fmt == "jsonld" else ")"),
+            median(lambda f=fmt: render_export(kg, f), n),
+            None,
+            median(ox_dump, n),
+        )
+
+    def kg_reason() -> None:
+        _CACHE.clear()
+        reason(load("oxigraph"))
+
+    def ox_reason_floor() -> None:
+        s = ox_load()
+        s.bulk_load(closure, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:inferred"))
+
+    reason(kg)
+    inferred = kg.store.inferred()
+    assert inferred is not None
+    closure = inferred.serialize(format="nt", encoding="utf-8")
+    row(
+        size,
+        "reason on the Oxigraph store, load included, no cache (native: bulk_load of "
+        "the inputs and the closure, no reasoning)",
+        median(kg_reason, max(1, n // 2)),
+        None,
+        median(ox_reason_floor, max(1, n // 2)),
+    )
 
 
 def bench_load_memory(size: int, n: int, data: Path, onto: Path, shapes: Path) -> None:

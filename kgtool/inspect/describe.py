@@ -270,6 +270,8 @@ def stats(kg: KnowledgeGraph, reasoned: bool = False) -> Stats:
     >>> stats(KnowledgeGraph.from_dataset(Dataset())).asserted_triples
     0
     """
+    if kg.store.capabilities.sparql_text:
+        return _counted_stats(kg, reasoned)
     union = kg.store.union(reasoned)
     classes = Counter(
         shorten(_SHOW, c) for _s, c in union.subject_objects(RDF.type) if isinstance(c, URIRef)
@@ -286,3 +288,49 @@ def stats(kg: KnowledgeGraph, reasoned: bool = False) -> Stats:
         properties=dict(sorted(properties.items())),
         graphs=dict(sorted(graphs.items())),
     )
+
+
+def _counted_stats(kg: KnowledgeGraph, reasoned: bool) -> Stats:
+    """:func:`stats` from aggregates the store computes itself (no copy of any view).
+
+    Each view is a set of triples, as rdflib's union graph, so ``COUNT(*)`` counts what
+    ``len`` of that graph would.
+    """
+
+    def counts(text: str, view: bool) -> dict[Any, int]:
+        """The rows of a count query by their first column (None when it has one column)."""
+        found: dict[Any, int] = {}
+        for row in kg.store.query(text, reasoned=view):
+            cells: list[Any] = list(row)  # type: ignore[arg-type]
+            found[cells[0] if len(cells) == 2 else None] = int(cells[-1].toPython())
+        return found
+
+    classes = Counter[str]()
+    for c, n in counts(_CLASS_COUNTS, reasoned).items():
+        classes[shorten(_SHOW, c)] += n
+    properties = Counter[str]()
+    for p, n in counts(_PROPERTY_COUNTS, reasoned).items():
+        properties[shorten(_SHOW, p)] += n
+    sizes = counts(_GRAPH_COUNTS, False)
+    graphs = {graph_label(n): sizes.get(n, 0) for n in kg.store.graph_names()}
+    inferred: int | None = None
+    if kg.store.has_inferred():
+        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }}"
+        inferred = counts(text, True).get(None, 0)
+        if reasoned:
+            graphs[shorten(_SHOW, GRAPH_INFERRED)] = inferred
+    total = counts("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", False)
+    return Stats(
+        asserted_triples=total.get(None, 0),
+        inferred_triples=inferred,
+        classes=dict(sorted(classes.items())),
+        properties=dict(sorted(properties.items())),
+        graphs=dict(sorted(graphs.items())),
+    )
+
+
+_CLASS_COUNTS = (
+    f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ ?s <{RDF.type}> ?c FILTER(isIRI(?c)) }} GROUP BY ?c"
+)
+_PROPERTY_COUNTS = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+_GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

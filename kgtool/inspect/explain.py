@@ -20,6 +20,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from kgtool.core.errors import NotEntailedError
 from kgtool.core.namespaces import bind_prefixes
@@ -75,11 +76,46 @@ class Explanation:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+class _View:
+    """The few triples an explanation looks at, asked of the store pattern by pattern.
+
+    Every lookup is a store index scan bound on one or two terms, remembered for the rest of the
+    explanation: the cost grows with the derivation, not with the data (copying the views into
+    rdflib graphs took seconds at 50 k triples). Answers come sorted, so that the derivation
+    chosen among equally short ones is the same on every store.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, reasoned: bool):
+        self.store = kg.store
+        self.reasoned = reasoned
+        self._found: dict[tuple[Node | None, Node | None, Node | None], list[Triple]] = {}
+
+    def _match(self, pattern: tuple[Node | None, Node | None, Node | None]) -> list[Triple]:
+        found = self._found.get(pattern)
+        if found is None:
+            found = sorted(self.store.triples(pattern, self.reasoned), key=_n3_key)
+            self._found[pattern] = found
+        return found
+
+    def __contains__(self, t: Triple) -> bool:
+        return bool(self._match(t))
+
+    def subjects(self, p: Node, o: Node) -> list[Node]:
+        return [t[0] for t in self._match((None, p, o))]
+
+    def objects(self, s: Node, p: Node) -> list[Node]:
+        return [t[2] for t in self._match((s, p, None))]
+
+
+def _n3_key(t: Triple) -> tuple[str, ...]:
+    return tuple(x.n3() for x in t)
+
+
 class _Explainer:
     def __init__(self, kg: KnowledgeGraph):
         self.kg = kg
-        self.asserted = kg.store.union(reasoned=False)
-        self.full = kg.store.union(reasoned=True)
+        self.asserted = _View(kg, reasoned=False)
+        self.full = _View(kg, reasoned=True)
 
     def candidates(self, t: Triple) -> Iterator[tuple[str, list[Triple]]]:
         s, p, o = t
@@ -146,11 +182,11 @@ class _Explainer:
                         "owl:TransitiveProperty (prp-trp)",
                         [(s, p, m), (m, p, o), (p, RDF.type, OWL.TransitiveProperty)],
                     )
-        for alias in set(g.objects(s, OWL.sameAs)) | set(g.subjects(OWL.sameAs, s)):
+        for alias in _ordered(g.objects(s, OWL.sameAs), g.subjects(OWL.sameAs, s)):
             if alias != s:
                 yield "owl:sameAs (eq-rep-s)", [(alias, p, o), (s, OWL.sameAs, alias)]
         if p != OWL.sameAs:
-            for alias in set(g.objects(o, OWL.sameAs)) | set(g.subjects(OWL.sameAs, o)):
+            for alias in _ordered(g.objects(o, OWL.sameAs), g.subjects(OWL.sameAs, o)):
                 if alias != o:
                     yield "owl:sameAs (eq-rep-o)", [(s, p, alias), (o, OWL.sameAs, alias)]
 
@@ -178,6 +214,11 @@ class _Explainer:
         )
 
 
+def _ordered(*found: list[Node]) -> list[Node]:
+    """The distinct terms of several lookups, sorted (a set's order changes from run to run)."""
+    return sorted({n for part in found for n in part}, key=lambda n: n.n3())
+
+
 def explain_triple(kg: KnowledgeGraph, triple: Triple, max_depth: int = MAX_DEPTH) -> Explanation:
     """Explain a triple already in RDF terms.
 
@@ -193,11 +234,11 @@ def explain_triple(kg: KnowledgeGraph, triple: Triple, max_depth: int = MAX_DEPT
         NotEntailedError: If the triple is neither asserted nor inferred.
         InconsistencyError: If reasoning finds the data inconsistent.
     """
-    if triple in kg.store.union(reasoned=False):
+    if triple in _View(kg, reasoned=False):
         return Explanation(triple, asserted=True, sources=provenance(kg, triple))
-    if kg.store.inferred() is None:
+    if not kg.store.has_inferred():
         reason(kg)
-    if triple not in kg.store.union(reasoned=True):
+    if triple not in _View(kg, reasoned=True):
         shown = Explanation(triple, asserted=False).show_triple()
         raise NotEntailedError(f"{shown} is neither asserted nor inferred")
     return _Explainer(kg).explain(triple, max_depth, frozenset())
@@ -226,9 +267,12 @@ def why(kg: KnowledgeGraph, subject: str, predicate: str, obj: str) -> Explanati
     ...
     kgtool.core.errors.NotEntailedError: id:a kg:founder id:b is neither asserted nor inferred
     """
-    # Labels are looked up among asserted facts: owl:sameAs copies them onto aliases.
-    graph = kg.store.union(reasoned=False)
-    s = parse_term(graph, subject)
-    p = RDF.type if predicate.strip() == "a" else parse_term(graph, predicate)
-    o = parse_term(graph, obj)
-    return explain_triple(kg, (s, p, o))
+
+    # Labels are looked up among asserted facts (owl:sameAs copies them onto aliases), and only
+    # the label triples reading the text typed are asked for.
+    def term(text: str) -> Node:
+        return parse_term(kg.store.labelled(text.strip()), text)
+
+    s = term(subject)
+    p = RDF.type if predicate.strip() == "a" else term(predicate)
+    return explain_triple(kg, (s, p, term(obj)))

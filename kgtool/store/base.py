@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -162,6 +162,9 @@ class Store(Protocol):
     def inferred(self) -> Graph | None:
         """Return the inferred graph, or None when the data has not been reasoned over."""
 
+    def has_inferred(self) -> bool:
+        """Return whether the data has been reasoned over (without copying the inferred graph)."""
+
     def graph_names(self) -> list[URIRef]:
         """Return the names of the asserted graphs that hold triples, sorted."""
 
@@ -176,6 +179,15 @@ class Store(Protocol):
 
     def graphs_containing(self, triple: Triple) -> list[URIRef]:
         """Return the names of the asserted graphs that hold ``triple``, sorted."""
+
+    def triples(
+        self, pattern: tuple[Node | None, Node | None, Node | None], reasoned: bool = False
+    ) -> Iterator[Triple]:
+        """Yield each triple of the chosen view matching ``pattern`` (None: any term) once.
+
+        The store's own index answers, at a cost that grows with the answer: callers that
+        need a few triples (``why``) never copy the view.
+        """
 
     def labelled(self, text: str) -> Graph:
         """Return the asserted label triples (``rdfs:label``, ``skos:*Label``) reading ``text``."""

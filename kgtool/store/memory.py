@@ -68,6 +68,10 @@ class MemoryStore:
         """Return the inferred graph, or None."""
         return self._inferred
 
+    def has_inferred(self) -> bool:
+        """Return whether an inferred graph is held (possibly empty)."""
+        return self._inferred is not None
+
     def graph_names(self) -> list[URIRef]:
         """Return the names of the asserted graphs that hold triples, sorted."""
         # The default graph is a context too, under rdflib's internal name: not a named graph.
@@ -181,6 +185,16 @@ class MemoryStore:
     def read_graph(self, files: Sequence[Path]) -> Graph:
         """Parse files with rdflib into one graph (graph names dropped)."""
         return parse_graph_files(files)
+
+    def triples(
+        self, pattern: tuple[Node | None, Node | None, Node | None], reasoned: bool = False
+    ) -> Iterator[Triple]:
+        """Yield the view's triples matching ``pattern``, each once (from the merged graph).
+
+        >>> list(MemoryStore().triples((None, None, None)))
+        []
+        """
+        yield from self.union(reasoned).triples(pattern)
 
     def labelled(self, text: str) -> Graph:
         """Return the asserted label triples whose text is ``text``.

@@ -7,7 +7,7 @@ import pytest
 from kgtool.graph import KnowledgeGraph
 from kgtool.inspect.explain import Explanation, explain_triple, why
 from kgtool.reason.engine import reason
-from tests.conftest import Invoke
+from tests.conftest import FACTS, ONTOLOGY, SHAPES, Invoke
 
 
 def test_why_asserted_lists_sentences(invoke: Invoke) -> None:
@@ -75,3 +75,30 @@ def test_why_explains_every_triple_the_closure_keeps() -> None:
         e.show_triple() for t in sorted(inferred) for e in unexplained(explain_triple(kg, t))
     ]
     assert failures == []
+
+
+def test_why_answers_the_same_on_every_store() -> None:
+    # Oxigraph answers each lookup from its indexes, the memory store from its merged graph:
+    # the derivations chosen, ties included, and their sources must not depend on that.
+    kgs = {store: KnowledgeGraph.load(store=store) for store in ("memory", "oxigraph")}
+    for kg in kgs.values():
+        reason(kg)
+    inferred = kgs["memory"].store.inferred()
+    assert inferred is not None
+    triples = sorted(inferred)
+    assert triples
+    explained = {
+        store: [explain_triple(kg, t).to_dict() for t in triples] for store, kg in kgs.items()
+    }
+    assert explained["oxigraph"] == explained["memory"]
+
+
+def test_why_on_oxigraph_copies_no_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[SHAPES], store="oxigraph")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("why copied a whole view into rdflib")
+
+    monkeypatch.setattr(type(kg.store), "union", refuse)
+    monkeypatch.setattr(type(kg.store), "dataset", refuse)
+    assert "owl:inverseOf" in why(kg, "Connor Leahy", "kg:founded", "EleutherAI").rule

@@ -457,3 +457,37 @@ def test_a_triple_term_is_an_input_error_naming_file_and_line(tmp_path: Path) ->
     store = OxigraphStore()
     store.load_files([], [plain])  # a ~ in an IRI is no triple term
     assert len(store.union()) == 1
+
+
+def test_triples_match_the_memory_store_pattern_by_pattern() -> None:
+    # A triple stated in two graphs and in the default graph is one triple of the view, and the
+    # inferred graph belongs to the reasoned view only.
+    a, b, c, p = (URIRef(f"urn:{x}") for x in "abcp")
+    ds = Dataset()
+    ds.add((a, p, b, URIRef("urn:g1")))
+    ds.add((a, p, b, URIRef("urn:g2")))
+    ds.add((a, p, Literal(1)))
+    ds.add((b, RDFS.label, Literal("B"), URIRef("urn:g1")))
+    inferred = Graph()
+    inferred.add((b, p, c))
+    inferred.add((a, p, b))
+    stores = {}
+    for kind in ("memory", "oxigraph"):
+        kg = KnowledgeGraph.load(data=[], store=kind)
+        kg.store.add_dataset(ds)
+        kg.store.set_inferred(inferred)
+        stores[kind] = kg.store
+    patterns = [
+        (None, None, None),
+        (a, None, None),
+        (None, p, b),
+        (None, None, Literal(1)),
+        (Literal(1), None, None),
+        (None, Literal(1), None),
+        (b, p, c),
+    ]
+    for reasoned in (False, True):
+        for pattern in patterns:
+            found = {k: sorted(s.triples(pattern, reasoned)) for k, s in stores.items()}
+            assert found["oxigraph"] == found["memory"], (pattern, reasoned)
+            assert len(found["oxigraph"]) == len(set(found["oxigraph"]))
