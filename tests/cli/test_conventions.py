@@ -168,8 +168,9 @@ def test_query_output_dir_needs_all(invoke: Invoke, tmp_path: Path) -> None:
 @pytest.mark.usefixtures("rdflib_logs_as_shipped")
 @pytest.mark.parametrize(
     "command",
+    # (On Oxigraph `stats` and `export` count and write in the store, reading no literal's
+    # value: nothing to warn about there.)
     [
-        ["stats"],
         ["validate"],
         ["stats", "--store", "memory"],
         ["export", "--store", "memory"],
