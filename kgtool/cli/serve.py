@@ -61,7 +61,7 @@ MAX_CONNECTIONS = 1000
     "--workers",
     type=click.IntRange(1, 32),
     default=None,
-    help="Query worker processes (default: one per core; a stopped query costs one a restart).",
+    help="Query worker processes (default: two per core; a stopped query costs one a restart).",
 )
 @queries_option()
 def serve(

@@ -78,15 +78,18 @@ class ServeSettings:
     Attributes:
         spec: What to load (the same options as every other command).
         limits: Per-query time, size and ``SERVICE`` policy.
-        workers: Query worker processes (default: one per core).
+        workers: Query worker processes (default: two per core).
         max_body: Largest request body accepted, in bytes (larger: 413).
         body_timeout: Seconds a request body may take to arrive whole (slower: 408).
     """
 
     spec: GraphSpec = field(default_factory=GraphSpec)
     limits: Limits = field(default_factory=Limits)
-    #: One per core: a query keeps a core busy, and a cheap one should not wait behind it.
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    #: Two per core. Queries on Oxigraph take milliseconds, so a worker is mostly free; but one
+    #: held by a runaway query until the time limit, and then being replaced, serves nobody.
+    #: Measured on 2 cores (bench/serve_load.py --runaway, 8 clients): with one worker per core
+    #: the others' p99 went from 18 ms to 1.9 s beside a runaway; with two, 30 ms to 43 ms.
+    workers: int = field(default_factory=lambda: 2 * (os.cpu_count() or 1))
     max_body: int = 1_000_000
     body_timeout: float = 30.0
 

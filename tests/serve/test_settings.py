@@ -11,5 +11,5 @@ pytest.importorskip("starlette")
 from kgtool.serve.app import ServeSettings
 
 
-def test_one_query_worker_per_core_by_default() -> None:
-    assert ServeSettings().workers == (os.cpu_count() or 1)
+def test_two_query_workers_per_core_by_default() -> None:
+    assert ServeSettings().workers == 2 * (os.cpu_count() or 1)
