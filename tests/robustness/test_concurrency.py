@@ -33,7 +33,7 @@ COMMANDS = [
 ]
 
 WORKER = """
-import hashlib, json, random, sys
+import hashlib, json, os, random, sys
 from pathlib import Path
 from click.testing import CliRunner
 from kgtool.cli.main import cli
@@ -43,9 +43,12 @@ commands, rounds, seed, cache = json.loads(sys.argv[1])
 rng = random.Random(seed)
 for r in range(rounds):
     if rng.random() < 0.4:
-        entries = sorted(p for p in Path(cache).rglob("*") if p.is_file() and p.name[0] != ".")
+        # Others create and remove entries meanwhile: a folder may go while it is listed.
+        entries = []
+        for root, _dirs, files in os.walk(cache):
+            entries += [Path(root) / f for f in files if f[0] != "."]
         if entries:
-            rng.choice(entries).unlink(missing_ok=True)
+            rng.choice(sorted(entries)).unlink(missing_ok=True)
     for i, args in enumerate(commands):
         engine._CACHE.clear()  # the closure of this process's last round: read the disk again
         result = CliRunner().invoke(cli, [*args, "--cache-dir", cache], catch_exceptions=True)

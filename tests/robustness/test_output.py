@@ -147,6 +147,9 @@ def start_blocked_export(tmp_path: Path, out: Path) -> subprocess.Popen[str]:
             "--data",
             str(FACTS),
             *LIB,
+            # No cache: the first fsync is then the export's own (a stored copy of the inputs
+            # being built would be the first to block).
+            "--no-cache",
             "-o",
             str(out),
         ],
