@@ -119,7 +119,7 @@ class OxigraphStore:
     # -- writing ------------------------------------------------------------------------------
 
     def make_writable(self) -> None:
-        """Move a read-only store's quads into a new in-memory store, which takes writes.
+        """Replace a read-only store by a writable scratch copy of its quads.
 
         A stored copy of the inputs is shared by every process that opens it, so it is never
         written: the reasoner's closure, say, goes into this process's own copy. That copy is a

@@ -17,7 +17,7 @@ The policy is the cache's, applied to a folder instead of a file:
   read, and a file removed under a reader fails its next read: the store then removes the
   entry and goes on from a fresh parse of the inputs (``OxigraphStore.reparse``);
 * entries are opened read-only, never written after the rename; a command that changes the
-  store (the reasoner adds its closure) works on an in-memory copy
+  store (the reasoner adds its closure) works on a writable scratch copy
   (:meth:`~kgtool.store.oxigraph.OxigraphStore.make_writable`);
 * a link or anything but a folder planted where an entry goes is a miss, never followed;
 * past :data:`MAX_SNAPSHOTS` entries the least recently used half is removed.
