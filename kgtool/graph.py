@@ -8,6 +8,7 @@ kept apart from the data. Parse errors name the file and, where the parser knows
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from kgtool.io.inputs import ontology_files as ontology_inputs
 from kgtool.io.inputs import shapes_files
 from kgtool.store.base import Store, open_store, resolve_store
 from kgtool.store.memory import MemoryStore
+
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass
@@ -145,6 +148,8 @@ class KnowledgeGraph:
         if backend is None:
             backend = open_store(kind)
             backend.load_files(ontology_files, data_files, format, counter, base=base)
+        if backend.rewrites:
+            _warn_rewrites(backend)
         return cls(
             store=backend,
             sources=inputs,
@@ -174,6 +179,24 @@ class KnowledgeGraph:
             ontology_graph=onto,
             shapes_graph=shapes if shapes is not None else Graph(),
         )
+
+
+def _warn_rewrites(backend: Store) -> None:
+    """Say which input literals the store gives back otherwise than written.
+
+    Lexical forms are data (RDF 1.1): ``"01"^^xsd:integer`` and ``"1"^^xsd:integer`` are two
+    terms. Oxigraph keeps the XSD types it knows by value, with no option to keep the text
+    (oxigraph#526); the memory store keeps every form. The default stays Oxigraph, whose
+    answers are the engine's own; the user is told what it changed, and how to keep it.
+    """
+    first = backend.rewrites[0]
+    files = len(backend.rewrites)
+    _LOG.warning(
+        "%s%s: the Oxigraph store keeps XSD numbers, booleans, dates and durations by value "
+        "(--store memory keeps every literal as written)",
+        first.describe(),
+        f", and in {files - 1} more files" if files > 1 else "",
+    )
 
 
 def _byte_counter(

@@ -14,6 +14,9 @@ import logging
 
 import click
 
+#: The loggers whose warnings the command line shows: rdflib's, and kgtool's own (the
+#: loader's note that it kept literals as written, say).
+_LOGGERS = ("rdflib", "kgtool")
 #: The start of rdflib's message for a literal it cannot convert (rdflib.term).
 _ILL_TYPED = "Failed to convert Literal lexical form to value"
 
@@ -66,7 +69,7 @@ def _describe_ill_typed(record: logging.LogRecord) -> str:
 
 
 def install(quiet: bool, traceback: bool) -> CliLogHandler | None:
-    """Route the ``rdflib`` logger's warnings through one :class:`CliLogHandler`.
+    """Route the warnings of rdflib's and kgtool's loggers through one :class:`CliLogHandler`.
 
     Returns:
         The handler (print its :meth:`~CliLogHandler.summary` at the end of the run), or None
@@ -74,19 +77,21 @@ def install(quiet: bool, traceback: bool) -> CliLogHandler | None:
     """
     if traceback:
         return None
-    logger = logging.getLogger("rdflib")
-    for old in [h for h in logger.handlers if isinstance(h, CliLogHandler)]:
-        logger.removeHandler(old)
     handler = CliLogHandler(quiet)
-    logger.addHandler(handler)
-    # Not passed on to the root logger, whose last-resort handler prints tracebacks.
-    logger.propagate = False
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if isinstance(h, CliLogHandler)]:
+            logger.removeHandler(old)
+        logger.addHandler(handler)
+        # Not passed on to the root logger, whose last-resort handler prints tracebacks.
+        logger.propagate = False
     return handler
 
 
 def uninstall(handler: CliLogHandler) -> None:
     """Remove the handler again (the CLI runs many times in one process under tests)."""
-    logger = logging.getLogger("rdflib")
-    logger.removeHandler(handler)
-    if not any(isinstance(h, CliLogHandler) for h in logger.handlers):
-        logger.propagate = True
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        logger.removeHandler(handler)
+        if not any(isinstance(h, CliLogHandler) for h in logger.handlers):
+            logger.propagate = True

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from kgtool.core.terms import Triple
+    from kgtool.store.lexical import Rewrite
 
 #: Writes an export into a binary handle (see :func:`kgtool.io.files.write_atomic`).
 Writer = Callable[[IO[bytes]], None]
@@ -117,11 +118,15 @@ class Capabilities:
         native_closure: :meth:`Store.asserted_for_reasoning` and :meth:`Store.load_inferred`
             hand the reasoner the asserted triples and take its closure as N-Triples bytes,
             with no rdflib graph in between.
+        keeps_lexical_forms: Gives every literal back as written. A store that keeps some
+            datatypes by value (Oxigraph: ``"01"^^xsd:integer`` comes back as ``"1"``) lists
+            the loaded files where that happened in :attr:`Store.rewrites`.
     """
 
     sparql_text: bool = False
     native_export: bool = False
     native_closure: bool = False
+    keeps_lexical_forms: bool = True
 
 
 class Store(Protocol):
@@ -129,6 +134,9 @@ class Store(Protocol):
 
     #: What this store does natively.
     capabilities: Capabilities
+    #: The loaded files holding literals the store gives back otherwise than written (always
+    #: empty when ``capabilities.keeps_lexical_forms``).
+    rewrites: list[Rewrite]
 
     def load_files(
         self,

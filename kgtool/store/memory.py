@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -27,6 +27,9 @@ from kgtool.core.terms import LABEL_PROPERTIES, Triple
 from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
 from kgtool.store.base import Capabilities, QueryDataset, Writer
 
+if TYPE_CHECKING:
+    from kgtool.store.lexical import Rewrite
+
 
 class MemoryStore:
     """An in-memory :class:`~kgtool.store.base.Store` on rdflib.
@@ -39,6 +42,8 @@ class MemoryStore:
     capabilities = Capabilities()
 
     def __init__(self) -> None:
+        #: Always empty: rdflib keeps every lexical form (see :mod:`kgtool.core.patches`).
+        self.rewrites: list[Rewrite] = []
         self._asserted = new_dataset()
         self._inferred: Graph | None = None
         self._cache: dict[tuple[str, bool], Any] = {}

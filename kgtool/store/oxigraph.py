@@ -61,6 +61,7 @@ from kgtool.store.convert import (
     to_ox,
     triples_from_quads,
 )
+from kgtool.store.lexical import Rewrite, find_rewrite, typed
 
 #: Formats Oxigraph parses natively here; JSON-LD and RDF/XML go through rdflib so that remote
 #: contexts are refused and the triples are exactly those of the memory store.
@@ -92,7 +93,9 @@ class OxigraphStore:
     ([rdflib.term.URIRef('urn:g')], 1)
     """
 
-    capabilities = Capabilities(sparql_text=True, native_export=True, native_closure=True)
+    capabilities = Capabilities(
+        sparql_text=True, native_export=True, native_closure=True, keeps_lexical_forms=False
+    )
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         if path is None:
@@ -108,6 +111,9 @@ class OxigraphStore:
         #: entry turns out damaged while it is read (a file removed or changed under it).
         self.reparse: Callable[[], OxigraphStore] | None = None
         self._cache: dict[tuple[str, bool], Any] = {}
+        #: The loaded files whose typed literals this store gives back otherwise than written
+        #: (it keeps numbers, booleans, dates by value): see :mod:`kgtool.store.lexical`.
+        self.rewrites: list[Rewrite] = []
 
     @property
     def ox(self) -> ox.Store:
@@ -241,7 +247,9 @@ class OxigraphStore:
         native = _NATIVE_FORMATS.get(fmt)
         self.make_writable()
         if native is None or str(path) == "-":
-            self._add_parsed(parse_file(path, fmt, base), to_graph)
+            parsed = parse_file(path, fmt, base)
+            self._add_parsed(parsed, to_graph)
+            self._note_rewrite(path, _dataset_objects(parsed))
             _report_size(path, progress)
             return
         target = None if native.supports_datasets else graph_name_to_ox(to_graph)
@@ -268,9 +276,14 @@ class OxigraphStore:
         except MemoryError:
             # Oxigraph's documented limit: it refuses a single token over 16 MiB (a 50 MB
             # literal, say) though the file is valid. rdflib has no such limit.
-            self._add_parsed(parse_file(path, fmt, base), to_graph)
+            parsed = parse_file(path, fmt, base)
+            self._add_parsed(parsed, to_graph)
+            self._note_rewrite(path, _dataset_objects(parsed))
         except (SyntaxError, ValueError, OSError) as exc:
             raise _refusal(path, fmt, base, exc) from exc
+        else:
+            if self._has_typed_literals():
+                self._note_rewrite(path, _parsed_objects(path, native, iri))
         self._changed()
         marker = _triple_term_marker(path)
         if marker is not None and self._has_triple_terms():
@@ -280,6 +293,21 @@ class OxigraphStore:
                 f"{path}:{marker}: RDF 1.2 triple terms and reification (<< >>, {{| |}}, ~) are "
                 "not supported (the first such mark is on this line)"
             )
+
+    def _has_typed_literals(self) -> bool:
+        # Stops at the first: cheap when there are some, and saves parsing the file again
+        # when there are none (nothing a store keeps by value).
+        return bool(
+            self.ox.query(
+                "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isLiteral(?o) "
+                "&& lang(?o) = '' && datatype(?o) != <http://www.w3.org/2001/XMLSchema#string>) }"
+            )
+        )
+
+    def _note_rewrite(self, path: Path, objects: Iterator[Any]) -> None:
+        rewrite = find_rewrite(str(path), typed(objects))
+        if rewrite is not None:
+            self.rewrites.append(rewrite)
 
     def _has_triple_terms(self) -> bool:
         answer = self.ox.query(
@@ -964,6 +992,22 @@ def _triple_term_marker(path: Path) -> int | None:
             line += text.count(b"\n", 0, len(text) - 1)
             carry = text[-1:]
     return None
+
+
+def _dataset_objects(dataset: Dataset) -> Iterator[Any]:
+    """The objects of an rdflib dataset's quads, as pyoxigraph terms."""
+    for _, _, o, _ in dataset.quads((None, None, None, None)):
+        yield to_ox(o)
+
+
+def _parsed_objects(path: Path, native: ox.RdfFormat, iri: str | None) -> Iterator[Any]:
+    """The objects of a file's quads, as Oxigraph's parser reads them (every lexical form as
+    written), for a file the store has just loaded without error."""
+    with path.open("rb") as handle:
+        if _has_bom(path):
+            handle.read(len(_BOM))
+        for quad in ox.parse(input=handle, format=native, base_iri=iri):
+            yield quad.object
 
 
 def _has_bom(path: Path) -> bool:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from kgtool.io.cache import CacheSettings, code_fingerprint, hash_file
 from kgtool.io.files import process_alive
+from kgtool.store.lexical import Rewrite
 
 if TYPE_CHECKING:
     from kgtool.store.oxigraph import OxigraphStore
@@ -115,8 +116,9 @@ def _record(folder: Path, key: str) -> dict[str, object] | None:
             return None
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
         if record.get("key") == key and record.get("files") == _files_record(folder):
+            _rewrites(record)  # a record that does not say it is no record of this code's
             return dict(record)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
         pass
     return None
 
@@ -127,7 +129,20 @@ def _open(entry: Path, record: dict[str, object]) -> OxigraphStore:
     store = OxigraphStore(entry, read_only=True)
     store.snapshot = entry
     store.known_duplicates(bool(record.get("duplicates", True)))
+    store.rewrites = _rewrites(record)
     return store
+
+
+def _rewrites(record: dict[str, object]) -> list[Rewrite]:
+    """The files whose literals the stored copy gives back otherwise than written.
+
+    Raises:
+        ValueError: If the record does not hold that list.
+    """
+    items = record["rewrites"]
+    if not isinstance(items, list):
+        raise ValueError("not a list of rewrites")
+    return [Rewrite.from_record(item) for item in items]
 
 
 def discard(folder: Path) -> None:
@@ -232,6 +247,7 @@ def _build(
         store = OxigraphStore(work)
         store.load_files(ontology_files, data_files, fmt, progress, base=base)
         duplicates = store.prepare_read_only()
+        rewrites = store.rewrites
         store.ox.flush()
         store.ox.optimize()
         # A checkpoint holds the table files (hard links) and only the live, near-empty
@@ -246,7 +262,12 @@ def _build(
         if not (tmp / "CURRENT").exists():
             shutil.rmtree(tmp, ignore_errors=True)
     try:
-        record = {"key": key, "duplicates": duplicates, "files": _files_record(tmp)}
+        record = {
+            "key": key,
+            "duplicates": duplicates,
+            "rewrites": [r.as_record() for r in rewrites],
+            "files": _files_record(tmp),
+        }
         with (tmp / RECORD).open("w", encoding="utf-8") as handle:
             json.dump(record, handle)
             handle.flush()
