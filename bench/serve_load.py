@@ -10,14 +10,18 @@ a runaway query costs the others. Timings are printed, never asserted.
     python bench/serve_load.py --clients 1 8 32 --requests 400 --rounds 3 --runaway
 
 Servers run on free 127.0.0.1 ports and are stopped at the end. Oxigraph's server is the
-``oxigraph`` command from PyPI (``pip install oxigraph``); Virtuoso is left to
-``bench/virtuoso.sh``, since Debian's package is not on every machine.
+``oxigraph`` command from PyPI (``pip install oxigraph``). Virtuoso (Debian's
+``virtuoso-opensource`` package: ``apt-get install -y virtuoso-opensource``) runs too when its
+``virtuoso-t`` is installed: from a temporary folder with its own ``virtuoso.ini``, on 127.0.0.1
+only, the same quads bulk-loaded, ``MaxQueryExecutionTime`` set to the time limit; without it
+the table says it was not measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import shutil
 import socket
 import statistics
@@ -112,6 +116,86 @@ def start_oxigraph(files: list[Path], timeout: float, folder: Path) -> Server:
     endpoint = f"http://127.0.0.1:{port}/query"
     wait_until_up(endpoint, process, "oxigraph serve-read-only")
     return Server("oxigraph serve-read-only", endpoint, process)
+
+
+#: Virtuoso's configuration for a throwaway local instance (the packaged service is not used).
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 170000
+MaxDirtyBuffers = 130000
+DirsAllowed = ., {dir}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerThreads = {threads}
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = {timeout}
+"""
+
+
+def start_virtuoso(files: list[Path], timeout: float, folder: Path, threads: int) -> Server | None:
+    """Virtuoso with the same quads (the ontology in a graph of its own), or None without it.
+
+    With no ``FROM``, Virtuoso's default graph is the union of its graphs, as Oxigraph's is with
+    ``--union-default-graph``.
+    """
+    import pyoxigraph as ox
+
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if binary is None or isql is None:
+        return None
+    home = folder / "virtuoso"
+    home.mkdir()
+    quads = []
+    for f in files:
+        for quad in ox.parse(path=str(f)):
+            graph = quad.graph_name
+            if isinstance(graph, ox.DefaultGraph):
+                graph = ox.NamedNode(f.resolve().as_uri())
+            quads.append(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
+    (home / "data.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    sql_port, http_port = free_port(), free_port()
+    ini = VIRTUOSO_INI.format(
+        dir=home, sql_port=sql_port, http_port=http_port, threads=threads, timeout=int(timeout)
+    )
+    (home / "virtuoso.ini").write_text(ini, encoding="utf-8")
+    argv = [binary, "+foreground", "+configfile", str(home / "virtuoso.ini")]
+    process = subprocess.Popen(argv, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{http_port}/sparql"
+    wait_until_up(endpoint, process, "virtuoso")
+    script = f"ld_dir('{home}', 'data.nq', 'urn:x-bench:default'); rdf_loader_run(); checkpoint;"
+    subprocess.run(
+        [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={script}"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    graphs = " ".join(sorted({str(q.graph_name) for q in quads}))
+    # The same data or no figures: Virtuoso's loader logs a file it cannot read and goes on.
+    answer = httpx.get(
+        endpoint,
+        params={
+            "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {graphs} }} "
+            "GRAPH ?g { ?s ?p ?o } }"
+        },
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    ).json()
+    count = int(answer["results"]["bindings"][0]["n"]["value"])
+    if count != len(set(quads)):
+        process.kill()
+        raise SystemExit(f"virtuoso holds {count} quads, not {len(set(quads))}")
+    return Server("virtuoso", endpoint, process)
 
 
 def entities(files: list[Path]) -> list[str]:
@@ -249,6 +333,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="kgtool serve --workers (default: its own)")
     parser.add_argument("--timeout", type=float, default=5.0, help="query time limit, seconds")
     parser.add_argument("--runaway", action="store_true", help="also measure beside a runaway")
+    parser.add_argument(
+        "--virtuoso-threads", type=int, help="Virtuoso's ServerThreads (default: 2 per core)"
+    )
     args = parser.parse_args()
 
     from kgtool.core import paths
@@ -263,6 +350,12 @@ def main() -> None:
             start_kgtool(files[1:], args.workers, args.timeout, folder / "cache"),
             start_oxigraph(files, args.timeout, folder),
         ]
+        threads = args.virtuoso_threads or 2 * (os.cpu_count() or 1)
+        virtuoso = start_virtuoso(files, args.timeout, folder, threads)
+        if virtuoso is None:
+            print("virtuoso-t is not installed: Virtuoso not measured", file=sys.stderr)
+        else:
+            servers.append(virtuoso)
         names = [s.name for s in servers]
         try:
             scenarios = [("Distinct queries", None)]
