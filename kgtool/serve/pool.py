@@ -8,6 +8,12 @@ settings), answers one query at a time with the library's one runner
 outlives the time limit, so a runaway query is really stopped and the other workers keep
 answering. Results are rendered inside the worker, so only bytes cross the pipe.
 
+Until it is stopped, a runaway query would still take a core from the quick ones. So a query
+still running after :data:`DEMOTE_AFTER` seconds has its worker's priority dropped to the
+lowest (nice 19), as a multilevel feedback scheduler demotes long jobs: the quick queries on the
+other workers get the CPU first. When it answers, the worker gets its priority back, or, where
+the system does not let a process raise a priority again, it is replaced by a fresh one.
+
 Statuses follow the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/#query-operation):
 400 for a malformed query or bad parameter, 403 for a refused operation (``SERVICE``), 404 for an
 unknown bundled query, 406 when no acceptable format exists, 500 when evaluation fails or the
@@ -19,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import resource
 import signal
 from collections.abc import Sequence
@@ -271,10 +278,44 @@ def _worker_main(conn: Connection, spec: GraphSpec, limits: Limits) -> None:
         conn.send(execute(kg, request, limits, spec.reasoned, queries_dir))
 
 
+#: Seconds after which a running query yields the CPU to the others (see the module's text).
+DEMOTE_AFTER = 0.25
+#: The lowest scheduling priority (``nice`` value) on POSIX systems.
+LOWEST_PRIORITY = 19
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
+    #: The priority to give back when the worker was demoted, or None.
+    demoted_from: int | None = None
+
+    def demote(self) -> None:
+        """Drop the worker's priority to the lowest (nothing where that cannot be done)."""
+        pid = self.process.pid
+        if pid is None or self.demoted_from is not None:
+            return
+        try:
+            before = os.getpriority(os.PRIO_PROCESS, pid)
+            os.setpriority(os.PRIO_PROCESS, pid, LOWEST_PRIORITY)
+        except (OSError, AttributeError):  # gone already, or no priorities on this system
+            return
+        self.demoted_from = before
+
+    def restore(self) -> bool:
+        """Give a demoted worker its priority back; False where the system refuses."""
+        if self.demoted_from is None:
+            return True
+        pid = self.process.pid
+        try:
+            if pid is None:
+                return False
+            os.setpriority(os.PRIO_PROCESS, pid, self.demoted_from)
+        except OSError:  # raising a priority needs CAP_SYS_NICE on Linux
+            return False
+        self.demoted_from = None
+        return True
 
 
 class WorkerStartError(KgtoolError):
@@ -352,7 +393,13 @@ class QueryPool:
         healthy = False
         try:
             worker.conn.send(request)
-            response = await _receive(worker.conn, timeout)
+            try:
+                response = await _receive(worker.conn, min(DEMOTE_AFTER, timeout))
+            except TimeoutError:
+                if timeout <= DEMOTE_AFTER:
+                    raise
+                worker.demote()
+                response = await _receive(worker.conn, timeout - DEMOTE_AFTER)
             healthy = isinstance(response, QueryResponse)
             if not healthy:
                 return QueryResponse.error(500, "the query worker sent a malformed reply")
@@ -370,10 +417,14 @@ class QueryPool:
         finally:
             # Also reached when the client goes away mid-query (CancelledError): a worker that
             # did not answer is still busy, so it is replaced rather than reused.
-            if healthy:
+            if healthy and worker.restore():
                 self._idle.put_nowait(worker)
             else:
                 self._replace(worker)
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the running workers (for monitoring)."""
+        return sorted(w.process.pid for w in self._workers if w.process.pid is not None)
 
     def _kill(self, worker: _Worker) -> None:
         self._workers.discard(worker)

@@ -7,13 +7,24 @@ and 18 in Oxigraph.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from kgtool.serve.pool import GraphSpec, Limits, QueryRequest, execute
+from kgtool.serve import pool as pool_module
+from kgtool.serve.pool import (
+    LOWEST_PRIORITY,
+    GraphSpec,
+    Limits,
+    QueryPool,
+    QueryRequest,
+    execute,
+)
 from tests.conftest import FACTS, ONTOLOGY, SHAPES
 from tests.serve.server import Server
 
@@ -83,3 +94,78 @@ def test_protocol_dataset_overrides_the_querys_from(store: str) -> None:
     assert by_query.body.split() == [b"n", b"3"]
     absent = QueryRequest(text, default_graphs=("urn:x:absent",), accept="text/csv")
     assert execute(kg, absent, Limits()).body.split() == [b"n", b"0"]
+
+
+# -- a long query yields the CPU ---------------------------------------------------------------
+
+#: Runs far past any limit here: four unrelated patterns of the fixture, joined.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+QUICK = QueryRequest("ASK { ?s ?p ?o }", accept="text/csv")
+
+
+def _pool(timeout: float) -> QueryPool:
+    spec = GraphSpec(data=(str(FACTS),), ontology=(str(ONTOLOGY),), shapes=(), store="oxigraph")
+    return QueryPool(spec, Limits(timeout=timeout), size=1)
+
+
+def test_a_query_past_the_demotion_point_runs_at_the_lowest_priority() -> None:
+    async def scenario() -> tuple[set[int], int, int, int]:
+        pool = _pool(timeout=4.0)
+        await pool.start()
+        try:
+            (pid,) = pool.worker_pids()
+            before = os.getpriority(os.PRIO_PROCESS, pid)
+            running = asyncio.create_task(pool.run(QueryRequest(RUNAWAY, accept="text/csv")))
+            seen: set[int] = set()
+            while not running.done():
+                with contextlib.suppress(ProcessLookupError):
+                    seen.add(os.getpriority(os.PRIO_PROCESS, pid))
+                await asyncio.sleep(0.05)
+            stopped = (await running).status
+            quick = await pool.run(QUICK)
+            (fresh,) = pool.worker_pids()
+            return seen, before, stopped, quick.status + os.getpriority(os.PRIO_PROCESS, fresh)
+        finally:
+            await pool.close()
+
+    seen, before, stopped, quick = asyncio.run(scenario())
+    assert stopped == 503  # the time limit still stops it
+    assert before in seen and LOWEST_PRIORITY in seen
+    assert quick == 200 + before  # the replacement worker runs at the server's own priority
+
+
+@pytest.mark.parametrize("restorable", [True, False], ids=["restored", "replaced"])
+def test_a_demoted_worker_that_answers_gets_its_priority_back_or_is_replaced(
+    monkeypatch: pytest.MonkeyPatch, restorable: bool
+) -> None:
+    if restorable and os.geteuid() != 0:
+        pytest.skip("raising a priority again needs CAP_SYS_NICE")
+    monkeypatch.setattr(pool_module, "DEMOTE_AFTER", 0.0)  # every query is demoted at once
+    if not restorable:
+        real = os.setpriority
+
+        def unprivileged(which: int, who: int, value: int) -> None:
+            if value < os.getpriority(which, who):
+                raise PermissionError(13, "Permission denied")
+            real(which, who, value)
+
+        monkeypatch.setattr(os, "setpriority", unprivileged)
+
+    async def scenario() -> tuple[int, int, int, int]:
+        pool = _pool(timeout=30.0)
+        await pool.start()
+        try:
+            (first,) = pool.worker_pids()
+            before = os.getpriority(os.PRIO_PROCESS, first)
+            answer = await pool.run(QUICK)
+            while not pool.worker_pids():  # a replacement is being started
+                await asyncio.sleep(0.05)
+            (after,) = pool.worker_pids()
+            return answer.status, first - after, before, os.getpriority(os.PRIO_PROCESS, after)
+        finally:
+            await pool.close()
+
+    status, moved, before, now = asyncio.run(scenario())
+    assert status == 200
+    assert (moved == 0) is restorable
+    assert now == before
