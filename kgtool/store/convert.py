@@ -199,8 +199,8 @@ def graph_name_to_ox(name: Node | None) -> Any:
 
 
 def triples_from_quads(quads: Iterable[Any]) -> Iterator[Triple]:
-    for q in quads:
-        yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+    """The rdflib triples of pyoxigraph quads (graph names dropped), each distinct term once."""
+    return rdflib_triples(quads)
 
 
 _INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
