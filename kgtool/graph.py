@@ -182,18 +182,19 @@ class KnowledgeGraph:
 
 
 def _warn_rewrites(backend: Store) -> None:
-    """Say which input literals the store gives back otherwise than written.
+    """Say which input literals the store's own answers give otherwise than written.
 
     Lexical forms are data (RDF 1.1): ``"01"^^xsd:integer`` and ``"1"^^xsd:integer`` are two
     terms. Oxigraph keeps the XSD types it knows by value, with no option to keep the text
-    (oxigraph#526); the memory store keeps every form. The default stays Oxigraph, whose
-    answers are the engine's own; the user is told what it changed, and how to keep it.
+    (oxigraph#526). Exports and validation read such inputs again as written; SPARQL, which
+    Oxigraph evaluates, cannot, so the user is told, and how to keep the forms there too.
     """
     first = backend.rewrites[0]
     files = len(backend.rewrites)
     _LOG.warning(
-        "%s%s: the Oxigraph store keeps XSD numbers, booleans, dates and durations by value "
-        "(--store memory keeps every literal as written)",
+        "%s%s in queries, describe and why: Oxigraph keeps XSD numbers, booleans, dates and "
+        "durations by value (exports and validation keep them as written; --store memory "
+        "keeps them everywhere)",
         first.describe(),
         f", and in {files - 1} more files" if files > 1 else "",
     )

@@ -18,6 +18,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from kgtool.core.errors import UsageError
 from kgtool.core.namespaces import bind_prefixes
 from kgtool.io.parse import parse_file, read_text
+from kgtool.io.turtle import LONG_TURTLE
 
 CANONICAL_SUFFIXES: tuple[str, ...] = (".ttl", ".trig")
 
@@ -64,7 +65,7 @@ def _longturtle(graph: Graph) -> str:
     out = bind_prefixes(Graph(bind_namespaces="none"))
     for triple in graph:
         out.add(triple)
-    return out.serialize(format="longturtle")
+    return out.serialize(format=LONG_TURTLE)
 
 
 def canonical_turtle(graph: Graph) -> str:

@@ -20,6 +20,7 @@ from kgtool.core.namespaces import GRAPH_INFERRED, KG, PREFIXES, bind_prefixes
 from kgtool.core.terms import Triple
 from kgtool.io.canonical import canonical_trig
 from kgtool.io.formats import RDF_FORMAT_NAMES, RDF_FORMATS
+from kgtool.io.turtle import TURTLE
 
 #: kgtool's format names → rdflib's serializer names.
 SERIALIZERS: dict[str, str] = {n: f.rdflib for f in RDF_FORMATS for n in f.names}
@@ -276,7 +277,8 @@ def serialize_graph(graph: Graph, fmt: str) -> str:
         for triple in canonical:
             sortable.add(triple)
         canonical = sortable
-    text = canonical.serialize(format=SERIALIZERS[fmt])
+    writer = SERIALIZERS[fmt]
+    text = canonical.serialize(format=TURTLE if writer == "turtle" else writer)
     if fmt == "nt":
         return sorted_lines(text)
     if fmt == "xml":

@@ -24,6 +24,7 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,6 +83,61 @@ _LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
 BULK_LOAD_BYTES = 1_000_000
 
 
+@dataclass(frozen=True)
+class InputPart:
+    """One input as the store loaded it: enough to read it again as written.
+
+    Attributes:
+        path: The file (``-``: standard input).
+        fmt: Its rdflib format name.
+        to_graph: The graph its triples went into (None: the default graph, or a quad
+            format's own graphs).
+        base: The base IRI given instead of the file's own URI.
+        parsed: Standard input's parse, kept since it cannot be read again.
+    """
+
+    path: Path
+    fmt: str
+    to_graph: URIRef | None = None
+    base: str | None = None
+    parsed: Dataset | None = None
+
+
+def input_parts(
+    ontology_files: Sequence[Path], data_files: Sequence[Path], fmt: str | None, base: str | None
+) -> list[InputPart]:
+    """The parts :meth:`OxigraphStore.load_files` loads, in its order: the ontology files into
+    ``GRAPH_ONTOLOGY``, then the facts (``fmt`` and ``base`` apply to these only)."""
+    return [
+        *(InputPart(f, rdf_format(f), GRAPH_ONTOLOGY) for f in ontology_files),
+        *(InputPart(f, rdf_format(f, fmt), None, base) for f in data_files),
+    ]
+
+
+def _part_quads(part: InputPart) -> Iterator[Any]:
+    """The quads of one input as written, as the store loaded it (into its graph)."""
+    native = _NATIVE_FORMATS.get(part.fmt)
+    target = graph_name_to_ox(part.to_graph)
+    if part.parsed is None and native is not None and str(part.path) != "-":
+        try:
+            quads = list(_parsed_quads(part.path, native, base_iri(part.path, part.base)))
+        except MemoryError:
+            pass  # past Oxigraph's 16 MiB token limit: the store read it with rdflib too
+        else:
+            for q in quads:
+                yield (
+                    q
+                    if native.supports_datasets
+                    else ox.Quad(q.subject, q.predicate, q.object, target)
+                )
+            return
+    parsed = part.parsed if part.parsed is not None else parse_file(part.path, part.fmt, part.base)
+    for s, p, o, g in parsed.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        graph = target if part.to_graph is not None else graph_name_to_ox(name)
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)
+
+
 class OxigraphStore:
     """A :class:`~kgtool.store.base.Store` on a pyoxigraph store (in memory, or on disk at
     ``path``).
@@ -114,6 +170,10 @@ class OxigraphStore:
         #: The loaded files whose typed literals this store gives back otherwise than written
         #: (it keeps numbers, booleans, dates by value): see :mod:`kgtool.store.lexical`.
         self.rewrites: list[Rewrite] = []
+        #: The inputs loaded, in order, to read again as written while :attr:`rewrites` is not
+        #: empty; None once quads were added otherwise (then the store's own forms are all
+        #: there is).
+        self.parts: list[InputPart] | None = []
 
     @property
     def ox(self) -> ox.Store:
@@ -207,6 +267,10 @@ class OxigraphStore:
 
     def add_graph(self, name: URIRef | None, triples: Graph) -> None:
         """Add the triples of ``triples`` to graph ``name`` (None: the default graph)."""
+        self.parts = None
+        self._add_graph(name, triples)
+
+    def _add_graph(self, name: URIRef | None, triples: Graph) -> None:
         g = graph_name_to_ox(name)
         self.make_writable()
         self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
@@ -214,6 +278,10 @@ class OxigraphStore:
 
     def add_dataset(self, dataset: Dataset) -> None:
         """Add every quad of an rdflib dataset, keeping graph names."""
+        self.parts = None
+        self._add_dataset(dataset)
+
+    def _add_dataset(self, dataset: Dataset) -> None:
         quads = []
         self.make_writable()
         for s, p, o, g in dataset.quads((None, None, None, None)):
@@ -248,12 +316,18 @@ class OxigraphStore:
         self.make_writable()
         if native is None or str(path) == "-":
             parsed = parse_file(path, fmt, base)
+            if self.parts is not None:
+                # Standard input cannot be read again: its parse is kept.
+                kept = parsed if str(path) == "-" else None
+                self.parts.append(InputPart(path, fmt, to_graph, base, kept))
             self._add_parsed(parsed, to_graph)
             self._note_rewrite(path, _dataset_objects(parsed))
             _report_size(path, progress)
             return
         target = None if native.supports_datasets else graph_name_to_ox(to_graph)
         iri = base_iri(path, base)
+        if self.parts is not None:
+            self.parts.append(InputPart(path, fmt, to_graph, base))
         # A bulk load writes table files directly: twice as fast at 100 k triples, but with a
         # fixed cost per call that makes it slower than a transaction for small files. Either
         # way the store's content is the same; a file that fails leaves it unusable, and the
@@ -337,10 +411,8 @@ class OxigraphStore:
         Raises:
             InputError: If a file is missing, of unknown format or malformed.
         """
-        for f in ontology_files:
-            self.load_file(f, rdf_format(f), to_graph=GRAPH_ONTOLOGY, progress=progress)
-        for f in data_files:
-            self.load_file(f, rdf_format(f, fmt), progress=progress, base=base)
+        for part in input_parts(ontology_files, data_files, fmt, base):
+            self.load_file(part.path, part.fmt, part.to_graph, progress, part.base)
 
     def read_graph(self, files: Sequence[Path]) -> Graph:
         """Parse triple files natively and merge their triples (graph names dropped).
@@ -382,7 +454,8 @@ class OxigraphStore:
         return graph
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
-        """Return a writer of the view made by Oxigraph, or None when the view has blank nodes.
+        """Return a writer of the view made by Oxigraph, or None when the view has blank nodes
+        (or literals the store does not keep as written, see :meth:`_quads`).
 
         N-Triples and N-Quads: Oxigraph's lines, sorted as text (the same bytes as the rdflib
         path's). Turtle and TriG: sorted statements parsed back and written by Oxigraph with
@@ -390,8 +463,8 @@ class OxigraphStore:
         holding any is left to the canonical rdflib writer (None).
         """
         name = find_rdf_format(fmt)
-        if name is None:
-            return None
+        if name is None or self._reads_as_written():
+            return None  # Oxigraph's writers would write the literals it keeps by value
         if name.name in ("nt", "nquads"):
             text = self.dump_lines(name.name, reasoned)
             if text is None:
@@ -420,12 +493,12 @@ class OxigraphStore:
 
     def _add_parsed(self, dataset: Dataset, to_graph: URIRef | None) -> None:
         if to_graph is None:
-            self.add_dataset(dataset)
+            self._add_dataset(dataset)
             return
         merged = Graph()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             merged.add((s, p, o))
-        self.add_graph(to_graph, merged)
+        self._add_graph(to_graph, merged)
 
     def set_inferred(self, inferred: Graph | None) -> None:
         """Replace the inferred graph (None removes it)."""
@@ -512,14 +585,38 @@ class OxigraphStore:
         key = (f"graph {name}", False)
         if key not in self._cache:
             graph = bind_prefixes(Graph(identifier=name))
-            for triple in triples_from_quads(
-                self.ox.quads_for_pattern(None, None, None, graph_name_to_ox(name))
-            ):
+            wanted = graph_name_to_ox(name)
+            quads: Iterator[Any] = (
+                (q for q in self._quads(False) if q.graph_name == wanted)
+                if self._reads_as_written()
+                else iter(self.ox.quads_for_pattern(None, None, None, wanted))
+            )
+            for triple in triples_from_quads(quads):
                 graph.add(triple)
             self._cache[key] = graph
         return self._cache[key]
 
+    def _reads_as_written(self) -> bool:
+        return bool(self.rewrites) and self.parts is not None
+
     def _quads(self, reasoned: bool) -> Iterator[Any]:
+        """The view's quads: the store's, or, where it holds literals it keeps by value
+        (:attr:`rewrites`), the inputs' quads as written read again, and the inferred graph.
+
+        So exports and validation keep ``"01"^^xsd:integer`` as written, as the memory store
+        does; SPARQL, which Oxigraph evaluates on its own forms, answers with ``"1"``.
+        """
+        if self._reads_as_written():
+            assert self.parts is not None
+            seen: set[Any] = set()
+            for part in self.parts:
+                for q in _part_quads(part):
+                    if q not in seen:
+                        seen.add(q)
+                        yield q
+            if reasoned:
+                yield from self.ox.quads_for_pattern(None, None, None, _INFERRED)
+            return
         skip = (UNION_GRAPH,) if reasoned else _INTERNAL
         for q in self.ox:
             if q.graph_name not in skip:
@@ -1007,14 +1104,18 @@ def _dataset_objects(dataset: Dataset) -> Iterator[Any]:
         yield to_ox(o)
 
 
-def _parsed_objects(path: Path, native: ox.RdfFormat, iri: str | None) -> Iterator[Any]:
-    """The objects of a file's quads, as Oxigraph's parser reads them (every lexical form as
-    written), for a file the store has just loaded without error."""
+def _parsed_quads(path: Path, native: ox.RdfFormat, iri: str | None) -> Iterator[Any]:
+    """A file's quads as Oxigraph's parser reads them (every lexical form as written), for a
+    file the store has loaded without error."""
     with path.open("rb") as handle:
         if _has_bom(path):
             handle.read(len(_BOM))
-        for quad in ox.parse(input=handle, format=native, base_iri=iri):
-            yield quad.object
+        yield from ox.parse(input=handle, format=native, base_iri=iri)
+
+
+def _parsed_objects(path: Path, native: ox.RdfFormat, iri: str | None) -> Iterator[Any]:
+    for quad in _parsed_quads(path, native, iri):
+        yield quad.object
 
 
 def _has_bom(path: Path) -> bool:

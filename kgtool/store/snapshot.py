@@ -191,6 +191,13 @@ def open_snapshot(
     if key is None or entry is None:
         return None
 
+    def opened(store: OxigraphStore) -> OxigraphStore:
+        from kgtool.store.oxigraph import input_parts
+
+        store.parts = input_parts(ontology_files, data_files, fmt, base)
+        store.reparse = reparse
+        return store
+
     def reparse() -> OxigraphStore:
         from kgtool.store.oxigraph import OxigraphStore
 
@@ -206,8 +213,7 @@ def open_snapshot(
             discard(entry)
         else:
             _touch(entry)
-            store.reparse = reparse
-            return store
+            return opened(store)
     elif entry.exists() or entry.is_symlink():
         discard(entry)
     _build(entry, key, ontology_files, data_files, fmt, base, progress)
@@ -218,9 +224,8 @@ def open_snapshot(
         store = _open(entry, record)
     except (OSError, RuntimeError):
         return None
-    store.reparse = reparse
     _prune(entry.parent)
-    return store
+    return opened(store)
 
 
 def _build(

@@ -90,11 +90,6 @@ def test_seven_distinct_literals_export_as_seven(tmp_path: Path) -> None:
     assert sorted(line.split(" ", 2)[2].split('"')[1] for line in lines) == WRITTEN
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="upstream: pyoxigraph's Store keeps xsd numeric and boolean literals by value "
-    "(https://github.com/oxigraph/oxigraph/issues/526); its parser alone keeps them",
-)
 def test_seven_distinct_literals_export_as_seven_on_the_oxigraph_store(tmp_path: Path) -> None:
     f = tmp_path / "lex.ttl"
     f.write_text(LEXICAL, encoding="utf-8")

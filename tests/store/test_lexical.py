@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD as XSD_NS
 
 from kgtool.graph import KnowledgeGraph
 from kgtool.store.lexical import Rewrite, find_rewrite
@@ -144,3 +146,52 @@ def test_the_command_line_warns_once_and_the_same_on_every_run(
     kept = invoke([*args, "--store", "memory"], fixture=False)
     assert kept.exit_code == 0 and "Warning" not in kept.stderr
     assert f'"01"^^<{XSD}integer>' in kept.stdout and len(kept.stdout.splitlines()) == 7
+    assert all(run.stdout == kept.stdout for run in runs)
+
+
+def _loaded(tmp_path: Path) -> OxigraphStore:
+    path = tmp_path / "a.ttl"
+    path.write_text(TEXT, encoding="utf-8")
+    store = OxigraphStore()
+    store.load_files([], [path])
+    return store
+
+
+def test_the_views_of_such_inputs_are_read_again_as_written(tmp_path: Path) -> None:
+    store = _loaded(tmp_path)
+    assert len(store.dataset()) == 7 and len(store.union()) == 7
+    assert Literal("01", datatype=XSD_NS.integer, normalize=False) in set(store.union().objects())
+    assert store.native_export("nt") is None  # Oxigraph's writer would write "1"
+    # SPARQL is Oxigraph's: it answers with the forms it keeps.
+    answer = store.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert next(iter(answer))["n"].value == "6"
+
+
+def test_quads_added_otherwise_leave_the_store_its_own_forms(tmp_path: Path) -> None:
+    store = _loaded(tmp_path)
+    extra = Graph().add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+    store.add_graph(None, extra)
+    assert store.parts is None
+    assert len(store.union()) == 7  # six of the file's, as the store keeps them, and one more
+
+
+def test_standard_input_is_kept_to_be_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode())))
+    store = OxigraphStore()
+    store.load_files([], [Path("-")], fmt="turtle")
+    assert [r.file for r in store.rewrites] == ["-"] and len(store.union()) == 7
+
+
+def test_a_stored_copy_reads_its_inputs_again_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "a.ttl"
+    path.write_text(TEXT, encoding="utf-8")
+    cache = tmp_path / "cache"
+    KnowledgeGraph.load(data=[path], ontology=[], shapes=[], cache_dir=cache)
+    opened = KnowledgeGraph.load(data=[path], ontology=[], shapes=[], cache_dir=cache)
+    assert getattr(opened.store, "snapshot", None) is not None
+    assert len(opened.store.union()) == 7
