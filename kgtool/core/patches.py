@@ -249,6 +249,17 @@ STRING_CONSTANTS = Patch(
     "SinkParser.strconst",
     "string constants collected and joined once (linear); else rdflib's quadratic appends",
 )
+#: uvicorn gives a connection no deadline until it has answered a request on it; kgtool's HTTP
+#: protocol (:mod:`kgtool.serve.connections`) extends uvicorn's and re-arms a request-head
+#: deadline when a response is complete.
+UVICORN_RESPONSE_COMPLETE = Patch(
+    "uvicorn-response-complete",
+    "uvicorn",
+    ("0.29", "0.56"),
+    "uvicorn.protocols.http.h11_impl",
+    "H11Protocol.on_response_complete",
+    "idle and half-sent request heads closed after --timeout; else held up to the connection limit",
+)
 #: Every patch, by name.
 PATCHES: dict[str, Patch] = {
     p.name: p
@@ -263,6 +274,7 @@ PATCHES: dict[str, Patch] = {
         RESULT_ROWS,
         NORMALIZE_LITERALS,
         ORDERED_MEMORY,
+        UVICORN_RESPONSE_COMPLETE,
     )
 }
 
