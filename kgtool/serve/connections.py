@@ -55,6 +55,7 @@ class HeadTimeoutProtocol(H11Protocol):
             self.transport.write(_TIMEOUT_RESPONSE % (len(text), text))
         self.transport.close()
 
+    # Narrowed to a stream transport as uvicorn's own method is (asyncio types it more widely).
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm(self.head_timeout)
@@ -67,8 +68,8 @@ class HeadTimeoutProtocol(H11Protocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if not self.transport.is_closing():
-            # An idle keep-alive connection is uvicorn's to close, on its own (longer) timeout;
-            # this deadline only bounds a next head that starts and stops.
+            # Never shorter than uvicorn's keep-alive timeout, which closes a silent kept-alive
+            # connection: this deadline bounds a next head that starts and then stops.
             self._arm(max(self.head_timeout, self.timeout_keep_alive))
 
     def connection_lost(self, exc: Exception | None) -> None:
