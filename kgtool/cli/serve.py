@@ -40,8 +40,8 @@ MAX_CONNECTIONS = 1000
     type=click.FloatRange(min=0.1),
     default=5.0,
     show_default=True,
-    help="Seconds a query may run before it is stopped (503), and a request body may take to "
-    "arrive (408).",
+    help="Seconds a query may run before it is stopped (503), and a request's head or body may "
+    "take to arrive (408; a connection that sends nothing is closed).",
 )
 @click.option(
     "--max-rows",
@@ -94,6 +94,7 @@ def serve(
         import uvicorn
 
         from kgtool.serve.app import ServeSettings, create_app
+        from kgtool.serve.connections import head_timeout_protocol
     except ImportError as exc:
         raise MissingExtraError(
             f"kgtool serve needs the serve extra ({exc.name} is missing): "
@@ -119,9 +120,9 @@ def serve(
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving read-only at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
-    # uvicorn has no time limit for a request's head, so a client that opens connections and
-    # sends nothing holds them; past this many connections and tasks, new ones get 503, which
-    # keeps the process within its open-file limit while it goes on answering.
+    # A connection that sends no request head within the timeout is closed, so idle clients
+    # hold a slot for a bounded time; the connection limit bounds how many hold one meanwhile
+    # (past it, new ones get 503), which keeps the process within its open-file limit.
     uvicorn.run(
         app,
         host=host,
@@ -129,4 +130,5 @@ def serve(
         log_level="warning",
         access_log=False,
         limit_concurrency=MAX_CONNECTIONS,
+        http=head_timeout_protocol(timeout) or "auto",
     )

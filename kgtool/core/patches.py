@@ -1,14 +1,14 @@
 """Every use kgtool makes of a third-party library's internals, in one place, each checked.
 
-kgtool leans on private parts of rdflib and pySHACL where their public API has no way to do what
-it needs (answer SHACL-SPARQL constraints from one whole-graph run, report validation progress,
-build literals without re-parsing them, read a huge N-Triples line in one step). Each such use
-is a :class:`Patch`: the distribution it touches, the versions the test suite ran it on, and the
-internal it needs. Before a patch is applied, the installed version must be one of those and the
-internal must exist; otherwise the caller is told so (:meth:`Patch.usable` is False,
-:meth:`Patch.applied` yields False) and takes the unpatched path, slower but right. Attribute
-swaps are undone when their block ends, under one lock, so concurrent validations never see each
-other's hooks.
+kgtool leans on private parts of rdflib and pySHACL where their public API has no way to do what it
+needs (answer SHACL-SPARQL constraints from one whole-graph run, report validation progress, build
+literals without re-parsing them, read a huge N-Triples line or Turtle string in one step). Each
+such use is a :class:`Patch`: the distribution it touches, the versions the test suite ran it on,
+and the internal it needs. Before a patch is applied, the installed version must be one of those and
+the internal must exist; otherwise the caller is told so (:meth:`Patch.usable` is False,
+:meth:`Patch.applied` yields False) and takes the unpatched path, slower but right. Attribute swaps
+are undone when their block ends, under one lock, so concurrent validations never see each other's
+hooks.
 """
 
 from __future__ import annotations
@@ -237,6 +237,29 @@ ORDERED_MEMORY = Patch(
     "Memory",
     "the same iteration order in every process; else an order that varies with PYTHONHASHSEED",
 )
+#: rdflib's Turtle/TriG/N3 reader builds a string constant by appending to a ``str`` piece by
+#: piece, a piece per line in a long (triple-quoted) string. Each append may copy the whole
+#: string (when the allocator cannot grow it in place, as for a fresh process's large blocks):
+#: quadratic, minutes for a literal of a million lines.
+STRING_CONSTANTS = Patch(
+    "rdflib-n3-strconst",
+    "rdflib",
+    ("7.1", "7.7"),
+    "rdflib.plugins.parsers.notation3",
+    "SinkParser.strconst",
+    "string constants collected and joined once (linear); else rdflib's quadratic appends",
+)
+#: uvicorn gives a connection no deadline until it has answered a request on it; kgtool's HTTP
+#: protocol (:mod:`kgtool.serve.connections`) extends uvicorn's and re-arms a request-head
+#: deadline when a response is complete.
+UVICORN_RESPONSE_COMPLETE = Patch(
+    "uvicorn-response-complete",
+    "uvicorn",
+    ("0.29", "0.56"),
+    "uvicorn.protocols.http.h11_impl",
+    "H11Protocol.on_response_complete",
+    "idle and half-sent request heads closed after --timeout; else held up to the connection limit",
+)
 #: Every patch, by name.
 PATCHES: dict[str, Patch] = {
     p.name: p
@@ -246,10 +269,12 @@ PATCHES: dict[str, Patch] = {
         SHAPE_VALIDATE,
         LITERAL_SLOTS,
         NTRIPLES_BUFFER,
+        STRING_CONSTANTS,
         AGGREGATE_JOIN,
         RESULT_ROWS,
         NORMALIZE_LITERALS,
         ORDERED_MEMORY,
+        UVICORN_RESPONSE_COMPLETE,
     )
 }
 
@@ -320,6 +345,154 @@ def ensure_ntriples_buffer(size: int) -> None:
         setattr(
             module, NTRIPLES_BUFFER.attribute, max(getattr(module, NTRIPLES_BUFFER.attribute), size)
         )
+
+
+#: The rdflib internals :func:`string_constant` uses, besides the one it replaces: module names,
+#: then parser methods.
+_STRING_CONSTANT_NEEDS = (("interesting", "BadSyntax"), ("uEscape", "UEscape"))
+#: What ends a run of a long string's text: a quote or an escape. A line break does not (it is
+#: only counted), so a string of a million lines is one run, not a million.
+_LONG_STRING_STOPS = re.compile(r"""[\\"']""")
+
+
+@functools.cache
+def _string_constants_usable() -> bool:
+    if not STRING_CONSTANTS.usable():
+        return False
+    module = importlib.import_module(STRING_CONSTANTS.module)
+    names, methods = _STRING_CONSTANT_NEEDS
+    return all(hasattr(module, n) for n in names) and all(
+        hasattr(module.SinkParser, m) for m in methods
+    )
+
+
+def _count_breaks(parser: Any, text: str, start: int, end: int) -> int:
+    """Count the line breaks in ``text[start:end]`` on the parser, as rdflib does one by one.
+
+    rdflib counts every CR and every LF (CRLF is two) and starts the next line after the last;
+    returns that start, or ``start`` when the run has no break.
+    """
+    breaks = text.count("\n", start, end) + text.count("\r", start, end)
+    if not breaks:
+        return start
+    parser.lines += breaks
+    parser.startOfLine = max(text.rfind("\n", start, end), text.rfind("\r", start, end)) + 1
+    return int(parser.startOfLine)
+
+
+def string_constant(parser: Any, text: str, i: int, delim: str) -> tuple[int, str]:
+    """rdflib's ``SinkParser.strconst`` in linear time: the same value, end and line count.
+
+    rdflib appends each piece (a line of a long string, the text between escapes) to a growing
+    ``str``; here the pieces are collected and joined once, and a long string's lines are
+    counted per run instead of being pieces of their own. Where rdflib fails on a string that
+    runs to the end of the text with a bare assertion or an index error, this raises its
+    ``BadSyntax`` (which names the line); every other error is rdflib's, at the same place.
+
+    Args:
+        parser: The ``SinkParser`` (this replaces its method).
+        text: The document.
+        i: Where the string's characters start (after the opening delimiter).
+        delim: The opening delimiter: one or three of ``"`` or ``'``.
+
+    Returns:
+        Where the text goes on after the closing delimiter, and the string's value.
+
+    >>> from rdflib import Graph
+    >>> doc = "<http://a> <http://p> '''a ''b''\\n\\\\u0063\\n\\"d''''' ."
+    >>> with STRING_CONSTANTS.applied(string_constant):
+    ...     ours = next(Graph().parse(data=doc, format="turtle").objects())
+    >>> ours == next(Graph().parse(data=doc, format="turtle").objects())
+    True
+    >>> print(ours)
+    a ''b''
+    c
+    "d''
+    """
+    n3 = importlib.import_module(STRING_CONSTANTS.module)
+    quote = delim[0]
+    long = delim == quote * 3
+    stops = _LONG_STRING_STOPS if long else n3.interesting
+    startline = parser.lines  # rdflib reports escape errors at the string's first line
+    parts: list[str] = []
+    j, end = i, len(text)
+    while j < end:
+        if text[j] == quote:
+            if not long:
+                return j + 1, "".join(parts)
+            # Up to two quotes just before the closing three belong to the string.
+            for extra in (2, 1, 0):
+                if text.startswith(quote * (3 + extra), j):
+                    parts.append(quote * extra)
+                    return j + 3 + extra, "".join(parts)
+            parts.append(quote)
+            j += 1
+            continue
+        match = stops.search(text, j)
+        if match is None:
+            if long:
+                # rdflib consumes the rest's line breaks before it finds no closing quote.
+                _count_breaks(parser, text, j, end)
+                last = max(text.rfind("\n", j, end), text.rfind("\r", j, end))
+                i = last if last >= 0 else j
+            else:
+                i = j
+            raise n3.BadSyntax(
+                parser._thisDoc, parser.lines, text, i, "unterminated string literal"
+            )
+        i = match.start()
+        if long:
+            _count_breaks(parser, text, j, i)
+        parts.append(text[j:i])
+        ch = text[i]
+        if ch == quote:
+            # rdflib stops at each line break and meets a quote right after one at the top of
+            # the loop, so an unterminated string's error points at the break, as here.
+            if long and i > j and text[i - 1] in "\r\n":
+                j, i = i, i - 1
+            else:
+                j = i
+        elif ch in "\"'":
+            parts.append(ch)
+            j = i + 1
+        elif ch in "\r\n":  # only a short string stops at a line break
+            raise n3.BadSyntax(
+                parser._thisDoc, startline, text, i, "newline found in string literal"
+            )
+        else:  # a backslash
+            j = i + 1
+            if j == end:
+                raise n3.BadSyntax(
+                    parser._thisDoc, startline, text, i, "unterminated string literal (2)"
+                )
+            ch = text[j]
+            k = "abfrtvn\\\"'".find(ch)
+            if k >= 0:
+                parts.append("\a\b\f\r\t\v\n\\\"'"[k])
+                j += 1
+            elif ch == "u":
+                j, ch = parser.uEscape(text, j + 1, startline)
+                parts.append(ch)
+            elif ch == "U":
+                j, ch = parser.UEscape(text, j + 1, startline)
+                parts.append(ch)
+            else:
+                raise n3.BadSyntax(parser._thisDoc, parser.lines, text, i, "bad escape")
+    raise n3.BadSyntax(parser._thisDoc, parser.lines, text, i, "unterminated string literal")
+
+
+@contextmanager
+def linear_string_constants() -> Iterator[bool]:
+    """Read Turtle, TriG and N3 string constants in linear time in the block; yield whether.
+
+    Where the installed rdflib's parser is not the tested one, its own method is kept: the
+    same results, quadratic in a string's length.
+    """
+    if not _string_constants_usable():
+        yield False
+        return
+    with STRING_CONSTANTS.applied(string_constant) as applied:
+        yield applied
 
 
 #: The rdflib internals :func:`aggregate_join` calls, besides the one it replaces.

@@ -286,6 +286,8 @@ class AnswerCache:
 
     The entries are records ``--offline`` replays, not an optimisation: they are keyed by
     endpoint and query alone (not by kgtool's code), never pruned, and a failed write is an error.
+    They are sealed as the cache's other answers are (:func:`kgtool.io.cache.seal`): another
+    key's record, or one truncated or edited, reads as no record, never as this query's answer.
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -298,7 +300,7 @@ class AnswerCache:
     kind: CacheKind = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", self.settings.kind("sparql", ".json"))
+        object.__setattr__(self, "kind", self.settings.kind("sparql", ".json", sealed=True))
 
     @property
     def enabled(self) -> bool:
@@ -310,7 +312,7 @@ class AnswerCache:
         return digest([endpoint, query])
 
     def get(self, endpoint: str, query: str) -> CachedAnswer | None:
-        """Return the cached answer, or None (also for an unreadable or foreign file)."""
+        """Return the cached answer, or None (also for an unreadable, damaged or foreign file)."""
         data = self.kind.read(self._key(endpoint, query))
         if data is None:
             return None
@@ -318,6 +320,8 @@ class AnswerCache:
             record = json.loads(data.decode("utf-8"))
         except ValueError:
             return None
+        # The seal names the key, a digest of this endpoint and query: a record under it that
+        # names others was written by something other than this cache.
         if not isinstance(record, dict):
             return None
         if record.get("endpoint") != endpoint or record.get("query") != query:

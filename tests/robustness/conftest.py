@@ -7,6 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+# The Wikidata-shaped SPARQL server on 127.0.0.1 that records endpoint answers to damage.
+from tests.remote.servers import wikidata
+
+__all__ = ["wikidata"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fuzz: bounded random-input runs (about a minute in all)")

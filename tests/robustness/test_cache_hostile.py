@@ -4,12 +4,14 @@ An entry of each sealed kind (a query answer, a reasoning closure) is damaged in
 a crash or another user can damage it: truncated, byte-flipped (to a plausible value and at
 random), replaced by another key's whole entry, emptied, made a folder, made unreadable, or
 replaced by a link to a file that looks like an entry. The next run prints exactly what a run
-without a cache prints, never a traceback, and never writes through the link. A link planted
-where ``-o`` goes is replaced, and the file it pointed to is left as it was.
+without a cache prints, never a traceback, and never writes through the link. A recorded endpoint
+answer damaged the same ways is, to ``--offline``, no record (exit 2), never an answer. A link
+planted where ``-o`` goes is replaced, and the file it pointed to is left as it was.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from kgtool.core import paths
 
 from ..conftest import FACTS, ONTOLOGY, QUERIES, SHAPES
 from . import procs
@@ -206,3 +210,72 @@ def test_a_link_planted_at_the_output_is_replaced_not_written_through(
     assert victim.read_bytes() == b"# someone else's file\n"
     assert not out.is_symlink()
     assert out.read_bytes() == expected_out.read_bytes()
+
+
+# ------------------------------------------------------------------------- endpoint records
+
+#: One link, so its check asks the endpoint another query (another record) than the fixture's.
+ONE_LINK = (
+    "@prefix id: <https://w3id.org/eleutherai-kg/id/> .\n"
+    "@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+    "@prefix wd: <http://www.wikidata.org/entity/> .\n"
+    'id:Harvard_University a kg:University ; rdfs:label "Harvard University"@en ;\n'
+    "    owl:sameAs wd:Q13371 .\n"
+)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A cache holding the records of two ``link check`` runs, and the first run's command."""
+
+    cache: Path
+    entry: str  # the first run's record, relative to the cache
+    other: str  # the second run's
+    offline: list[str]  # the first run, replayed
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory, wikidata: str) -> Recorded:
+    inputs = tmp_path_factory.mktemp("records")
+    (inputs / "one-link.trig").write_text(ONE_LINK, encoding="utf-8")
+    cache = inputs / "cache"
+    records = cache / "kgtool" / "sparql"
+    ontology = ["--ontology", str(paths.ontology_file())]
+    runs = [["--data", str(FACTS)], ["--data", str(inputs / "one-link.trig")]]
+    names, outputs = [], []
+    for data in runs:
+        before = set(records.glob("*")) if records.exists() else set()
+        command = ["link", "check", "--format", "json", *data, *ontology, "--endpoint", wikidata]
+        done = procs.run(command, cwd=inputs, cache=cache)
+        assert done.returncode in (0, 1), done.stderr.decode()  # 1: some links disagree
+        (new,) = set(records.glob("*")) - before
+        names.append(new.relative_to(cache).as_posix())
+        outputs.append((command, done.stdout))
+    offline = [*outputs[0][0], "--offline"]
+    replayed = procs.run(offline, cwd=inputs, cache=cache)
+    # An intact record replays the online answer; only the report's own flag says how.
+    online = json.loads(outputs[0][1])
+    assert json.loads(replayed.stdout) == {**online, "offline": True}, replayed.stderr.decode()
+    return Recorded(cache, names[0], names[1], offline)
+
+
+@pytest.mark.skipif(not paths.ontology_file().exists(), reason="link check needs the ontology")
+@pytest.mark.parametrize("damage", DAMAGES, ids=[d.__name__.replace("_", "-") for d in DAMAGES])
+def test_a_damaged_endpoint_record_is_never_replayed(
+    tmp_path: Path, recorded: Recorded, damage: Callable[[Path, Path], None]
+) -> None:
+    """``--offline`` over a damaged record says it has none; it never replays another answer."""
+    if damage is make_unreadable and os.geteuid() == 0:
+        pytest.skip("root reads a file whatever its mode: an unreadable entry cannot be made")
+    cache = tmp_path / "cache"
+    shutil.copytree(recorded.cache, cache)
+    entry, other = cache / recorded.entry, cache / recorded.other
+    assert entry.read_bytes() != other.read_bytes()
+
+    damage(entry, other)
+    done = procs.run(recorded.offline, cwd=tmp_path, cache=cache)
+    assert b"Traceback" not in done.stderr
+    assert (done.returncode, done.stdout) == (2, b""), done.stdout.decode()
+    assert b"--offline: no cached answer" in done.stderr, done.stderr.decode()

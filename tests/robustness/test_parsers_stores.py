@@ -103,10 +103,7 @@ DOCS = [
     Doc("rdf-12-version", "a.ttl", lines('VERSION "1.2"', OK), None),
 ]  # fmt: skip
 #: Cases that still break the guarantee on one store, and why (strict: a fix makes them fail).
-KNOWN: dict[tuple[str, str], str] = {
-    ("big-long-literal-ttl", "oxigraph"): "past Oxigraph's 16 MiB token limit the store falls "
-    "back to rdflib's Turtle parser, which takes minutes on a literal of millions of lines",
-}  # fmt: skip
+KNOWN: dict[tuple[str, str], str] = {}
 #: How long a known hang is given before it counts as still hanging.
 KNOWN_HANG_SECONDS = 5
 #: Documents the two stores judge differently (both verdicts keep the guarantee): pinned, so

@@ -115,6 +115,56 @@ def test_many_half_open_connections_do_not_stop_answers(server: Server) -> None:
             s.close()
 
 
+#: What a slow-loris client sends before it stops, and the answers it gets before the server
+#: closes the connection: nothing (closed without a word), part of a request line or of the
+#: headers (408), and a keep-alive client that has its answer, starts a second request and
+#: stops (200, then 408).
+ASK = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
+STALLED = {
+    "nothing": (b"", b"", []),
+    "request-line": (b"", b"GET /sparql?query=AS", [b"408"]),
+    "headers": (b"", HALF_HEAD, [b"408"]),
+    "after-a-response": (ASK, b"GET /spa", [b"200", b"408"]),
+}
+
+
+def one_response(s: socket.socket) -> bytes:
+    """Read one response with a ``content-length`` from a kept-alive connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += s.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"content-length: (\d+)", head, re.IGNORECASE)
+    assert length, head
+    while len(body) < int(length.group(1)):
+        body += s.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize(("first", "stalled", "statuses"), STALLED.values(), ids=STALLED.keys())
+def test_a_stalled_request_head_is_closed_by_the_server(
+    server: Server, first: bytes, stalled: bytes, statuses: list[bytes]
+) -> None:
+    """The server closes connections whose request head stops coming, and goes on answering."""
+    held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(20)]
+    try:
+        answers = []
+        for s in held:
+            s.settimeout(3 * TIMEOUT)  # generous: the server's bound is TIMEOUT
+            s.sendall(first)
+            answers.append(one_response(s) if first else b"")
+            s.sendall(stalled)
+        assert cheap_answer(server, within=10) < 10
+        for s, answer in zip(held, answers, strict=True):
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := s.recv(65536):  # socket.timeout here: the server held it open
+                    answer += chunk
+            assert re.findall(rb"^HTTP/1\.1 (\d+)", answer, re.MULTILINE) == statuses, answer
+    finally:
+        for s in held:
+            s.close()
+
+
 # ------------------------------------------------------------------------ headers and bodies
 
 

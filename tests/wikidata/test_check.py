@@ -11,7 +11,7 @@ import pytest
 from kgtool.core import paths
 from kgtool.core.namespaces import ID
 from kgtool.graph import KnowledgeGraph
-from kgtool.io.cache import default_cache_dir
+from kgtool.io.cache import default_cache_dir, unseal
 from kgtool.remote.http import SparqlClient
 from kgtool.wikidata.check import check_links
 from tests.conftest import Invoke
@@ -91,7 +91,9 @@ def test_offline_repeats_the_last_check_without_the_network(
     assert online.exit_code == 1
     files = sorted((cache / "sparql").iterdir())
     assert files and all(f.suffix == ".json" for f in files)  # no temp file left behind
-    record = json.loads(files[0].read_text(encoding="utf-8"))
+    body = unseal("sparql", files[0].stem, files[0].read_bytes())
+    assert body is not None, "an endpoint record is sealed with its key and digest"
+    record = json.loads(body)
     assert set(record) == {"endpoint", "query", "fetched", "answer"}
 
     def no_network(*args: object, **kwargs: object) -> None:
