@@ -11,10 +11,8 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph
-
-from kgtool.core.namespaces import GRAPH_ONTOLOGY, bind_prefixes
 from kgtool.io.inputs import data_files as list_data_files
 from kgtool.io.inputs import (
     expand_inputs as expand_inputs,
@@ -22,7 +20,11 @@ from kgtool.io.inputs import (
 from kgtool.io.inputs import ontology_files as ontology_inputs
 from kgtool.io.inputs import shapes_files
 from kgtool.store.base import Store, open_store, resolve_store
-from kgtool.store.memory import MemoryStore
+
+if TYPE_CHECKING:
+    # rdflib is imported where a graph is read as rdflib's (most commands): a query answered
+    # inside Oxigraph needs none of it.
+    from rdflib import Dataset, Graph
 
 
 @dataclass
@@ -64,6 +66,8 @@ class KnowledgeGraph:
         second on a store opened from disk in milliseconds.
         """
         if self.ontology_graph is None:
+            from kgtool.core.namespaces import GRAPH_ONTOLOGY
+
             self.ontology_graph = self.store.named_graph(GRAPH_ONTOLOGY)
         return self.ontology_graph
 
@@ -79,6 +83,8 @@ class KnowledgeGraph:
             InputError: If a shapes file is malformed (reported when first needed).
         """
         if self.shapes_graph is None:
+            from kgtool.core.namespaces import bind_prefixes
+
             # The store parses them: Oxigraph reads the bundled shapes in a fraction of the
             # ~0.2 s rdflib's Turtle parser takes, with the same triples and errors.
             self.shapes_graph = bind_prefixes(self.store.read_graph(self.shape_files))
@@ -160,10 +166,16 @@ class KnowledgeGraph:
     ) -> KnowledgeGraph:
         """Wrap an in-memory dataset (handy in tests and notebooks).
 
+        >>> from rdflib import Dataset
         >>> kg = KnowledgeGraph.from_dataset(Dataset())
         >>> kg.store.graph_names()
         []
         """
+        from rdflib import Graph
+
+        from kgtool.core.namespaces import GRAPH_ONTOLOGY
+        from kgtool.store.memory import MemoryStore
+
         store = MemoryStore()
         store.add_dataset(dataset)
         onto = ontology if ontology is not None else Graph(identifier=GRAPH_ONTOLOGY)

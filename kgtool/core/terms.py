@@ -12,6 +12,7 @@ from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
 from kgtool.core.errors import TermError
+from kgtool.core.iris import shorten_iri
 from kgtool.core.namespaces import PREFIXES
 
 #: An RDF triple as rdflib terms.
@@ -143,13 +144,5 @@ def shorten(graph: Graph, node: Node) -> str:
     'id:EleutherAI'
     """
     if isinstance(node, URIRef):
-        value = str(node)
-        best = ""
-        for prefix, iri in PREFIXES.items():
-            if value.startswith(iri) and len(iri) > len(best):
-                local = value[len(iri) :]
-                if re.fullmatch(r"[\w.-]*", local) and not local.endswith("."):
-                    best = iri
-                    result = f"{prefix}:{local}"
-        return result if best else f"<{value}>"
+        return shorten_iri(str(node))
     return node.n3()

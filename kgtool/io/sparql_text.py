@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from kgtool.core.errors import (
     QuerySyntaxError,
     UsageError,
 )
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 
 def position_of(text: str, needle: str) -> tuple[int, int] | None:

@@ -18,12 +18,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from rdflib import Graph, Literal
-from rdflib.namespace import XSD
-from rdflib.query import Result
-from rdflib.term import Node, Variable
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kgtool.core.errors import (
     KgtoolError,
@@ -39,7 +34,7 @@ from kgtool.core.patches import (
     aggregate_join_usable,
     result_rows,
 )
-from kgtool.core.terms import expand_iri, resolve_entity
+from kgtool.core.plain import PlainAnswer
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import check_nesting
 from kgtool.query.catalog import (
@@ -53,13 +48,26 @@ from kgtool.query.prepare import needs_parse, ordered_vars, parsed, uses_service
 from kgtool.store.base import QueryDataset, Store, without_dataset_clause
 
 if TYPE_CHECKING:
-    # Typing only: rdflib's SPARQL engine (its grammar alone takes ~0.1 s to build) is imported
-    # when a query is parsed or run by rdflib, never on Oxigraph's native path.
+    # Typing only: rdflib (a third of a second to import; its SPARQL grammar another tenth) is
+    # imported when a parameter is bound or a query parsed or run by rdflib, never on
+    # Oxigraph's native path, whose answers are written without it.
+    from rdflib import Graph
     from rdflib.plugins.sparql.sparql import Query
+    from rdflib.query import Result
+    from rdflib.term import Node, Variable
+
+    from kgtool.store.oxigraph import OxigraphAnswer
 
 #: Where ``entity`` parameters are looked up: a graph, or a function giving, for the text typed,
 #: a graph that holds at least the label triples reading that text (see :func:`label_lookup`).
-LabelSource = Graph | Callable[[str], Graph]
+LabelSource: TypeAlias = "Graph | Callable[[str], Graph]"
+
+
+def _no_labels(text: str) -> Graph:
+    """No label triples: where an evaluator has no graph of its own to look labels up in."""
+    from rdflib import Graph
+
+    return Graph()
 
 
 def label_lookup(store: Store) -> Callable[[str], Graph]:
@@ -93,9 +101,15 @@ def convert_parameter(spec: ParameterSpec, value: str, graph: LabelSource) -> No
     Raises:
         ParameterError: If the value does not fit the type.
 
+    >>> from rdflib import Graph
     >>> convert_parameter(ParameterSpec("year", "gYear"), "2021", Graph())
     rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
     """
+
+    from rdflib import Graph, Literal
+    from rdflib.namespace import XSD
+
+    from kgtool.core.terms import expand_iri, resolve_entity
 
     def bad(expected: str) -> ParameterError:
         return ParameterError(
@@ -194,13 +208,21 @@ class QueryOutcome:
     """A query's result, with what ran."""
 
     query: NamedQuery
-    result: Result
+    #: rdflib's ``Result``, or Oxigraph's answer, which offers the same attributes (converted
+    #: to rdflib terms on first use) beside its plain values.
+    result: Result | OxigraphAnswer
     bindings: dict[str, Node]
 
     @property
     def kind(self) -> str:
         """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
         return str(self.result.type)
+
+    def plain(self) -> PlainAnswer:
+        """The SELECT or ASK answer as plain values, what the results writers read."""
+        if isinstance(self.result, PlainAnswer):
+            return self.result
+        return PlainAnswer.of_rdflib(self.result)
 
 
 class ResultTooLargeError(QueryRunError):
@@ -216,7 +238,7 @@ class ResultTooLargeError(QueryRunError):
 Federation = Callable[[], AbstractContextManager[object]]
 #: Evaluates a checked query elsewhere (a remote endpoint): the query, the parsed query (its
 #: checks already passed) and the bindings in, an rdflib ``Result`` out.
-Evaluator = Callable[[NamedQuery, "Query", dict[str, Node]], Result]
+Evaluator = Callable[[NamedQuery, "Query", "dict[str, Node]"], "Result"]
 
 
 def run_query(
@@ -285,9 +307,10 @@ def run_query(
     if not text_store or needs_parse(named.text):
         prepared, star = parsed(named.text, allow_service, base)
     if labels is None:
-        labels = label_lookup(kg.store) if kg is not None else Graph()
+        labels = label_lookup(kg.store) if kg is not None else _no_labels
     bindings = bind_parameters(named.header, params, labels)
     try:
+        result: Result | OxigraphAnswer
         with contextlib.ExitStack() as stack:
             if allow_service and federation is not None:
                 stack.enter_context(federation())
@@ -313,7 +336,7 @@ def run_query(
                 if not text_store or federated:
                     runnable = without_dataset_clause(prepared)
                 try:
-                    result = kg.store.query(
+                    result = kg.store.query_answer(
                         runnable,
                         init_bindings=bindings,
                         reasoned=reasoned,
@@ -338,8 +361,13 @@ def run_query(
     return QueryOutcome(query=named, result=result, bindings=bindings)
 
 
-def _materialise(result: Result, max_rows: int | None) -> None:
+def _materialise(result: Result | OxigraphAnswer, max_rows: int | None) -> None:
     """Compute every row now, so that evaluation errors and the row limit surface here."""
+    if isinstance(result, PlainAnswer):
+        # Oxigraph's rows were read while the store was queried.
+        if max_rows is not None and len(result.rows) > max_rows:
+            raise ResultTooLargeError(max_rows)
+        return
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         if max_rows is not None and result.graph is not None and len(result.graph) > max_rows:
             raise ResultTooLargeError(max_rows)

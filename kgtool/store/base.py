@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from kgtool.core.terms import Triple
+    from kgtool.store.oxigraph import OxigraphAnswer
 
 #: Writes an export into a binary handle (see :func:`kgtool.io.files.write_atomic`).
 Writer = Callable[[IO[bytes]], None]
@@ -205,6 +206,21 @@ class Store(Protocol):
         ``base`` is the IRI that relative IRIs in SPARQL text resolve against (a prepared query
         has its own). With ``graphs``, the query runs over that dataset instead, whatever
         FROM / FROM NAMED the query has (the caller read them into ``graphs``).
+        """
+
+    def query_answer(
+        self,
+        query: Any,
+        init_bindings: Mapping[str, Node] | None = None,
+        reasoned: bool = False,
+        base: str | None = None,
+        graphs: QueryDataset | None = None,
+    ) -> Result | OxigraphAnswer:
+        """As :meth:`query`, but a SELECT or ASK answer may come in the store's own terms.
+
+        Such an answer is a :class:`~kgtool.core.plain.PlainAnswer` that also offers the
+        attributes of rdflib's ``Result``, converted on first use: the results writers read it
+        without rdflib.
         """
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:

@@ -137,6 +137,17 @@ class MemoryStore:
         }
         return sorted(names)
 
+    def query_answer(
+        self,
+        query: Any,
+        init_bindings: Mapping[str, Node] | None = None,
+        reasoned: bool = False,
+        base: str | None = None,
+        graphs: QueryDataset | None = None,
+    ) -> Result:
+        """The same as :meth:`query`: rdflib's terms are this store's own."""
+        return self.query(query, init_bindings, reasoned, base, graphs)
+
     def query(
         self,
         query: Any,

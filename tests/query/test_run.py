@@ -148,7 +148,7 @@ def test_query_run_failure_exits_1(
     def boom(*args: object, **kwargs: object) -> None:
         raise ValueError("store went away")
 
-    monkeypatch.setattr(STORES[store].load(), "query", boom)
+    monkeypatch.setattr(STORES[store].load(), "query_answer", boom)
     result = invoke(["query", "agents", "--store", store, "--no-cache", *Q])
     assert result.exit_code == 1
     assert "failed while running: store went away" in result.stderr
@@ -157,7 +157,9 @@ def test_query_run_failure_exits_1(
 def test_run_query_raises_query_run_error(
     kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.store, "query", lambda *a, **k: (_ for _ in ()).throw(ValueError("x")))
+    monkeypatch.setattr(
+        kg.store, "query_answer", lambda *a, **k: (_ for _ in ()).throw(ValueError("x"))
+    )
     with pytest.raises(QueryRunError):
         run_query(kg, "SELECT * WHERE { ?s ?p ?o }")
 
