@@ -75,6 +75,7 @@ class OxigraphStore:
     """A :class:`~kgtool.store.base.Store` on a pyoxigraph store (in memory, or on disk at
     ``path``).
 
+    >>> from rdflib import BNode, Graph, Literal, URIRef
     >>> from rdflib import Literal
     >>> s = OxigraphStore()
     >>> s.add_graph(URIRef("urn:g"), Graph().add((URIRef("urn:a"), URIRef("urn:b"), Literal(1))))
@@ -572,6 +573,7 @@ class OxigraphStore:
             labels differ from load to load, and only the canonical rdflib path labels them
             the same way every time.
 
+        >>> from rdflib import BNode, Graph, Literal, URIRef
         >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> s.add_graph(None, Graph().add((URIRef("urn:b"), URIRef("urn:p"), URIRef("urn:c")))
@@ -677,6 +679,7 @@ class OxigraphStore:
         A triple stated in several graphs is one quad per graph here: each is yielded once, as
         from rdflib's union graph.
 
+        >>> from rdflib import BNode, Graph, Literal, URIRef
         >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> a, b = URIRef("urn:a"), URIRef("urn:b")
@@ -815,6 +818,7 @@ class OxigraphStore:
         Enough for :func:`kgtool.core.terms.resolve_entity` to find an entity by label without
         turning the whole store into an rdflib graph. Asserted graphs only.
 
+        >>> from rdflib import BNode, Graph, Literal, URIRef
         >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> g = Graph().add((URIRef("urn:a"), URIRef(_LABELS[0]), Literal("A", lang="en")))
