@@ -18,7 +18,6 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from kgtool.core.errors import UsageError
 from kgtool.core.iris import shorten_iri
@@ -230,6 +229,10 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
+    # Imported here: xml.sax.saxutils pulls in urllib.request and ssl (~10 ms), which no other
+    # results format needs.
+    from xml.sax.saxutils import escape
+
     bad = _NOT_XML.search(text)
     if bad:
         raise XmlCharacterError(
@@ -241,6 +244,8 @@ def _xml_text(text: str) -> str:
 
 
 def _xml_term(node: PlainTerm, bnode: BNodeLabels) -> str:
+    from xml.sax.saxutils import quoteattr
+
     if node.kind == "literal":
         if node.language:
             attributes = f" xml:lang={quoteattr(node.language)}"
@@ -263,6 +268,8 @@ def render_xml(outcome: QueryOutcome) -> str:
     Raises:
         XmlCharacterError: If a value holds a character XML cannot carry (a NUL, most C0).
     """
+    from xml.sax.saxutils import quoteattr
+
     answer = outcome.plain()
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
