@@ -33,10 +33,10 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kgtool.core.dists import installed_version
 from kgtool.io.cache import CacheSettings, code_fingerprint, hash_file
 from kgtool.io.files import process_alive
 
@@ -83,10 +83,7 @@ def snapshot_key(
 
 
 def _pyoxigraph_version() -> str:
-    try:
-        return metadata.version("pyoxigraph")
-    except metadata.PackageNotFoundError:
-        return "none"
+    return installed_version("pyoxigraph") or "none"
 
 
 def _files_record(folder: Path) -> dict[str, list[int | str]]:
