@@ -11,11 +11,6 @@ from typing import TYPE_CHECKING, Any
 from xml.sax import SAXParseException
 
 from kgtool.core.errors import InputError
-from kgtool.core.patches import (
-    ensure_ntriples_buffer,
-    literals_as_written,
-    ordered_memory_store,
-)
 from kgtool.io.formats import RDF_EXTENSIONS, RDF_FORMATS, find_rdf_format, rdf_format_of_path
 from kgtool.io.inputs import (
     expand_inputs as expand_inputs,
@@ -350,8 +345,12 @@ def parse_text(text: str, fmt: str, name: str, base: str | None = None) -> Datas
         # rdflib's N-Triples reader grows its line buffer 2 KiB at a time and rescans it on each
         # step: quadratic, minutes for a 5 MB literal. Reading the whole text in one step keeps
         # it linear; the value only ever grows, so concurrent parses stay correct.
+        from kgtool.core.patches import ensure_ntriples_buffer
+
         ensure_ntriples_buffer(len(text) + 1)
     from rdflib import Dataset, URIRef
+
+    from kgtool.core.patches import literals_as_written, ordered_memory_store
 
     # Insertion order: the store then gets the quads in the file's order, in every process.
     dataset = Dataset(store=ordered_memory_store())

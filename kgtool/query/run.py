@@ -28,12 +28,6 @@ from kgtool.core.errors import (
     TermError,
     UsageError,
 )
-from kgtool.core.patches import (
-    AGGREGATE_JOIN,
-    aggregate_join,
-    aggregate_join_usable,
-    result_rows,
-)
 from kgtool.core.plain import PlainAnswer
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import check_nesting
@@ -314,9 +308,17 @@ def run_query(
         with contextlib.ExitStack() as stack:
             if allow_service and federation is not None:
                 stack.enter_context(federation())
-            if prepared is not None and evaluate is None and aggregate_join_usable():
-                # Evaluation is lazy: the rows are computed below, inside this block.
-                stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
+            if prepared is not None and evaluate is None:
+                # rdflib may evaluate: only then do its patches (a version check each) matter.
+                from kgtool.core.patches import (
+                    AGGREGATE_JOIN,
+                    aggregate_join,
+                    aggregate_join_usable,
+                )
+
+                if aggregate_join_usable():
+                    # Evaluation is lazy: the rows are computed below, inside this block.
+                    stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
             if evaluate is not None:
                 assert prepared is not None
                 result = evaluate(named, prepared, bindings)  # FROM is the endpoint's to read
@@ -380,6 +382,8 @@ def _materialise(result: Result | OxigraphAnswer, max_rows: int | None) -> None:
     # variable bound is a solution like any other (a reachability test, an OPTIONAL with no
     # match); rdflib gives an aggregate over nothing (SAMPLE of no value) as an explicit None,
     # which stays unbound, as SPARQL has it.
+    from kgtool.core.patches import result_rows
+
     for row in result_rows(result):
         rows.append({v: value for v in names if (value := row.get(v)) is not None})
         if max_rows is not None and len(rows) > max_rows:

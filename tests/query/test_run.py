@@ -359,9 +359,9 @@ def test_group_by_over_no_solutions_without_the_patch_is_rdflib_s(
     small_kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # On an rdflib the patch was not tested with, rdflib's own answer stands (one empty row).
-    import kgtool.query.run as run
+    import kgtool.core.patches as patches
 
-    monkeypatch.setattr(run, "aggregate_join_usable", lambda: False)
+    monkeypatch.setattr(patches, "aggregate_join_usable", lambda: False)
     rows = run_query(small_kg, "SELECT ?s { ?s <urn:nothing> ?o } GROUP BY ?s").result.bindings
     assert rows == ([] if small_kg.store.capabilities.sparql_text else [{}])
 
