@@ -54,6 +54,27 @@ LABEL_IRIS: tuple[str, ...] = (
 )
 
 _LOCAL_RE = re.compile(r"[\w.-]*")
+_PREFIXED_RE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|^`\\]*)$")
+_ABSOLUTE_IRI_RE = re.compile(r"^(https?|urn|file|mailto|tag):", re.IGNORECASE)
+
+
+def expand_iri_text(text: str) -> str | None:
+    """Return the IRI written as ``<iri>``, an absolute IRI or a project prefixed name, else None.
+
+    >>> expand_iri_text(" id:GPT-J-6B ")
+    'https://w3id.org/eleutherai-kg/id/GPT-J-6B'
+    >>> expand_iri_text("GPT-J-6B") is None
+    True
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    match = _PREFIXED_RE.match(text)
+    if match and (match.group(1) or "") in PREFIXES:
+        return PREFIXES[match.group(1) or ""] + match.group(2)
+    if _ABSOLUTE_IRI_RE.match(text) and " " not in text:
+        return text
+    return None
 
 
 def shorten_iri(value: str) -> str:

@@ -7,13 +7,31 @@ writers gives the same bytes for the same answer whichever engine computed it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kgtool.core.iris import RDF_LANG_STRING, XSD_STRING
 
 if TYPE_CHECKING:
     from rdflib.query import Result
+    from rdflib.term import Node
+
+# N-Triples string escapes, plus the tab, which TSV needs escaped; other control characters
+# as \uXXXX so that a term is always one line of printable text.
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_STRING_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
+# What an IRIREF may not hold as such (N-Triples grammar), written as \uXXXX.
+_IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _STRING_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def _nt_iri(value: str) -> str:
+    return "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m.group()):04X}", value) + ">"
 
 
 class PlainTerm(NamedTuple):
@@ -30,6 +48,40 @@ class PlainTerm(NamedTuple):
     value: str
     language: str | None = None
     datatype: str | None = None
+
+    def n3(self) -> str:
+        r"""Write the term as N-Triples does, on one line: also valid Turtle and SPARQL.
+
+        >>> print(PlainTerm("literal", 'a "b"\tc', "en").n3())
+        "a \"b\"\tc"@en
+        >>> print(PlainTerm("uri", "urn:x").n3())
+        <urn:x>
+        """
+        if self.kind == "literal":
+            text = '"' + _STRING_SPECIAL.sub(_escape_char, self.value) + '"'
+            if self.language:
+                return f"{text}@{self.language}"
+            if self.datatype is not None:
+                return f"{text}^^{_nt_iri(self.datatype)}"
+            return text
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        return _nt_iri(self.value)
+
+    def to_rdflib(self) -> Node:
+        """Return the rdflib term (rdflib is imported here).
+
+        >>> PlainTerm("uri", "urn:x").to_rdflib()
+        rdflib.term.URIRef('urn:x')
+        """
+        from rdflib.term import BNode, Literal, URIRef
+
+        if self.kind == "uri":
+            return URIRef(self.value)
+        if self.kind == "bnode":
+            return BNode(self.value)
+        datatype = None if self.datatype is None else URIRef(self.datatype)
+        return Literal(self.value, lang=self.language, datatype=datatype)
 
 
 def plain_literal(value: str, language: str | None, datatype: str | None) -> PlainTerm:
@@ -59,6 +111,18 @@ def plain_from_rdflib(node: Any) -> PlainTerm:
     if isinstance(node, BNode):
         return PlainTerm("bnode", str(node))
     return PlainTerm("uri", str(node))
+
+
+def rdflib_bindings(bindings: Mapping[str, Any] | None) -> dict[str, Node]:
+    """Return variable bindings as rdflib terms, for rdflib's ``initBindings``.
+
+    >>> rdflib_bindings({"x": PlainTerm("uri", "urn:x")})
+    {'x': rdflib.term.URIRef('urn:x')}
+    """
+    return {
+        name: term.to_rdflib() if isinstance(term, PlainTerm) else term
+        for name, term in (bindings or {}).items()
+    }
 
 
 #: One row: a term per column, None where the variable is unbound.

@@ -12,7 +12,7 @@ from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
 from kgtool.core.errors import TermError
-from kgtool.core.iris import shorten_iri
+from kgtool.core.iris import expand_iri_text, shorten_iri
 from kgtool.core.namespaces import PREFIXES
 
 #: An RDF triple as rdflib terms.
@@ -20,8 +20,6 @@ Triple = tuple[Node, Node, Node]
 #: The properties whose values name an entity (looked up by :func:`resolve_entity`).
 LABEL_PROPERTIES: tuple[URIRef, ...] = (RDFS.label, SKOS.altLabel, SKOS.prefLabel)
 
-_PREFIXED_RE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|^`\\]*)$")
-_ABSOLUTE_IRI_RE = re.compile(r"^(https?|urn|file|mailto|tag):", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^[+-]?(\d+|\d*\.\d+|(\d+\.?\d*|\.\d+)[eE][+-]?\d+)$")
 
 
@@ -39,15 +37,8 @@ def expand_iri(text: str) -> URIRef | None:
     >>> expand_iri("GPT-J-6B") is None
     True
     """
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
-    match = _PREFIXED_RE.match(text)
-    if match and (match.group(1) or "") in PREFIXES:
-        return URIRef(PREFIXES[match.group(1) or ""] + match.group(2))
-    if _ABSOLUTE_IRI_RE.match(text) and " " not in text:
-        return URIRef(text)
-    return None
+    iri = expand_iri_text(text)
+    return None if iri is None else URIRef(iri)
 
 
 def parse_literal(text: str) -> Literal | None:

@@ -67,19 +67,6 @@ def _cell(node: PlainTerm | None, bnode: BNodeLabels) -> str:
     return shorten_iri(node.value)
 
 
-# N-Triples string escapes, plus the tab, which TSV needs escaped; other control characters
-# as \uXXXX so that a term is always one line of printable text.
-_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_STRING_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
-# What an IRIREF may not hold as such (N-Triples grammar), written as \uXXXX.
-_IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    return _STRING_ESCAPES.get(char) or f"\\u{ord(char):04X}"
-
-
 def nt_term(node: Node | PlainTerm, bnode: BNodeLabels | None = None) -> str:
     r"""Write a term as N-Triples does, on one line (tabs, newlines and returns escaped).
 
@@ -98,20 +85,9 @@ def nt_term(node: Node | PlainTerm, bnode: BNodeLabels | None = None) -> str:
     "1"^^<http://www.w3.org/2001/XMLSchema#integer>
     """
     term = node if isinstance(node, PlainTerm) else plain_from_rdflib(node)
-    if term.kind == "literal":
-        text = '"' + _STRING_SPECIAL.sub(_escape_char, term.value) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None:
-            return f"{text}^^{_nt_iri(term.datatype)}"
-        return text
-    if term.kind == "bnode":
-        return f"_:{bnode(term) if bnode is not None else term.value}"
-    return _nt_iri(term.value)
-
-
-def _nt_iri(value: str) -> str:
-    return "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m.group()):04X}", value) + ">"
+    if term.kind == "bnode" and bnode is not None:
+        return f"_:{bnode(term)}"
+    return term.n3()
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -28,7 +28,8 @@ from kgtool.core.errors import (
     TermError,
     UsageError,
 )
-from kgtool.core.plain import PlainAnswer
+from kgtool.core.iris import expand_iri_text
+from kgtool.core.plain import PlainAnswer, PlainTerm
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import check_nesting
 from kgtool.query.catalog import (
@@ -178,6 +179,16 @@ def bind_parameters(
     Raises:
         ParameterError: For an unknown name, a missing value or a value of the wrong type.
     """
+    return {
+        spec.name: convert_parameter(spec, value, graph)
+        for spec, value in _given_values(header, params)
+    }
+
+
+def _given_values(
+    header: QueryHeader, params: dict[str, str] | None
+) -> list[tuple[ParameterSpec, str]]:
+    """Each declared parameter with its value as typed (or its default), checked for presence."""
     params = dict(params or {})
     declared = {p.name: p for p in header.parameters}
     unknown = sorted(set(params) - set(declared))
@@ -186,15 +197,48 @@ def bind_parameters(
         raise ParameterError(
             f"unknown parameter {', '.join(map(repr, unknown))}; this query declares: {names}"
         )
-    bindings: dict[str, Node] = {}
+    values = []
     for spec in header.parameters:
         value = params.get(spec.name, spec.default)
         if value is None:
             raise ParameterError(
                 f"parameter {spec.name!r} ({spec.type}) is required: --param {spec.name}=VALUE"
             )
-        bindings[spec.name] = convert_parameter(spec, value, graph)
+        values.append((spec, value))
+    return values
+
+
+def _iri_bindings(
+    header: QueryHeader, params: dict[str, str] | None
+) -> dict[str, PlainTerm] | None:
+    """The bindings as plain IRIs, when every value is an ``entity`` or ``iri`` written as an IRI.
+
+    Such values need no label lookup and no rdflib term (what :func:`convert_parameter` would
+    give is the same IRI); None for anything else, which :func:`bind_parameters` converts.
+    """
+    bindings: dict[str, PlainTerm] = {}
+    for spec, value in _given_values(header, params):
+        iri = expand_iri_text(value) if spec.type in ("entity", "iri") else None
+        if iri is None:
+            return None
+        bindings[spec.name] = PlainTerm("uri", iri)
     return bindings
+
+
+class _RdflibBindings(Mapping[str, "Node"]):
+    """Plain bindings read as rdflib terms (rdflib is imported when one is read)."""
+
+    def __init__(self, plain: dict[str, PlainTerm]) -> None:
+        self._plain = plain
+
+    def __getitem__(self, name: str) -> Node:
+        return self._plain[name].to_rdflib()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
 
 
 @dataclass
@@ -205,7 +249,7 @@ class QueryOutcome:
     #: rdflib's ``Result``, or Oxigraph's answer, which offers the same attributes (converted
     #: to rdflib terms on first use) beside its plain values.
     result: Result | OxigraphAnswer
-    bindings: dict[str, Node]
+    bindings: Mapping[str, Node]
 
     @property
     def kind(self) -> str:
@@ -302,7 +346,14 @@ def run_query(
         prepared, star = parsed(named.text, allow_service, base)
     if labels is None:
         labels = label_lookup(kg.store) if kg is not None else _no_labels
-    bindings = bind_parameters(named.header, params, labels)
+    # Oxigraph takes SPARQL text: IRI values are written into it without rdflib's terms.
+    plain = _iri_bindings(named.header, params) if text_store and prepared is None else None
+    bindings: Mapping[str, Node]
+    given: Mapping[str, Node] | Mapping[str, PlainTerm]
+    if plain is not None:
+        bindings, given = _RdflibBindings(plain), plain
+    else:
+        bindings = given = bind_parameters(named.header, params, labels)
     try:
         result: Result | OxigraphAnswer
         with contextlib.ExitStack() as stack:
@@ -321,7 +372,7 @@ def run_query(
                     stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
             if evaluate is not None:
                 assert prepared is not None
-                result = evaluate(named, prepared, bindings)  # FROM is the endpoint's to read
+                result = evaluate(named, prepared, dict(bindings))  # FROM is the endpoint's to read
             else:
                 assert kg is not None, "run_query needs a graph or an evaluator"
                 # One dataset for FROM / FROM NAMED and the protocol's parameters, which
@@ -340,7 +391,7 @@ def run_query(
                 try:
                     result = kg.store.query_answer(
                         runnable,
-                        init_bindings=bindings,
+                        init_bindings=given,
                         reasoned=reasoned,
                         base=base,
                         graphs=graphs,

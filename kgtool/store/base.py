@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rdflib.query import Result
     from rdflib.term import Node
 
+    from kgtool.core.plain import PlainTerm
     from kgtool.core.terms import Triple
     from kgtool.store.oxigraph import OxigraphAnswer
 
@@ -211,14 +212,16 @@ class Store(Protocol):
     def query_answer(
         self,
         query: Any,
-        init_bindings: Mapping[str, Node] | None = None,
+        init_bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None = None,
         reasoned: bool = False,
         base: str | None = None,
         graphs: QueryDataset | None = None,
     ) -> Result | OxigraphAnswer:
         """As :meth:`query`, but a SELECT or ASK answer may come in the store's own terms.
 
-        Such an answer is a :class:`~kgtool.core.plain.PlainAnswer` that also offers the
+        Bindings may be plain terms (:class:`~kgtool.core.plain.PlainTerm`), written into SPARQL
+        text as they are. Such an answer is a :class:`~kgtool.core.plain.PlainAnswer` that also
+        offers the
         attributes of rdflib's ``Result``, converted on first use: the results writers read it
         without rdflib.
         """

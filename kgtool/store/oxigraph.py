@@ -38,7 +38,7 @@ from kgtool.core.errors import (
 )
 from kgtool.core.iris import GRAPH_INFERRED, LABEL_IRIS
 from kgtool.core.iris import PREFIXES as OX_PREFIXES
-from kgtool.core.plain import PlainAnswer, PlainRow, PlainTerm, plain_literal
+from kgtool.core.plain import PlainAnswer, PlainRow, PlainTerm, plain_literal, rdflib_bindings
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
 from kgtool.io.parse import base_iri, bind_file_prefixes, parse_file, rdf_format
 from kgtool.store.base import Capabilities, QueryDataset, Writer
@@ -879,14 +879,14 @@ class OxigraphStore:
     def query_answer(
         self,
         query: Any,
-        init_bindings: Mapping[str, Node] | None = None,
+        init_bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None = None,
         reasoned: bool = False,
         base: str | None = None,
         graphs: QueryDataset | None = None,
     ) -> Result | OxigraphAnswer:
         """As :meth:`query`; SELECT and ASK answers to SPARQL text are :class:`OxigraphAnswer`."""
         if not isinstance(query, str):
-            return self.query(query, init_bindings, reasoned, base, graphs)
+            return self.query(query, rdflib_bindings(init_bindings), reasoned, base, graphs)
         return self._run_text(query, init_bindings, reasoned, base, graphs)
 
     def query_text(
@@ -904,7 +904,7 @@ class OxigraphStore:
     def _run_text(
         self,
         text: str,
-        init_bindings: Mapping[str, Node] | None,
+        init_bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None,
         reasoned: bool,
         base: str | None,
         graphs: QueryDataset | None,
@@ -918,7 +918,7 @@ class OxigraphStore:
             # of the WHERE group behaves as rdflib's initBindings.
             from kgtool.io.sparql_text import inline_bindings
 
-            text = inline_bindings(text, dict(init_bindings))
+            text = inline_bindings(text, init_bindings)
         while True:
             target = self.ox
             chosen = dict(options)
