@@ -161,6 +161,51 @@ class KnowledgeGraph:
         )
 
     @classmethod
+    def open_stored(
+        cls,
+        data: Sequence[str | Path] | None = None,
+        ontology: Sequence[str | Path] | None = None,
+        shapes: Sequence[str | Path] | None = None,
+        format: str | None = None,
+        store: str = "auto",
+        cache_dir: Path | None = None,
+    ) -> KnowledgeGraph | None:
+        """Open the inputs' stored copy in the cache as :meth:`load` would; None when there is none.
+
+        Nothing is parsed: on None, :meth:`load` is what builds the copy. Arguments as for
+        :meth:`load`.
+
+        Raises:
+            InputError: If an input file is missing.
+
+        >>> KnowledgeGraph.open_stored(cache_dir=None) is None
+        True
+        """
+        if cache_dir is None:
+            return None
+        ontology_files = ontology_inputs(ontology)
+        data_files = list_data_files(data)
+        inputs = [*ontology_files, *data_files]
+        shape_files = shapes_files(shapes)
+        if resolve_store(store, inputs) != "oxigraph":
+            return None
+        from kgtool.io.cache import CacheSettings
+        from kgtool.store.snapshot import open_snapshot
+
+        backend = open_snapshot(
+            CacheSettings(cache_dir), ontology_files, data_files, format, None, build=False
+        )
+        if backend is None:
+            return None
+        return cls(
+            store=backend,
+            sources=inputs,
+            shape_files=shape_files,
+            input_format=format,
+            cache_dir=cache_dir,
+        )
+
+    @classmethod
     def from_dataset(
         cls, dataset: Dataset, ontology: Graph | None = None, shapes: Graph | None = None
     ) -> KnowledgeGraph:

@@ -1,24 +1,31 @@
-"""The ``kgtool`` console script: a repeated ``kgtool query`` is answered before click loads.
+"""The ``kgtool`` console script: plain ``kgtool query`` runs are answered before click loads.
 
-Scripts run the same ``kgtool query NAME`` many times a minute. On an answer-cache hit
-(:mod:`kgtool.query.answers`) the work left is reading one small file, yet importing click and
-building the command tree costs about 25 ms, a third of the whole process. So this entry point
-recognises the plain forms of ``kgtool query``: a name and the options of
+Scripts run ``kgtool query`` many times a minute. Importing click and building the command tree
+costs about 25 ms, and a query on unchanged inputs needs little more: the answer cache
+(:mod:`kgtool.query.answers`) or one query on the inputs' stored copy. So this entry point
+recognises the plain forms of ``kgtool query``: a name, file or text and the options of
 :data:`kgtool.cli.flags.FAST_PATH`, read from the same definitions click builds the command
-from. It computes the key the full command computes and prints the stored answer. Anything
-else, any doubt, and every miss goes to :func:`kgtool.cli.main.cli`, which parses, checks and
-reports exactly as before.
+from. It prints the stored answer under the key the full command computes; on a miss, when the
+inputs' stored copy exists, it runs the query through the same library calls as the full
+command (:func:`kgtool.query.run.run_query`, :func:`kgtool.query.render.render`) and stores the
+answer as it does. Anything else, any doubt, any error and any warning goes to
+:func:`kgtool.cli.main.cli`, which parses, runs, checks and reports exactly as before (nothing
+has been printed by then).
 """
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kgtool.cli.exits import EXIT_BROKEN_PIPE, silence_stdout
-from kgtool.cli.flags import FAST_PATH, Flag
+from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, exit_on_sigterm, silence_stdout
+from kgtool.cli.flags import FAST_PATH, Flag, parse_params, query_format_name
 
 #: Option string → (the option, the value an on/off switch takes; None for a value option).
 _OPTIONS: dict[str, tuple[Flag, bool | None]] = {
@@ -112,28 +119,141 @@ def parse_query_args(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
 def _lookup(
     name: str, params: list[str], fmt: str, reasoned: bool, store: str, cache_dir: Path | None
 ) -> str | None:
-    from kgtool.core.errors import KgtoolError
     from kgtool.io.cache import default_cache_dir
-    from kgtool.query.answers import answer_key, read_answer
+    from kgtool.query.answers import read_answer
+
+    key = _key(name, params, fmt, reasoned, store)
+    if key is None:
+        return None
+    return _printable(read_answer(cache_dir or default_cache_dir(), key))
+
+
+def _key(name: str, params: list[str], fmt: str, reasoned: bool, store: str) -> str | None:
+    from kgtool.core.errors import KgtoolError
+    from kgtool.query.answers import answer_key
 
     try:
         # The same arguments kgtool.cli.query._answer_slot passes for these options.
-        key = answer_key(name, params, fmt, reasoned, None, None, None, None, store, None)
+        return answer_key(name, params, fmt, reasoned, None, None, None, None, store, None)
     except (KgtoolError, OSError):
         return None
-    if key is None:
-        return None
-    answer = read_answer(cache_dir or default_cache_dir(), key)
+
+
+def _printable(answer: str | None) -> str | None:
     # click.echo strips ANSI escapes when stdout is not a terminal: leave such text to it.
     if answer is None or "\x1b" in answer:
         return None
     return answer
 
 
+class _Warned(logging.Handler):
+    """Notes that rdflib logged a warning, which the full command line reports its own way."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+@contextmanager
+def _rdflib_warnings() -> Iterator[_Warned]:
+    # The full command installs its handler on the "rdflib" logger (kgtool.cli.logs): a run
+    # that logs there is left to it, so its messages read as they always have.
+    handler = _Warned()
+    logger = logging.getLogger("rdflib")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def fresh_answer(argv: Sequence[str]) -> str | None:
+    """Run ``kgtool <argv>`` on the inputs' stored copy and store the answer, as the full
+    ``kgtool query`` does; None when the full command line must run instead.
+
+    Args:
+        argv: The arguments after the program name.
+
+    Returns:
+        The text the full command prints, or None: not a plain query (see
+        :func:`parse_query_args`), ``--reasoned``, no stored copy of the inputs (building one
+        reports progress), any error (the full command reports it), a warning, or text click
+        would print differently.
+
+    >>> fresh_answer(["query", "founders", "--reasoned"]) is None
+    True
+    """
+    parsed = parse_query_args(argv)
+    if parsed is None:
+        return None
+    name, values = parsed
+    fmt = query_format_name(values["fmt"])
+    if values["reasoned"] or fmt is None:
+        return None  # reasoning reports progress, and keeps its own cache
+    from kgtool.io.cache import default_cache_dir
+
+    cache_dir = Path(values["cache_dir"]) if values["cache_dir"] else default_cache_dir()
+    params = list(values["params"])
+    try:
+        with _rdflib_warnings() as warned:
+            answer = _run(name, params, values["fmt"], fmt, values["store"], cache_dir)
+    except Exception:  # the full command runs again and reports it as it always has
+        return None
+    if answer is None or warned.seen:
+        return None
+    text, key = answer
+    if _printable(text) is None:
+        return None
+    if key is not None:
+        from kgtool.query.answers import write_answer
+
+        write_answer(cache_dir, key, text)
+    return text
+
+
+def _run(
+    name: str, params: list[str], typed_fmt: str, fmt: str, store: str, cache_dir: Path
+) -> tuple[str, str | None] | None:
+    """What ``kgtool.cli.query.query`` does for these options, on a stored copy only."""
+    from kgtool.graph import KnowledgeGraph
+    from kgtool.query.render import render
+    from kgtool.query.run import run_query
+
+    given = parse_params(params)
+    kg = KnowledgeGraph.open_stored(store=store, cache_dir=cache_dir)
+    if kg is None:
+        return None
+    outcome = run_query(kg, name, given)
+    # Keyed on --format as typed, as the full command keys it (kgtool.cli.query).
+    return render(outcome, fmt), _key(name, params, typed_fmt, False, store)
+
+
+def _unwinding(run: Callable[[], str | None]) -> str | None:
+    """Call ``run`` with SIGTERM and Ctrl-C ending the process as the full command line ends it."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, exit_on_sigterm) if main_thread else None
+    try:
+        return run()
+    except KeyboardInterrupt:
+        # What click prints and returns when interrupted.
+        sys.stderr.write("\nAborted!\n")
+        sys.exit(EXIT_FAILED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def main() -> None:
-    """Run ``kgtool``: print a cached query answer, or hand over to the click command line."""
+    """Run ``kgtool``: answer a plain query here, or hand over to the click command line."""
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    answer = cached_answer(sys.argv[1:]) if encoding == "utf8" else None
+    answer = None
+    if encoding == "utf8":
+        answer = cached_answer(sys.argv[1:])
+        if answer is None:
+            answer = _unwinding(lambda: fresh_answer(sys.argv[1:]))
     if answer is None:
         from kgtool.cli.main import cli
 

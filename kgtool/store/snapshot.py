@@ -146,6 +146,7 @@ def open_snapshot(
     fmt: str | None,
     base: str | None,
     progress: Callable[[int], None] | None = None,
+    build: bool = True,
 ) -> OxigraphStore | None:
     """Open the stored copy of the inputs read-only, building it first if there is none.
 
@@ -156,10 +157,12 @@ def open_snapshot(
         fmt: The format of every fact file, or None to go by extension.
         base: The base IRI of the fact files, or None for their own URIs.
         progress: Called with bytes read while an entry is built (nothing on a hit).
+        build: Build a missing entry; False: return None instead (nothing is parsed).
 
     Returns:
         An :class:`~kgtool.store.oxigraph.OxigraphStore`, or None when the inputs cannot be
-        stored (stdin, the cache off, or its folder not writable): the caller parses them.
+        stored (stdin, the cache off, or its folder not writable), or with ``build`` False
+        when there is no usable entry: the caller parses them.
 
     Raises:
         InputError: If an input is missing or malformed (as loading reports it).
@@ -192,6 +195,8 @@ def open_snapshot(
             return store
     elif entry.exists() or entry.is_symlink():
         discard(entry)
+    if not build:
+        return None
     _build(entry, key, ontology_files, data_files, fmt, base, progress)
     record = _record(entry, key)
     if record is None:
