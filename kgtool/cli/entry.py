@@ -15,7 +15,6 @@ has been printed by then).
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
@@ -146,26 +145,26 @@ def _printable(answer: str | None) -> str | None:
     return answer
 
 
-class _Warned(logging.Handler):
-    """Notes that rdflib logged a warning, which the full command line reports its own way."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen = True
-
-
 @contextmanager
-def _rdflib_warnings() -> Iterator[_Warned]:
-    # The full command installs its handler on the "rdflib" logger (kgtool.cli.logs): a run
-    # that logs there is left to it, so its messages read as they always have.
-    handler = _Warned()
+def _rdflib_warnings() -> Iterator[Callable[[], bool]]:
+    """Yield whether rdflib has logged a warning since the block began.
+
+    The full command installs its handler on the "rdflib" logger (kgtool.cli.logs): a run that
+    logs there is left to it, so its messages read as they always have.
+    """
+    import logging  # here, not for every cache hit
+
+    seen: list[logging.LogRecord] = []
+
+    class Noted(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    handler = Noted(logging.WARNING)
     logger = logging.getLogger("rdflib")
     logger.addHandler(handler)
     try:
-        yield handler
+        yield lambda: bool(seen)
     finally:
         logger.removeHandler(handler)
 
@@ -200,9 +199,11 @@ def fresh_answer(argv: Sequence[str]) -> str | None:
     try:
         with _rdflib_warnings() as warned:
             answer = _run(name, params, values["fmt"], fmt, values["store"], cache_dir)
+            if warned():
+                return None
     except Exception:  # the full command runs again and reports it as it always has
         return None
-    if answer is None or warned.seen:
+    if answer is None:
         return None
     text, key = answer
     if _printable(text) is None:

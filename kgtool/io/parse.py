@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax import SAXParseException
 
 from kgtool.core.errors import InputError
 from kgtool.io.formats import RDF_EXTENSIONS, RDF_FORMATS, find_rdf_format, rdf_format_of_path
@@ -256,6 +255,8 @@ def _parse_error(name: str, text: str, fmt: str, exc: Exception) -> InputError:
     if isinstance(exc, RecursionError) or "maximum recursion depth" in detail:
         where = f":{_deepest_line(text, fmt)}" if fmt in ("turtle", "trig", "json-ld") else ""
         return InputError(f"{name}{where}: malformed {fmt} (nested too deeply to parse)")
+    from xml.sax import SAXParseException  # only RDF/XML errors are of this kind
+
     if isinstance(exc, SAXParseException):
         line = exc.getLineNumber()
         detail = exc.getMessage()

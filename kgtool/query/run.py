@@ -11,12 +11,10 @@ one (rdflib's engine would fetch a graph it does not hold from the web).
 from __future__ import annotations
 
 import contextlib
-import datetime
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -100,6 +98,9 @@ def convert_parameter(spec: ParameterSpec, value: str, graph: LabelSource) -> No
     >>> convert_parameter(ParameterSpec("year", "gYear"), "2021", Graph())
     rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
     """
+
+    import datetime
+    from decimal import Decimal, InvalidOperation
 
     from rdflib import Graph, Literal
     from rdflib.namespace import XSD
