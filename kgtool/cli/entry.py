@@ -119,12 +119,24 @@ def _lookup(
     name: str, params: list[str], fmt: str, reasoned: bool, store: str, cache_dir: Path | None
 ) -> str | None:
     from kgtool.io.cache import default_cache_dir
+
+    return _stored(_key(name, params, fmt, reasoned, store), cache_dir or default_cache_dir())
+
+
+def _stored(key: str | None, cache_dir: Path) -> str | None:
     from kgtool.query.answers import read_answer
 
-    key = _key(name, params, fmt, reasoned, store)
-    if key is None:
-        return None
-    return _printable(read_answer(cache_dir or default_cache_dir(), key))
+    return None if key is None else _printable(read_answer(cache_dir, key))
+
+
+def _cache_dir(values: dict[str, Any]) -> Path:
+    from kgtool.io.cache import default_cache_dir
+
+    return Path(values["cache_dir"]) if values["cache_dir"] else default_cache_dir()
+
+
+def _key_of(name: str, values: dict[str, Any]) -> str | None:
+    return _key(name, list(values["params"]), values["fmt"], values["reasoned"], values["store"])
 
 
 def _key(name: str, params: list[str], fmt: str, reasoned: bool, store: str) -> str | None:
@@ -189,24 +201,23 @@ def fresh_answer(argv: Sequence[str]) -> str | None:
     if parsed is None:
         return None
     name, values = parsed
+    return _fresh(name, values, _key_of(name, values))
+
+
+def _fresh(name: str, values: dict[str, Any], key: str | None) -> str | None:
+    """:func:`fresh_answer` for parsed arguments, whose answer-cache key is ``key``."""
     fmt = query_format_name(values["fmt"])
     if values["reasoned"] or fmt is None:
         return None  # reasoning reports progress, and keeps its own cache
-    from kgtool.io.cache import default_cache_dir
-
-    cache_dir = Path(values["cache_dir"]) if values["cache_dir"] else default_cache_dir()
-    params = list(values["params"])
+    cache_dir = _cache_dir(values)
     try:
         with _rdflib_warnings() as warned:
-            answer = _run(name, params, values["fmt"], fmt, values["store"], cache_dir)
+            text = _run(name, list(values["params"]), fmt, values["store"], cache_dir)
             if warned():
                 return None
     except Exception:  # the full command runs again and reports it as it always has
         return None
-    if answer is None:
-        return None
-    text, key = answer
-    if _printable(text) is None:
+    if text is None or _printable(text) is None:
         return None
     if key is not None:
         from kgtool.query.answers import write_answer
@@ -215,9 +226,7 @@ def fresh_answer(argv: Sequence[str]) -> str | None:
     return text
 
 
-def _run(
-    name: str, params: list[str], typed_fmt: str, fmt: str, store: str, cache_dir: Path
-) -> tuple[str, str | None] | None:
+def _run(name: str, params: list[str], fmt: str, store: str, cache_dir: Path) -> str | None:
     """What ``kgtool.cli.query.query`` does for these options, on a stored copy only."""
     from kgtool.graph import KnowledgeGraph
     from kgtool.query.render import render
@@ -227,9 +236,7 @@ def _run(
     kg = KnowledgeGraph.open_stored(store=store, cache_dir=cache_dir)
     if kg is None:
         return None
-    outcome = run_query(kg, name, given)
-    # Keyed on --format as typed, as the full command keys it (kgtool.cli.query).
-    return render(outcome, fmt), _key(name, params, typed_fmt, False, store)
+    return render(run_query(kg, name, given), fmt)
 
 
 def _unwinding(run: Callable[[], str | None]) -> str | None:
@@ -250,11 +257,15 @@ def _unwinding(run: Callable[[], str | None]) -> str | None:
 def main() -> None:
     """Run ``kgtool``: answer a plain query here, or hand over to the click command line."""
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    parsed = parse_query_args(sys.argv[1:]) if encoding == "utf8" else None
     answer = None
-    if encoding == "utf8":
-        answer = cached_answer(sys.argv[1:])
+    if parsed is not None:
+        name, values = parsed
+        # Computed once, before the inputs are read, as the full command computes it.
+        key = _key_of(name, values)
+        answer = _stored(key, _cache_dir(values))
         if answer is None:
-            answer = _unwinding(lambda: fresh_answer(sys.argv[1:]))
+            answer = _unwinding(lambda: _fresh(name, values, key))
     if answer is None:
         from kgtool.cli.main import cli
 
