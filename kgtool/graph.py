@@ -8,14 +8,11 @@ kept apart from the data. Parse errors name the file and, where the parser knows
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph
-
-from kgtool.core.namespaces import GRAPH_ONTOLOGY, bind_prefixes
 from kgtool.io.inputs import data_files as list_data_files
 from kgtool.io.inputs import (
     expand_inputs as expand_inputs,
@@ -23,9 +20,11 @@ from kgtool.io.inputs import (
 from kgtool.io.inputs import ontology_files as ontology_inputs
 from kgtool.io.inputs import shapes_files
 from kgtool.store.base import Store, open_store, resolve_store
-from kgtool.store.memory import MemoryStore
 
-_LOG = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    # rdflib is imported where a graph is read as rdflib's (most commands): a query answered
+    # inside Oxigraph needs none of it.
+    from rdflib import Dataset, Graph
 
 
 @dataclass
@@ -67,6 +66,8 @@ class KnowledgeGraph:
         second on a store opened from disk in milliseconds.
         """
         if self.ontology_graph is None:
+            from kgtool.core.namespaces import GRAPH_ONTOLOGY
+
             self.ontology_graph = self.store.named_graph(GRAPH_ONTOLOGY)
         return self.ontology_graph
 
@@ -82,6 +83,8 @@ class KnowledgeGraph:
             InputError: If a shapes file is malformed (reported when first needed).
         """
         if self.shapes_graph is None:
+            from kgtool.core.namespaces import bind_prefixes
+
             # The store parses them: Oxigraph reads the bundled shapes in a fraction of the
             # ~0.2 s rdflib's Turtle parser takes, with the same triples and errors.
             self.shapes_graph = bind_prefixes(self.store.read_graph(self.shape_files))
@@ -160,15 +163,66 @@ class KnowledgeGraph:
         )
 
     @classmethod
+    def open_stored(
+        cls,
+        data: Sequence[str | Path] | None = None,
+        ontology: Sequence[str | Path] | None = None,
+        shapes: Sequence[str | Path] | None = None,
+        format: str | None = None,
+        store: str = "auto",
+        cache_dir: Path | None = None,
+    ) -> KnowledgeGraph | None:
+        """Open the inputs' stored copy in the cache as :meth:`load` would; None when there is none.
+
+        Nothing is parsed: on None, :meth:`load` is what builds the copy. Arguments as for
+        :meth:`load`.
+
+        Raises:
+            InputError: If an input file is missing.
+
+        >>> KnowledgeGraph.open_stored(cache_dir=None) is None
+        True
+        """
+        if cache_dir is None:
+            return None
+        ontology_files = ontology_inputs(ontology)
+        data_files = list_data_files(data)
+        inputs = [*ontology_files, *data_files]
+        shape_files = shapes_files(shapes)
+        if resolve_store(store, inputs) != "oxigraph":
+            return None
+        from kgtool.io.cache import CacheSettings
+        from kgtool.store.snapshot import open_snapshot
+
+        backend = open_snapshot(
+            CacheSettings(cache_dir), ontology_files, data_files, format, None, build=False
+        )
+        if backend is None or backend.rewrites:
+            return None  # :meth:`load` warns of the rewrites
+        return cls(
+            store=backend,
+            sources=inputs,
+            shape_files=shape_files,
+            input_format=format,
+            cache_dir=cache_dir,
+        )
+
+    @classmethod
     def from_dataset(
         cls, dataset: Dataset, ontology: Graph | None = None, shapes: Graph | None = None
     ) -> KnowledgeGraph:
         """Wrap an in-memory dataset (handy in tests and notebooks).
 
+        >>> from rdflib import Dataset
         >>> kg = KnowledgeGraph.from_dataset(Dataset())
         >>> kg.store.graph_names()
         []
         """
+        from rdflib import Graph
+
+        from kgtool.core.namespaces import GRAPH_ONTOLOGY
+        from kgtool.store.memory import MemoryStore
+
         store = MemoryStore()
         store.add_dataset(dataset)
         onto = ontology if ontology is not None else Graph(identifier=GRAPH_ONTOLOGY)
@@ -189,9 +243,11 @@ def _warn_rewrites(backend: Store) -> None:
     (oxigraph#526). Exports and validation read such inputs again as written; SPARQL, which
     Oxigraph evaluates, cannot, so the user is told, and how to keep the forms there too.
     """
+    import logging  # here: most runs have nothing to say
+
     first = backend.rewrites[0]
     files = len(backend.rewrites)
-    _LOG.warning(
+    logging.getLogger(__name__).warning(
         "%s%s in queries, describe and why: Oxigraph keeps XSD numbers, booleans, dates and "
         "durations by value (exports and validation keep them as written; --store memory "
         "keeps them everywhere)",

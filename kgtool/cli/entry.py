@@ -1,24 +1,30 @@
-"""The ``kgtool`` console script: a repeated ``kgtool query`` is answered before click loads.
+"""The ``kgtool`` console script: plain ``kgtool query`` runs are answered before click loads.
 
-Scripts run the same ``kgtool query NAME`` many times a minute. On an answer-cache hit
-(:mod:`kgtool.query.answers`) the work left is reading one small file, yet importing click and
-building the command tree costs about 25 ms, a third of the whole process. So this entry point
-recognises the plain forms of ``kgtool query``: a name and the options of
+Scripts run ``kgtool query`` many times a minute. Importing click and building the command tree
+costs about 25 ms, and a query on unchanged inputs needs little more: the answer cache
+(:mod:`kgtool.query.answers`) or one query on the inputs' stored copy. So this entry point
+recognises the plain forms of ``kgtool query``: a name, file or text and the options of
 :data:`kgtool.cli.flags.FAST_PATH`, read from the same definitions click builds the command
-from. It computes the key the full command computes and prints the stored answer. Anything
-else, any doubt, and every miss goes to :func:`kgtool.cli.main.cli`, which parses, checks and
-reports exactly as before.
+from. It prints the stored answer under the key the full command computes; on a miss, when the
+inputs' stored copy exists, it runs the query through the same library calls as the full
+command (:func:`kgtool.query.run.run_query`, :func:`kgtool.query.render.render`) and stores the
+answer as it does. Anything else, any doubt, any error and any warning goes to
+:func:`kgtool.cli.main.cli`, which parses, runs, checks and reports exactly as before (nothing
+has been printed by then).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kgtool.cli.exits import EXIT_BROKEN_PIPE, silence_stdout
-from kgtool.cli.flags import FAST_PATH, Flag
+from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, exit_on_sigterm, silence_stdout
+from kgtool.cli.flags import FAST_PATH, Flag, parse_params, query_format_name
 
 #: Option string → (the option, the value an on/off switch takes; None for a value option).
 _OPTIONS: dict[str, tuple[Flag, bool | None]] = {
@@ -112,28 +118,154 @@ def parse_query_args(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
 def _lookup(
     name: str, params: list[str], fmt: str, reasoned: bool, store: str, cache_dir: Path | None
 ) -> str | None:
-    from kgtool.core.errors import KgtoolError
     from kgtool.io.cache import default_cache_dir
-    from kgtool.query.answers import answer_key, read_answer
+
+    return _stored(_key(name, params, fmt, reasoned, store), cache_dir or default_cache_dir())
+
+
+def _stored(key: str | None, cache_dir: Path) -> str | None:
+    from kgtool.query.answers import read_answer
+
+    return None if key is None else _printable(read_answer(cache_dir, key))
+
+
+def _cache_dir(values: dict[str, Any]) -> Path:
+    from kgtool.io.cache import default_cache_dir
+
+    return Path(values["cache_dir"]) if values["cache_dir"] else default_cache_dir()
+
+
+def _key_of(name: str, values: dict[str, Any]) -> str | None:
+    return _key(name, list(values["params"]), values["fmt"], values["reasoned"], values["store"])
+
+
+def _key(name: str, params: list[str], fmt: str, reasoned: bool, store: str) -> str | None:
+    from kgtool.core.errors import KgtoolError
+    from kgtool.query.answers import answer_key
 
     try:
         # The same arguments kgtool.cli.query._answer_slot passes for these options.
-        key = answer_key(name, params, fmt, reasoned, None, None, None, None, store, None)
+        return answer_key(name, params, fmt, reasoned, None, None, None, None, store, None)
     except (KgtoolError, OSError):
         return None
-    if key is None:
-        return None
-    answer = read_answer(cache_dir or default_cache_dir(), key)
+
+
+def _printable(answer: str | None) -> str | None:
     # click.echo strips ANSI escapes when stdout is not a terminal: leave such text to it.
     if answer is None or "\x1b" in answer:
         return None
     return answer
 
 
+@contextmanager
+def _rdflib_warnings() -> Iterator[Callable[[], bool]]:
+    """Yield whether rdflib has logged a warning since the block began.
+
+    The full command installs its handler on the "rdflib" logger (kgtool.cli.logs): a run that
+    logs there is left to it, so its messages read as they always have.
+    """
+    import logging  # here, not for every cache hit
+
+    seen: list[logging.LogRecord] = []
+
+    class Noted(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    handler = Noted(logging.WARNING)
+    logger = logging.getLogger("rdflib")
+    logger.addHandler(handler)
+    try:
+        yield lambda: bool(seen)
+    finally:
+        logger.removeHandler(handler)
+
+
+def fresh_answer(argv: Sequence[str]) -> str | None:
+    """Run ``kgtool <argv>`` on the inputs' stored copy and store the answer, as the full
+    ``kgtool query`` does; None when the full command line must run instead.
+
+    Args:
+        argv: The arguments after the program name.
+
+    Returns:
+        The text the full command prints, or None: not a plain query (see
+        :func:`parse_query_args`), ``--reasoned``, no stored copy of the inputs (building one
+        reports progress), any error (the full command reports it), a warning, or text click
+        would print differently.
+
+    >>> fresh_answer(["query", "founders", "--reasoned"]) is None
+    True
+    """
+    parsed = parse_query_args(argv)
+    if parsed is None:
+        return None
+    name, values = parsed
+    return _fresh(name, values, _key_of(name, values))
+
+
+def _fresh(name: str, values: dict[str, Any], key: str | None) -> str | None:
+    """:func:`fresh_answer` for parsed arguments, whose answer-cache key is ``key``."""
+    fmt = query_format_name(values["fmt"])
+    if values["reasoned"] or fmt is None:
+        return None  # reasoning reports progress, and keeps its own cache
+    cache_dir = _cache_dir(values)
+    try:
+        with _rdflib_warnings() as warned:
+            text = _run(name, list(values["params"]), fmt, values["store"], cache_dir)
+            if warned():
+                return None
+    except Exception:  # the full command runs again and reports it as it always has
+        return None
+    if text is None or _printable(text) is None:
+        return None
+    if key is not None:
+        from kgtool.query.answers import write_answer
+
+        write_answer(cache_dir, key, text)
+    return text
+
+
+def _run(name: str, params: list[str], fmt: str, store: str, cache_dir: Path) -> str | None:
+    """What ``kgtool.cli.query.query`` does for these options, on a stored copy only."""
+    from kgtool.graph import KnowledgeGraph
+    from kgtool.query.render import render
+    from kgtool.query.run import run_query
+
+    given = parse_params(params)
+    kg = KnowledgeGraph.open_stored(store=store, cache_dir=cache_dir)
+    if kg is None:
+        return None
+    return render(run_query(kg, name, given), fmt)
+
+
+def _unwinding(run: Callable[[], str | None]) -> str | None:
+    """Call ``run`` with SIGTERM and Ctrl-C ending the process as the full command line ends it."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, exit_on_sigterm) if main_thread else None
+    try:
+        return run()
+    except KeyboardInterrupt:
+        # What click prints and returns when interrupted.
+        sys.stderr.write("\nAborted!\n")
+        sys.exit(EXIT_FAILED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def main() -> None:
-    """Run ``kgtool``: print a cached query answer, or hand over to the click command line."""
+    """Run ``kgtool``: answer a plain query here, or hand over to the click command line."""
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    answer = cached_answer(sys.argv[1:]) if encoding == "utf8" else None
+    parsed = parse_query_args(sys.argv[1:]) if encoding == "utf8" else None
+    answer = None
+    if parsed is not None:
+        name, values = parsed
+        # Computed once, before the inputs are read, as the full command computes it.
+        key = _key_of(name, values)
+        answer = _stored(key, _cache_dir(values))
+        if answer is None:
+            answer = _unwinding(lambda: _fresh(name, values, key))
     if answer is None:
         from kgtool.cli.main import cli
 

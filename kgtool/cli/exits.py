@@ -24,6 +24,11 @@ EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
 
 
+def exit_on_sigterm(signum: int, frame: object) -> None:
+    """A SIGTERM handler: ``kill`` unwinds like Ctrl-C, so temporary files are removed."""
+    raise SystemExit(128 + signum)
+
+
 def silence_stdout() -> None:
     """Point stdout at /dev/null, so the flush at exit cannot fail on the closed pipe again."""
     try:

@@ -9,11 +9,13 @@ library: click through :func:`kgtool.cli.options.click_option`, the fast path by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kgtool.core.errors import ParameterError
 from kgtool.io.formats import RDF_FORMAT_SPELLINGS as INPUT_FORMATS
-from kgtool.io.formats import RDF_FORMATS, RESULT_FORMATS
+from kgtool.io.formats import RDF_FORMATS, RESULT_FORMATS, find_rdf_format, find_result_format
 from kgtool.store.base import STORE_CHOICES
 
 
@@ -160,3 +162,34 @@ QUERY_FORMAT = Flag(
 #: name they are the whole of its answer key (:func:`kgtool.query.answers.answer_key`). Any other
 #: option, and anything in doubt, goes to click.
 FAST_PATH: tuple[Flag, ...] = (PARAM, QUERY_FORMAT, REASONED, STORE, CACHE_DIR)
+
+
+def query_format_name(fmt: str) -> str | None:
+    """Return kgtool's name of a ``kgtool query --format`` spelling, or None if unknown.
+
+    A name both tables know (``xml``) means SPARQL XML results here, as it always has for
+    ``query``; the renderer writes RDF/XML for it when the query returns a graph.
+
+    >>> query_format_name("srj"), query_format_name("ttl"), query_format_name("nope")
+    ('json', 'turtle', None)
+    """
+    found = find_result_format(fmt) or find_rdf_format(fmt)
+    return None if found is None else found.name
+
+
+def parse_params(values: Sequence[str]) -> dict[str, str]:
+    """Read ``--param NAME=VALUE`` values.
+
+    >>> parse_params(["organization=Open AI"])
+    {'organization': 'Open AI'}
+
+    Raises:
+        ParameterError: If a value has no ``=`` or no name.
+    """
+    params: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--param takes name=value, not {item!r}")
+        params[name.strip()] = value
+    return params

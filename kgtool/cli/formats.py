@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 
+from kgtool.cli.flags import query_format_name
 from kgtool.io.formats import (
     RDF_FORMAT_NAMES,
     find_rdf_format,
-    find_result_format,
     rdf_format_of_path,
     result_format_of_path,
 )
@@ -82,9 +82,6 @@ def query_output_format(fmt: str, given: bool, output: str | None) -> str:
         given: Whether the user gave ``--format`` (else ``fmt`` is the default).
         output: The ``-o`` path, whose extension decides when ``--format`` is not given.
 
-    A name both tables know (``xml``) means SPARQL XML results here, as it always has for
-    ``query``; the renderer writes RDF/XML for it when the query returns a graph.
-
     >>> query_output_format("table", False, "founders.srj")
     'json'
     >>> query_output_format("rdfxml", True, None), query_output_format("srx", True, None)
@@ -97,7 +94,7 @@ def query_output_format(fmt: str, given: bool, output: str | None) -> str:
                 f"cannot tell the format of {output!r} from its extension; give --format"
             )
         return by_path.name
-    found = find_result_format(fmt) or find_rdf_format(fmt)
-    if found is None:
+    name = query_format_name(fmt)
+    if name is None:
         raise click.UsageError(f"unknown format {fmt!r}")
-    return found.name
+    return name

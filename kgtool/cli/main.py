@@ -20,7 +20,14 @@ from typing import Any, NoReturn
 import click
 
 from kgtool.cli.build import build, canonicalize, context
-from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, silence_stdout
+from kgtool.cli.exits import (
+    EXIT_BROKEN_PIPE,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    exit_on_sigterm,
+    silence_stdout,
+)
 from kgtool.cli.export import export
 from kgtool.cli.inspect import check, coverage, describe, diagram, facts, stats, why
 from kgtool.cli.link import link, push
@@ -129,7 +136,7 @@ def cli(ctx: click.Context, traceback: bool, quiet: bool, verbose: bool) -> None
     if threading.current_thread() is threading.main_thread():
         # `kill` (SIGTERM) unwinds like Ctrl-C, so an export in progress deletes its temp file
         # and leaves the old output untouched.
-        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        previous = signal.signal(signal.SIGTERM, exit_on_sigterm)
         ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
@@ -140,10 +147,6 @@ def _close_log(handler: CliLogHandler) -> None:
     if line is not None and not handler.quiet:
         with contextlib.suppress(OSError):  # stderr is gone too: nothing left to tell
             click.echo(line, err=True)
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
 
 
 for _command in (

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kgtool.cli.flags import GRAPH_FLAGS, Flag
+from kgtool.cli.flags import parse_params as parse_params  # re-exported: its old place
 from kgtool.cli.progress import activity, counting
-from kgtool.core.errors import ParameterError
 
 if TYPE_CHECKING:
     from kgtool.graph import KnowledgeGraph
@@ -136,18 +136,3 @@ def note(message: str) -> None:
     settings = (obj.find_object(dict) if obj is not None else None) or {}
     if not settings.get("quiet"):
         click.echo(message, err=True)
-
-
-def parse_params(values: Sequence[str]) -> dict[str, str]:
-    """Read ``--param NAME=VALUE`` values.
-
-    Raises:
-        ParameterError: If a value has no ``=`` or no name.
-    """
-    params: dict[str, str] = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ParameterError(f"--param takes name=value, not {item!r}")
-        params[name.strip()] = value
-    return params

@@ -8,10 +8,10 @@ from typing import TypeVar
 
 from rdflib import Dataset, Graph, Namespace, URIRef
 
-from kgtool.core import vocab
+from kgtool.core import iris, vocab
 from kgtool.core.patches import ordered_memory_store
 
-BASE = "https://w3id.org/eleutherai-kg/"
+BASE = iris.BASE
 
 #: Classes and properties of the ontology (slash IRIs, so each term can resolve to its own page):
 #: the generated vocabulary, so that a term the ontology does not define fails where it is used.
@@ -45,7 +45,7 @@ DATASET_IRI = URIRef(BASE + "dataset")
 ARTICLE_IRI = URIRef("https://en.wikipedia.org/wiki/EleutherAI")
 
 #: Named graphs of the dataset. Facts from the article live in one graph per source sentence.
-GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
+GRAPH_ONTOLOGY = URIRef(iris.GRAPH_ONTOLOGY)
 GRAPH_SOURCES = URIRef(BASE + "graph/sources")
 GRAPH_EDITORIAL = URIRef(BASE + "graph/editorial")
 GRAPH_WIKIDATA = URIRef(BASE + "graph/wikidata")
@@ -54,33 +54,11 @@ GRAPH_VOID = URIRef(BASE + "graph/void")
 GRAPH_WIKIDATA_SUGGESTED = URIRef(BASE + "graph/wikidata-suggested")
 GRAPH_WIKIDATA_ENRICHMENT = URIRef(BASE + "graph/wikidata-enrichment")
 #: Written only by the reasoner, never by hand.
-GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
+GRAPH_INFERRED = URIRef(iris.GRAPH_INFERRED)
 
-#: The prefixes bound in every serialisation the project writes.
-PREFIXES: dict[str, str] = {
-    "kg": str(KG),
-    "id": str(ID),
-    "src": str(SRC),
-    "shape": str(SHAPE),
-    "claim": str(CLAIM),
-    "schema": str(SCHEMA),
-    "wd": str(WD),
-    "wdt": str(WDT),
-    "prov": str(PROV),
-    "void": str(VOID),
-    "sssom": str(SSSOM),
-    "semapv": str(SEMAPV),
-    "link": str(LINK),
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
+#: The prefixes bound in every serialisation the project writes (one table, in
+#: :mod:`kgtool.core.iris`, for the code that runs without rdflib too).
+PREFIXES = iris.PREFIXES
 
 
 G = TypeVar("G", bound=Graph)

@@ -12,6 +12,7 @@ from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
 from kgtool.core.errors import TermError
+from kgtool.core.iris import expand_iri_text, shorten_iri
 from kgtool.core.namespaces import PREFIXES
 
 #: An RDF triple as rdflib terms.
@@ -19,8 +20,6 @@ Triple = tuple[Node, Node, Node]
 #: The properties whose values name an entity (looked up by :func:`resolve_entity`).
 LABEL_PROPERTIES: tuple[URIRef, ...] = (RDFS.label, SKOS.altLabel, SKOS.prefLabel)
 
-_PREFIXED_RE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|^`\\]*)$")
-_ABSOLUTE_IRI_RE = re.compile(r"^(https?|urn|file|mailto|tag):", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^[+-]?(\d+|\d*\.\d+|(\d+\.?\d*|\.\d+)[eE][+-]?\d+)$")
 
 
@@ -38,15 +37,8 @@ def expand_iri(text: str) -> URIRef | None:
     >>> expand_iri("GPT-J-6B") is None
     True
     """
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
-    match = _PREFIXED_RE.match(text)
-    if match and (match.group(1) or "") in PREFIXES:
-        return URIRef(PREFIXES[match.group(1) or ""] + match.group(2))
-    if _ABSOLUTE_IRI_RE.match(text) and " " not in text:
-        return URIRef(text)
-    return None
+    iri = expand_iri_text(text)
+    return None if iri is None else URIRef(iri)
 
 
 def parse_literal(text: str) -> Literal | None:
@@ -143,13 +135,5 @@ def shorten(graph: Graph, node: Node) -> str:
     'id:EleutherAI'
     """
     if isinstance(node, URIRef):
-        value = str(node)
-        best = ""
-        for prefix, iri in PREFIXES.items():
-            if value.startswith(iri) and len(iri) > len(best):
-                local = value[len(iri) :]
-                if re.fullmatch(r"[\w.-]*", local) and not local.endswith("."):
-                    best = iri
-                    result = f"{prefix}:{local}"
-        return result if best else f"<{value}>"
+        return shorten_iri(str(node))
     return node.n3()

@@ -23,6 +23,7 @@ of the command line can use it before anything heavy is loaded.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -52,11 +53,13 @@ def default_cache_dir() -> Path:
     return Path(base) / "kgtool"
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """Return kgtool's version plus the size and modification time of every module it has.
 
     The version string does not change while kgtool is developed (an editable install), so the
-    modules' sizes and modification times stand for the code.
+    modules' sizes and modification times stand for the code. Listed once per process: a
+    process runs the code it loaded, and one query asks twice (its answer, the stored inputs).
 
     >>> code_fingerprint().startswith(__version__)
     True

@@ -7,23 +7,18 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-from xml.sax import SAXParseException
-
-from rdflib import Dataset, Graph, URIRef
+from typing import TYPE_CHECKING, Any
 
 from kgtool.core.errors import InputError
-from kgtool.core.namespaces import new_graph
-from kgtool.core.patches import (
-    ensure_ntriples_buffer,
-    linear_string_constants,
-    literals_as_written,
-    ordered_memory_store,
-)
 from kgtool.io.formats import RDF_EXTENSIONS, RDF_FORMATS, find_rdf_format, rdf_format_of_path
 from kgtool.io.inputs import (
     expand_inputs as expand_inputs,
 )  # re-exported: its old place
+
+if TYPE_CHECKING:
+    # rdflib is imported by the functions that parse with it: reading a query's text and
+    # naming formats need none of it.
+    from rdflib import Dataset, Graph
 
 #: Formats that carry graph names.
 QUAD_FORMATS = frozenset(f.rdflib for f in RDF_FORMATS if f.quads)
@@ -245,6 +240,8 @@ def _line_of_bad_line(text: str, fmt: str) -> int | None:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
+            from rdflib import Dataset
+
             Dataset().parse(data=line, format=fmt)
         except Exception:
             return number
@@ -258,6 +255,8 @@ def _parse_error(name: str, text: str, fmt: str, exc: Exception) -> InputError:
     if isinstance(exc, RecursionError) or "maximum recursion depth" in detail:
         where = f":{_deepest_line(text, fmt)}" if fmt in ("turtle", "trig", "json-ld") else ""
         return InputError(f"{name}{where}: malformed {fmt} (nested too deeply to parse)")
+    from xml.sax import SAXParseException  # only RDF/XML errors are of this kind
+
     if isinstance(exc, SAXParseException):
         line = exc.getLineNumber()
         detail = exc.getMessage()
@@ -347,7 +346,17 @@ def parse_text(text: str, fmt: str, name: str, base: str | None = None) -> Datas
         # rdflib's N-Triples reader grows its line buffer 2 KiB at a time and rescans it on each
         # step: quadratic, minutes for a 5 MB literal. Reading the whole text in one step keeps
         # it linear; the value only ever grows, so concurrent parses stay correct.
+        from kgtool.core.patches import ensure_ntriples_buffer
+
         ensure_ntriples_buffer(len(text) + 1)
+    from rdflib import Dataset, URIRef
+
+    from kgtool.core.patches import (
+        linear_string_constants,
+        literals_as_written,
+        ordered_memory_store,
+    )
+
     # Insertion order: the store then gets the quads in the file's order, in every process.
     dataset = Dataset(store=ordered_memory_store())
     try:
@@ -423,6 +432,8 @@ def parse_file(path: str | Path, fmt: str | None = None, base: str | None = None
 
 
 def merged_graph(dataset: Dataset) -> Graph:
+    from kgtool.core.namespaces import new_graph
+
     merged = new_graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         merged.add((s, p, o))
@@ -440,6 +451,8 @@ def bind_file_prefixes(graph: Graph, parsed: Graph) -> None:
 
 def parse_graph_files(shape_files: Sequence[Path]) -> Graph:
     """Parse files into one graph (graph names dropped), keeping the files' prefix bindings."""
+    from kgtool.core.namespaces import new_graph
+
     shapes_graph = new_graph()
     for f in shape_files:
         parsed = parse_file(f)

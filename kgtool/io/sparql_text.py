@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
-
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from kgtool.core.errors import (
     QuerySyntaxError,
     UsageError,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rdflib.term import Node
+
+    from kgtool.core.plain import PlainTerm
 
 
 def position_of(text: str, needle: str) -> tuple[int, int] | None:
@@ -41,7 +47,9 @@ _WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _FORM_BRACE_RE = re.compile(r"\b(?:SELECT|ASK|DESCRIBE)\b[^{]*\{", re.IGNORECASE)
 
 
-def inline_bindings(text: str, bindings: dict[str, Node] | None) -> str:
+def inline_bindings(
+    text: str, bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None
+) -> str:
     """Bind variables in SPARQL text with a ``VALUES`` row at the top of the WHERE group.
 
     For engines that take text only (Oxigraph, remote endpoints): the row is joined with the
@@ -50,7 +58,7 @@ def inline_bindings(text: str, bindings: dict[str, Node] | None) -> str:
 
     Args:
         text: The query.
-        bindings: Values by variable name (no blank nodes).
+        bindings: Values by variable name (no blank nodes): rdflib or plain terms.
 
     Returns:
         The query with the row inserted (unchanged when there is nothing to bind).

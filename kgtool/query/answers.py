@@ -26,10 +26,10 @@ import functools
 import hashlib
 import re
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
 from kgtool.core import paths
+from kgtool.core.dists import installed_version
 from kgtool.core.version import __version__
 from kgtool.io.cache import CacheKind, CacheSettings, code_fingerprint, hash_file
 from kgtool.io.inputs import data_files, ontology_files, shapes_files
@@ -55,13 +55,7 @@ def library_versions() -> str:
     >>> library_versions().startswith("rdflib=")
     True
     """
-    parts = []
-    for name in _LIBRARIES:
-        try:
-            parts.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{name}=none")
-    return " ".join(parts)
+    return " ".join(f"{name}={installed_version(name) or 'none'}" for name in _LIBRARIES)
 
 
 def answer_key(

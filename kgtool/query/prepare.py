@@ -7,13 +7,11 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from rdflib.term import Variable
-
 from kgtool.core.errors import (
     QuerySyntaxError,
     UsageError,
 )
-from kgtool.core.namespaces import PREFIXES
+from kgtool.core.iris import PREFIXES
 from kgtool.io.sparql_text import is_update, position_of
 from kgtool.query.catalog import (
     NamedQuery,
@@ -21,6 +19,7 @@ from kgtool.query.catalog import (
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
+    from rdflib.term import Variable
 
 # rdflib's SPARQL parser (pyparsing, CompValue) is imported by the functions that parse: its
 # grammar takes ~0.1 s to build, which a query on Oxigraph's native path never needs.
@@ -73,6 +72,7 @@ def _in_scope(node: Any) -> Any:
     """Yield the variables a parsed graph pattern binds, in the order the query writes them."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
 
     if isinstance(node, Variable):
         yield node

@@ -17,21 +17,18 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.query import Result
-from rdflib.term import BNode, Node, Variable
+from typing import TYPE_CHECKING, Any
 
 from kgtool.core.errors import UsageError
-from kgtool.core.namespaces import bind_prefixes
-from kgtool.core.terms import shorten
+from kgtool.core.iris import shorten_iri
+from kgtool.core.plain import PlainAnswer, PlainTerm, plain_from_rdflib
 from kgtool.io.formats import RDF_FORMAT_NAMES as GRAPH_FORMATS
 from kgtool.io.formats import RESULT_FORMAT_NAMES as TABLE_FORMATS
-from kgtool.io.serialize import serialize_graph
-from kgtool.query.run import QueryOutcome
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from kgtool.query.run import QueryOutcome
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -48,66 +45,49 @@ __all__ = [
 ]
 
 #: Labels a result's blank nodes ``b0``, ``b1``... as they are first met.
-BNodeLabels = Callable[[BNode], str]
+BNodeLabels = Callable[[PlainTerm], str]
 
 
 def _bnode_labels() -> BNodeLabels:
-    labels: dict[BNode, str] = {}
+    labels: dict[str, str] = {}
 
-    def label(node: BNode) -> str:
-        return labels.setdefault(node, f"b{len(labels)}")
+    def label(node: PlainTerm) -> str:
+        return labels.setdefault(node.value, f"b{len(labels)}")
 
     return label
 
 
-def _cell(graph: Graph, node: Node | None, bnode: BNodeLabels) -> str:
+def _cell(node: PlainTerm | None, bnode: BNodeLabels) -> str:
     if node is None:
         return ""
-    if isinstance(node, Literal):
-        return str(node)
-    if isinstance(node, BNode):
+    if node.kind == "literal":
+        return node.value
+    if node.kind == "bnode":
         return f"_:{bnode(node)}"
-    return shorten(graph, node)
+    return shorten_iri(node.value)
 
 
-# N-Triples string escapes, plus the tab, which TSV needs escaped; other control characters
-# as \uXXXX so that a term is always one line of printable text.
-_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_STRING_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
-# What an IRIREF may not hold as such (N-Triples grammar), written as \uXXXX.
-_IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    return _STRING_ESCAPES.get(char) or f"\\u{ord(char):04X}"
-
-
-def nt_term(node: Node, bnode: BNodeLabels | None = None) -> str:
+def nt_term(node: Node | PlainTerm, bnode: BNodeLabels | None = None) -> str:
     r"""Write a term as N-Triples does, on one line (tabs, newlines and returns escaped).
 
     Args:
-        node: An IRI, blank node or literal.
+        node: An IRI, blank node or literal (an rdflib term or a :class:`PlainTerm`).
         bnode: How blank nodes are labelled (default: their own label).
 
     Returns:
         The term; also valid Turtle, so it is what SPARQL TSV results hold.
 
+    >>> from rdflib import Literal
+    >>> from rdflib.namespace import XSD
     >>> print(nt_term(Literal('a "b"\tc\nd', lang="en")))
     "a \"b\"\tc\nd"@en
     >>> print(nt_term(Literal("1", datatype=XSD.integer)))
     "1"^^<http://www.w3.org/2001/XMLSchema#integer>
     """
-    if isinstance(node, Literal):
-        text = '"' + _STRING_SPECIAL.sub(_escape_char, str(node)) + '"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and node.datatype != XSD.string:
-            return f"{text}^^{nt_term(node.datatype)}"
-        return text
-    if isinstance(node, BNode):
-        return f"_:{bnode(node) if bnode is not None else node}"
-    return "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m.group()):04X}", str(node)) + ">"
+    term = node if isinstance(node, PlainTerm) else plain_from_rdflib(node)
+    if term.kind == "bnode" and bnode is not None:
+        return f"_:{bnode(term)}"
+    return term.n3()
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -134,25 +114,18 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _columns(result: Result) -> list[Variable]:
-    return list(result.vars or [])
-
-
-def _ask(result: Result) -> str:
-    return "true" if result.askAnswer else "false"
+def _ask(answer: PlainAnswer) -> str:
+    return "true" if answer.boolean else "false"
 
 
 def render_table(outcome: QueryOutcome) -> str:
     """Render SELECT rows as an aligned text table (prefixed names, plain literal text)."""
-    result = outcome.result
-    if result.type == "ASK":
-        return _ask(result) + "\n"
-    columns = _columns(result)
-    graph = bind_prefixes(Graph())
+    answer = outcome.plain()
+    if answer.kind == "ASK":
+        return _ask(answer) + "\n"
     bnode = _bnode_labels()
-    rows = [[_cell(graph, row.get(v), bnode) for v in columns] for row in result.bindings]
-    names = [str(v) for v in columns]
-    return text_table(names, rows) + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+    rows = [[_cell(node, bnode) for node in row] for row in answer.rows]
+    return text_table(answer.columns, rows) + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
 
 
 def render_tsv(outcome: QueryOutcome) -> str:
@@ -165,68 +138,61 @@ def render_tsv(outcome: QueryOutcome) -> str:
     >>> render_tsv(run_query(kg, 'SELECT ?q { BIND("a\\nb" AS ?q) }'))
     '?q\n"a\\nb"\n'
     """
-    result = outcome.result
-    if result.type == "ASK":
-        return _ask(result) + "\n"
-    columns = _columns(result)
+    answer = outcome.plain()
+    if answer.kind == "ASK":
+        return _ask(answer) + "\n"
     bnode = _bnode_labels()
-    lines = ["\t".join("?" + str(v) for v in columns)]
-    for row in result.bindings:
-        cells = [row.get(v) for v in columns]
-        lines.append("\t".join("" if c is None else nt_term(c, bnode) for c in cells))
+    lines = ["\t".join("?" + v for v in answer.columns)]
+    for row in answer.rows:
+        lines.append("\t".join("" if c is None else nt_term(c, bnode) for c in row))
     return "\n".join(lines) + "\n"
 
 
 def render_csv(outcome: QueryOutcome) -> str:
     """Render SELECT rows as SPARQL 1.1 CSV: lexical forms only, quoted where CSV needs it."""
-    result = outcome.result
-    if result.type == "ASK":
-        return _ask(result) + "\n"
-    columns = _columns(result)
+    answer = outcome.plain()
+    if answer.kind == "ASK":
+        return _ask(answer) + "\n"
     bnode = _bnode_labels()
     out = io.StringIO()
     # CRLF line ends, as the CSV spec (RFC 4180) has them; a field holding a comma, a quote
     # or a line break is quoted, a quote doubled.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([str(v) for v in columns])
-    for row in result.bindings:
-        cells = [row.get(v) for v in columns]
+    writer.writerow(answer.columns)
+    for row in answer.rows:
         writer.writerow(
-            [
-                "" if c is None else f"_:{bnode(c)}" if isinstance(c, BNode) else str(c)
-                for c in cells
-            ]
+            ["" if c is None else f"_:{bnode(c)}" if c.kind == "bnode" else c.value for c in row]
         )
     return out.getvalue()
 
 
-def _json_term(node: Node, bnode: BNodeLabels) -> dict[str, str]:
-    if isinstance(node, Literal):
-        term = {"type": "literal", "value": str(node)}
+def _json_term(node: PlainTerm, bnode: BNodeLabels) -> dict[str, str]:
+    if node.kind == "literal":
+        term = {"type": "literal", "value": node.value}
         if node.language:
             term["xml:lang"] = node.language
-        elif node.datatype is not None and node.datatype != XSD.string:
-            term["datatype"] = str(node.datatype)
+        elif node.datatype is not None:
+            term["datatype"] = node.datatype
         return term
-    if isinstance(node, BNode):
+    if node.kind == "bnode":
         return {"type": "bnode", "value": bnode(node)}
-    return {"type": "uri", "value": str(node)}
+    return {"type": "uri", "value": node.value}
 
 
 def render_json(outcome: QueryOutcome) -> str:
     """Render SELECT rows or an ASK answer as SPARQL 1.1 Query Results JSON."""
-    result = outcome.result
+    answer = outcome.plain()
     doc: dict[str, Any]
-    if result.type == "ASK":
-        doc = {"head": {}, "boolean": bool(result.askAnswer)}
+    if answer.kind == "ASK":
+        doc = {"head": {}, "boolean": bool(answer.boolean)}
     else:
-        columns = _columns(result)
+        columns = answer.columns
         bnode = _bnode_labels()
         bindings = [
-            {str(v): _json_term(row[v], bnode) for v in columns if row.get(v) is not None}
-            for row in result.bindings
+            {v: _json_term(c, bnode) for v, c in zip(columns, row, strict=True) if c is not None}
+            for row in answer.rows
         ]
-        doc = {"head": {"vars": [str(v) for v in columns]}, "results": {"bindings": bindings}}
+        doc = {"head": {"vars": columns}, "results": {"bindings": bindings}}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -239,6 +205,10 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
+    # Imported here: xml.sax.saxutils pulls in urllib.request and ssl (~10 ms), which no other
+    # results format needs.
+    from xml.sax.saxutils import escape
+
     bad = _NOT_XML.search(text)
     if bad:
         raise XmlCharacterError(
@@ -249,19 +219,20 @@ def _xml_text(text: str) -> str:
     return escape(text).replace("\r", "&#13;")
 
 
-def _xml_term(node: Node, bnode: BNodeLabels) -> str:
-    if isinstance(node, Literal):
+def _xml_term(node: PlainTerm, bnode: BNodeLabels) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    if node.kind == "literal":
         if node.language:
             attributes = f" xml:lang={quoteattr(node.language)}"
-        elif node.datatype is not None and node.datatype != XSD.string:
-            attributes = f" datatype={quoteattr(str(node.datatype))}"
+        elif node.datatype is not None:
+            attributes = f" datatype={quoteattr(node.datatype)}"
         else:
             attributes = ""
-        return f"<literal{attributes}>{_xml_text(str(node))}</literal>"
-    if isinstance(node, BNode):
+        return f"<literal{attributes}>{_xml_text(node.value)}</literal>"
+    if node.kind == "bnode":
         return f"<bnode>{bnode(node)}</bnode>"
-    assert isinstance(node, URIRef)
-    return f"<uri>{_xml_text(str(node))}</uri>"
+    return f"<uri>{_xml_text(node.value)}</uri>"
 
 
 def render_xml(outcome: QueryOutcome) -> str:
@@ -273,32 +244,34 @@ def render_xml(outcome: QueryOutcome) -> str:
     Raises:
         XmlCharacterError: If a value holds a character XML cannot carry (a NUL, most C0).
     """
-    result = outcome.result
+    from xml.sax.saxutils import quoteattr
+
+    answer = outcome.plain()
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
     ]
-    if result.type == "ASK":
-        lines += ["  <head/>", f"  <boolean>{_ask(result)}</boolean>"]
+    if answer.kind == "ASK":
+        lines += ["  <head/>", f"  <boolean>{_ask(answer)}</boolean>"]
     else:
-        columns = _columns(result)
+        columns = answer.columns
         bnode = _bnode_labels()
         if columns:
             lines.append("  <head>")
-            lines += [f"    <variable name={quoteattr(str(v))}/>" for v in columns]
+            lines += [f"    <variable name={quoteattr(v)}/>" for v in columns]
             lines.append("  </head>")
         else:
             lines.append("  <head/>")
         lines.append("  <results>")
-        for row in result.bindings:
-            bound = [(v, row[v]) for v in columns if row.get(v) is not None]
+        for row in answer.rows:
+            bound = [(v, c) for v, c in zip(columns, row, strict=True) if c is not None]
             if not bound:
                 lines.append("    <result/>")
                 continue
             lines.append("    <result>")
             for v, node in bound:
                 term = _xml_term(node, bnode)
-                lines.append(f"      <binding name={quoteattr(str(v))}>{term}</binding>")
+                lines.append(f"      <binding name={quoteattr(v)}>{term}</binding>")
             lines.append("    </result>")
         lines.append("  </results>")
     lines.append("</sparql>")
@@ -331,6 +304,8 @@ def render(outcome: QueryOutcome, fmt: str = "table") -> str:
     """
     result = outcome.result
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        from kgtool.io.serialize import serialize_graph  # rdflib's writers: graphs only
+
         graph = result.graph
         assert graph is not None
         if fmt != "table" and fmt not in GRAPH_FORMATS:

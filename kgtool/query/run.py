@@ -11,19 +11,12 @@ one (rdflib's engine would fetch a graph it does not hold from the web).
 from __future__ import annotations
 
 import contextlib
-import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from rdflib import Graph, Literal
-from rdflib.namespace import XSD
-from rdflib.query import Result
-from rdflib.term import Node, Variable
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kgtool.core.errors import (
     KgtoolError,
@@ -33,13 +26,8 @@ from kgtool.core.errors import (
     TermError,
     UsageError,
 )
-from kgtool.core.patches import (
-    AGGREGATE_JOIN,
-    aggregate_join,
-    aggregate_join_usable,
-    result_rows,
-)
-from kgtool.core.terms import expand_iri, resolve_entity
+from kgtool.core.iris import expand_iri_text
+from kgtool.core.plain import PlainAnswer, PlainTerm
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.sparql_text import check_nesting
 from kgtool.query.catalog import (
@@ -53,13 +41,26 @@ from kgtool.query.prepare import needs_parse, ordered_vars, parsed, uses_service
 from kgtool.store.base import QueryDataset, Store, without_dataset_clause
 
 if TYPE_CHECKING:
-    # Typing only: rdflib's SPARQL engine (its grammar alone takes ~0.1 s to build) is imported
-    # when a query is parsed or run by rdflib, never on Oxigraph's native path.
+    # Typing only: rdflib (a third of a second to import; its SPARQL grammar another tenth) is
+    # imported when a parameter is bound or a query parsed or run by rdflib, never on
+    # Oxigraph's native path, whose answers are written without it.
+    from rdflib import Graph
     from rdflib.plugins.sparql.sparql import Query
+    from rdflib.query import Result
+    from rdflib.term import Node, Variable
+
+    from kgtool.store.oxigraph import OxigraphAnswer
 
 #: Where ``entity`` parameters are looked up: a graph, or a function giving, for the text typed,
 #: a graph that holds at least the label triples reading that text (see :func:`label_lookup`).
-LabelSource = Graph | Callable[[str], Graph]
+LabelSource: TypeAlias = "Graph | Callable[[str], Graph]"
+
+
+def _no_labels(text: str) -> Graph:
+    """No label triples: where an evaluator has no graph of its own to look labels up in."""
+    from rdflib import Graph
+
+    return Graph()
 
 
 def label_lookup(store: Store) -> Callable[[str], Graph]:
@@ -93,9 +94,18 @@ def convert_parameter(spec: ParameterSpec, value: str, graph: LabelSource) -> No
     Raises:
         ParameterError: If the value does not fit the type.
 
+    >>> from rdflib import Graph
     >>> convert_parameter(ParameterSpec("year", "gYear"), "2021", Graph())
     rdflib.term.Literal('2021', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
     """
+
+    import datetime
+    from decimal import Decimal, InvalidOperation
+
+    from rdflib import Graph, Literal
+    from rdflib.namespace import XSD
+
+    from kgtool.core.terms import expand_iri, resolve_entity
 
     def bad(expected: str) -> ParameterError:
         return ParameterError(
@@ -170,6 +180,16 @@ def bind_parameters(
     Raises:
         ParameterError: For an unknown name, a missing value or a value of the wrong type.
     """
+    return {
+        spec.name: convert_parameter(spec, value, graph)
+        for spec, value in _given_values(header, params)
+    }
+
+
+def _given_values(
+    header: QueryHeader, params: dict[str, str] | None
+) -> list[tuple[ParameterSpec, str]]:
+    """Each declared parameter with its value as typed (or its default), checked for presence."""
     params = dict(params or {})
     declared = {p.name: p for p in header.parameters}
     unknown = sorted(set(params) - set(declared))
@@ -178,15 +198,48 @@ def bind_parameters(
         raise ParameterError(
             f"unknown parameter {', '.join(map(repr, unknown))}; this query declares: {names}"
         )
-    bindings: dict[str, Node] = {}
+    values = []
     for spec in header.parameters:
         value = params.get(spec.name, spec.default)
         if value is None:
             raise ParameterError(
                 f"parameter {spec.name!r} ({spec.type}) is required: --param {spec.name}=VALUE"
             )
-        bindings[spec.name] = convert_parameter(spec, value, graph)
+        values.append((spec, value))
+    return values
+
+
+def _iri_bindings(
+    header: QueryHeader, params: dict[str, str] | None
+) -> dict[str, PlainTerm] | None:
+    """The bindings as plain IRIs, when every value is an ``entity`` or ``iri`` written as an IRI.
+
+    Such values need no label lookup and no rdflib term (what :func:`convert_parameter` would
+    give is the same IRI); None for anything else, which :func:`bind_parameters` converts.
+    """
+    bindings: dict[str, PlainTerm] = {}
+    for spec, value in _given_values(header, params):
+        iri = expand_iri_text(value) if spec.type in ("entity", "iri") else None
+        if iri is None:
+            return None
+        bindings[spec.name] = PlainTerm("uri", iri)
     return bindings
+
+
+class _RdflibBindings(Mapping[str, "Node"]):
+    """Plain bindings read as rdflib terms (rdflib is imported when one is read)."""
+
+    def __init__(self, plain: dict[str, PlainTerm]) -> None:
+        self._plain = plain
+
+    def __getitem__(self, name: str) -> Node:
+        return self._plain[name].to_rdflib()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
 
 
 @dataclass
@@ -194,13 +247,21 @@ class QueryOutcome:
     """A query's result, with what ran."""
 
     query: NamedQuery
-    result: Result
-    bindings: dict[str, Node]
+    #: rdflib's ``Result``, or Oxigraph's answer, which offers the same attributes (converted
+    #: to rdflib terms on first use) beside its plain values.
+    result: Result | OxigraphAnswer
+    bindings: Mapping[str, Node]
 
     @property
     def kind(self) -> str:
         """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
         return str(self.result.type)
+
+    def plain(self) -> PlainAnswer:
+        """The SELECT or ASK answer as plain values, what the results writers read."""
+        if isinstance(self.result, PlainAnswer):
+            return self.result
+        return PlainAnswer.of_rdflib(self.result)
 
 
 class ResultTooLargeError(QueryRunError):
@@ -216,7 +277,7 @@ class ResultTooLargeError(QueryRunError):
 Federation = Callable[[], AbstractContextManager[object]]
 #: Evaluates a checked query elsewhere (a remote endpoint): the query, the parsed query (its
 #: checks already passed) and the bindings in, an rdflib ``Result`` out.
-Evaluator = Callable[[NamedQuery, "Query", dict[str, Node]], Result]
+Evaluator = Callable[[NamedQuery, "Query", "dict[str, Node]"], "Result"]
 
 
 def run_query(
@@ -285,18 +346,34 @@ def run_query(
     if not text_store or needs_parse(named.text):
         prepared, star = parsed(named.text, allow_service, base)
     if labels is None:
-        labels = label_lookup(kg.store) if kg is not None else Graph()
-    bindings = bind_parameters(named.header, params, labels)
+        labels = label_lookup(kg.store) if kg is not None else _no_labels
+    # Oxigraph takes SPARQL text: IRI values are written into it without rdflib's terms.
+    plain = _iri_bindings(named.header, params) if text_store and prepared is None else None
+    bindings: Mapping[str, Node]
+    given: Mapping[str, Node] | Mapping[str, PlainTerm]
+    if plain is not None:
+        bindings, given = _RdflibBindings(plain), plain
+    else:
+        bindings = given = bind_parameters(named.header, params, labels)
     try:
+        result: Result | OxigraphAnswer
         with contextlib.ExitStack() as stack:
             if allow_service and federation is not None:
                 stack.enter_context(federation())
-            if prepared is not None and evaluate is None and aggregate_join_usable():
-                # Evaluation is lazy: the rows are computed below, inside this block.
-                stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
+            if prepared is not None and evaluate is None:
+                # rdflib may evaluate: only then do its patches (a version check each) matter.
+                from kgtool.core.patches import (
+                    AGGREGATE_JOIN,
+                    aggregate_join,
+                    aggregate_join_usable,
+                )
+
+                if aggregate_join_usable():
+                    # Evaluation is lazy: the rows are computed below, inside this block.
+                    stack.enter_context(AGGREGATE_JOIN.applied(aggregate_join))
             if evaluate is not None:
                 assert prepared is not None
-                result = evaluate(named, prepared, bindings)  # FROM is the endpoint's to read
+                result = evaluate(named, prepared, dict(bindings))  # FROM is the endpoint's to read
             else:
                 assert kg is not None, "run_query needs a graph or an evaluator"
                 # One dataset for FROM / FROM NAMED and the protocol's parameters, which
@@ -313,9 +390,9 @@ def run_query(
                 if not text_store or federated:
                     runnable = without_dataset_clause(prepared)
                 try:
-                    result = kg.store.query(
+                    result = kg.store.query_answer(
                         runnable,
-                        init_bindings=bindings,
+                        init_bindings=given,
                         reasoned=reasoned,
                         base=base,
                         graphs=graphs,
@@ -338,8 +415,13 @@ def run_query(
     return QueryOutcome(query=named, result=result, bindings=bindings)
 
 
-def _materialise(result: Result, max_rows: int | None) -> None:
+def _materialise(result: Result | OxigraphAnswer, max_rows: int | None) -> None:
     """Compute every row now, so that evaluation errors and the row limit surface here."""
+    if isinstance(result, PlainAnswer):
+        # Oxigraph's rows were read while the store was queried.
+        if max_rows is not None and len(result.rows) > max_rows:
+            raise ResultTooLargeError(max_rows)
+        return
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         if max_rows is not None and result.graph is not None and len(result.graph) > max_rows:
             raise ResultTooLargeError(max_rows)
@@ -352,6 +434,8 @@ def _materialise(result: Result, max_rows: int | None) -> None:
     # variable bound is a solution like any other (a reachability test, an OPTIONAL with no
     # match); rdflib gives an aggregate over nothing (SAMPLE of no value) as an explicit None,
     # which stays unbound, as SPARQL has it.
+    from kgtool.core.patches import result_rows
+
     for row in result_rows(result):
         rows.append({v: value for v in names if (value := row.get(v)) is not None})
         if max_rows is not None and len(rows) > max_rows:

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from rdflib.query import Result
     from rdflib.term import Node
 
+    from kgtool.core.plain import PlainTerm
     from kgtool.core.terms import Triple
     from kgtool.store.lexical import Rewrite
+    from kgtool.store.oxigraph import OxigraphAnswer
 
 #: Writes an export into a binary handle (see :func:`kgtool.io.files.write_atomic`).
 Writer = Callable[[IO[bytes]], None]
@@ -213,6 +215,23 @@ class Store(Protocol):
         ``base`` is the IRI that relative IRIs in SPARQL text resolve against (a prepared query
         has its own). With ``graphs``, the query runs over that dataset instead, whatever
         FROM / FROM NAMED the query has (the caller read them into ``graphs``).
+        """
+
+    def query_answer(
+        self,
+        query: Any,
+        init_bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None = None,
+        reasoned: bool = False,
+        base: str | None = None,
+        graphs: QueryDataset | None = None,
+    ) -> Result | OxigraphAnswer:
+        """As :meth:`query`, but a SELECT or ASK answer may come in the store's own terms.
+
+        Bindings may be plain terms (:class:`~kgtool.core.plain.PlainTerm`), written into SPARQL
+        text as they are. Such an answer is a :class:`~kgtool.core.plain.PlainAnswer` that also
+        offers the
+        attributes of rdflib's ``Result``, converted on first use: the results writers read it
+        without rdflib.
         """
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:

@@ -23,6 +23,7 @@ from kgtool.core.namespaces import (
     new_graph,
 )
 from kgtool.core.patches import literals_as_written
+from kgtool.core.plain import PlainTerm, rdflib_bindings
 from kgtool.core.terms import LABEL_PROPERTIES, Triple
 from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
 from kgtool.store.base import Capabilities, QueryDataset, Writer
@@ -141,6 +142,17 @@ class MemoryStore:
             if triple in g and isinstance(g.identifier, URIRef)
         }
         return sorted(names)
+
+    def query_answer(
+        self,
+        query: Any,
+        init_bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None = None,
+        reasoned: bool = False,
+        base: str | None = None,
+        graphs: QueryDataset | None = None,
+    ) -> Result:
+        """The same as :meth:`query`: rdflib's terms are this store's own."""
+        return self.query(query, rdflib_bindings(init_bindings), reasoned, base, graphs)
 
     def query(
         self,

@@ -26,13 +26,9 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.query import Result
-from rdflib.term import Node
 
 from kgtool.core.errors import (
     ExportError,
@@ -41,28 +37,22 @@ from kgtool.core.errors import (
     QueryRunError,
     QuerySyntaxError,
 )
-from kgtool.core.namespaces import (
-    GRAPH_INFERRED,
-    GRAPH_ONTOLOGY,
-    bind_prefixes,
-    new_dataset,
-    new_graph,
-)
-from kgtool.core.terms import LABEL_PROPERTIES, Triple
+from kgtool.core.iris import GRAPH_INFERRED, LABEL_IRIS
+from kgtool.core.iris import PREFIXES as OX_PREFIXES
+from kgtool.core.plain import PlainAnswer, PlainRow, PlainTerm, plain_literal, rdflib_bindings
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
 from kgtool.io.parse import base_iri, bind_file_prefixes, parse_file, rdf_format
-from kgtool.io.serialize import sorted_lines
 from kgtool.store.base import Capabilities, QueryDataset, Writer
-from kgtool.store.convert import (
-    OX_PREFIXES,
-    from_ox,
-    graph_name_to_ox,
-    memo_converter,
-    rdflib_triples,
-    to_ox,
-    triples_from_quads,
-)
 from kgtool.store.lexical import Rewrite, find_rewrite, typed
+
+if TYPE_CHECKING:
+    # rdflib is imported by the methods that hand out or take rdflib terms and graphs: a query
+    # answered and written from Oxigraph's own terms (:class:`OxigraphAnswer`) needs none of it.
+    from rdflib import Dataset, Graph, URIRef, Variable
+    from rdflib.query import Result
+    from rdflib.term import Node
+
+    from kgtool.core.terms import Triple
 
 #: Formats Oxigraph parses natively here; JSON-LD and RDF/XML go through rdflib so that remote
 #: contexts are refused and the triples are exactly those of the memory store.
@@ -73,12 +63,12 @@ _NATIVE_FORMATS: dict[str, ox.RdfFormat] = {
 #: graph is a set of triples, Oxigraph's ``use_default_graph_as_union`` a bag of quads: a triple
 #: stated by two sentences would otherwise match twice.
 UNION_GRAPH = ox.NamedNode("urn:x-kgtool:union")
-_INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
+_INFERRED = ox.NamedNode(GRAPH_INFERRED)
 _INTERNAL = (UNION_GRAPH, _INFERRED)
 _INTERNAL_LIST = f"({UNION_GRAPH}, {_INFERRED})"
 #: Only a query that mentions GRAPH can see which named graphs exist (FROM NAMED names its own).
 _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
-_LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
+_LABELS = LABEL_IRIS
 #: Files above this size are bulk-loaded (see :meth:`OxigraphStore.load_file`).
 BULK_LOAD_BYTES = 1_000_000
 
@@ -108,6 +98,8 @@ def input_parts(
 ) -> list[InputPart]:
     """The parts :meth:`OxigraphStore.load_files` loads, in its order: the ontology files into
     ``GRAPH_ONTOLOGY``, then the facts (``fmt`` and ``base`` apply to these only)."""
+    from kgtool.core.namespaces import GRAPH_ONTOLOGY
+
     return [
         *(InputPart(f, rdf_format(f), GRAPH_ONTOLOGY) for f in ontology_files),
         *(InputPart(f, rdf_format(f, fmt), None, base) for f in data_files),
@@ -116,6 +108,10 @@ def input_parts(
 
 def _part_quads(part: InputPart) -> Iterator[Any]:
     """The quads of one input as written, as the store loaded it (into its graph)."""
+    from rdflib import Graph
+
+    from kgtool.store.convert import graph_name_to_ox, to_ox
+
     native = _NATIVE_FORMATS.get(part.fmt)
     target = graph_name_to_ox(part.to_graph)
     if part.parsed is None and native is not None and str(part.path) != "-":
@@ -142,6 +138,7 @@ class OxigraphStore:
     """A :class:`~kgtool.store.base.Store` on a pyoxigraph store (in memory, or on disk at
     ``path``).
 
+    >>> from rdflib import BNode, Graph, Literal, URIRef
     >>> from rdflib import Literal
     >>> s = OxigraphStore()
     >>> s.add_graph(URIRef("urn:g"), Graph().add((URIRef("urn:a"), URIRef("urn:b"), Literal(1))))
@@ -271,6 +268,8 @@ class OxigraphStore:
         self._add_graph(name, triples)
 
     def _add_graph(self, name: URIRef | None, triples: Graph) -> None:
+        from kgtool.store.convert import graph_name_to_ox, to_ox
+
         g = graph_name_to_ox(name)
         self.make_writable()
         self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
@@ -282,6 +281,10 @@ class OxigraphStore:
         self._add_dataset(dataset)
 
     def _add_dataset(self, dataset: Dataset) -> None:
+        from rdflib import Graph
+
+        from kgtool.store.convert import graph_name_to_ox, to_ox
+
         quads = []
         self.make_writable()
         for s, p, o, g in dataset.quads((None, None, None, None)):
@@ -311,6 +314,7 @@ class OxigraphStore:
         Raises:
             InputError: If the file does not parse; the message is the memory store's own.
         """
+        from kgtool.store.convert import graph_name_to_ox
 
         native = _NATIVE_FORMATS.get(fmt)
         self.make_writable()
@@ -426,6 +430,9 @@ class OxigraphStore:
         >>> len(OxigraphStore().read_graph([]))
         0
         """
+        from kgtool.core.namespaces import new_graph
+        from kgtool.store.convert import rdflib_triples
+
         graph = new_graph()
         for f in files:
             fmt = rdf_format(f)
@@ -462,6 +469,8 @@ class OxigraphStore:
         the project prefixes, streamed. Blank node labels change from load to load, so a view
         holding any is left to the canonical rdflib writer (None).
         """
+        from kgtool.io.serialize import sorted_lines
+
         name = find_rdf_format(fmt)
         if name is None or self._reads_as_written():
             return None  # Oxigraph's writers would write the literals it keeps by value
@@ -492,6 +501,8 @@ class OxigraphStore:
         return write
 
     def _add_parsed(self, dataset: Dataset, to_graph: URIRef | None) -> None:
+        from rdflib import Graph
+
         if to_graph is None:
             self._add_dataset(dataset)
             return
@@ -502,6 +513,8 @@ class OxigraphStore:
 
     def set_inferred(self, inferred: Graph | None) -> None:
         """Replace the inferred graph (None removes it)."""
+        from kgtool.store.convert import to_ox
+
         self.make_writable()
         if self.ox.contains_named_graph(_INFERRED):
             self.ox.remove_graph(_INFERRED)
@@ -535,6 +548,8 @@ class OxigraphStore:
         1 M triples). Also returns the conversions made, rdflib term to pyoxigraph term, so the
         inferred triples go back into the store without converting their terms again.
         """
+        from kgtool.store.convert import memo_converter
+
         convert, seen = memo_converter()
         triples = {
             (convert(q.subject), convert(q.predicate), convert(q.object))
@@ -551,6 +566,11 @@ class OxigraphStore:
 
     def inferred(self) -> Graph | None:
         """Return the inferred graph, or None when the data has not been reasoned over."""
+        from rdflib import Graph
+
+        from kgtool.core.namespaces import bind_prefixes
+        from kgtool.store.convert import triples_from_quads
+
         if not self.has_inferred():
             return None
         key = ("inferred", True)
@@ -568,6 +588,8 @@ class OxigraphStore:
 
     def graph_names(self) -> list[URIRef]:
         """Return the names of the asserted graphs that hold triples, sorted."""
+        from rdflib import URIRef
+
         names = {
             URIRef(g.value)
             for g in self._asserted_names()
@@ -582,6 +604,11 @@ class OxigraphStore:
         Cached until the store changes, as :meth:`union` is: callers ask for the sources graph
         once per fact they describe.
         """
+        from rdflib import Graph
+
+        from kgtool.core.namespaces import bind_prefixes
+        from kgtool.store.convert import graph_name_to_ox, triples_from_quads
+
         key = (f"graph {name}", False)
         if key not in self._cache:
             graph = bind_prefixes(Graph(identifier=name))
@@ -675,6 +702,7 @@ class OxigraphStore:
             labels differ from load to load, and only the canonical rdflib path labels them
             the same way every time.
 
+        >>> from rdflib import BNode, Graph, Literal, URIRef
         >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> s.add_graph(None, Graph().add((URIRef("urn:b"), URIRef("urn:p"), URIRef("urn:c")))
@@ -724,6 +752,11 @@ class OxigraphStore:
 
     def union(self, reasoned: bool = False) -> Graph:
         """Return the merged rdflib graph of the chosen view (cached until the store changes)."""
+        from rdflib import Graph
+
+        from kgtool.core.namespaces import bind_prefixes
+        from kgtool.store.convert import triples_from_quads
+
         key = ("union", reasoned)
         if key not in self._cache:
             merged = bind_prefixes(Graph())
@@ -734,6 +767,11 @@ class OxigraphStore:
 
     def dataset(self, reasoned: bool = False) -> Dataset:
         """Return the quads as an rdflib ``Dataset`` (with ``GRAPH_INFERRED`` when reasoned)."""
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        from kgtool.core.namespaces import new_dataset
+        from kgtool.store.convert import memo_converter
+
         key = ("dataset", reasoned)
         if key not in self._cache:
             view = new_dataset()
@@ -756,6 +794,10 @@ class OxigraphStore:
 
     def graphs_containing(self, triple: tuple[Node, Node, Node]) -> list[URIRef]:
         """Return the sorted names of the asserted graphs holding ``triple``."""
+        from rdflib import URIRef
+
+        from kgtool.store.convert import to_ox
+
         s, p, o = (to_ox(t) for t in triple)
         return sorted(
             {
@@ -773,6 +815,7 @@ class OxigraphStore:
         A triple stated in several graphs is one quad per graph here: each is yielded once, as
         from rdflib's union graph.
 
+        >>> from rdflib import BNode, Graph, Literal, URIRef
         >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> a, b = URIRef("urn:a"), URIRef("urn:b")
@@ -781,6 +824,10 @@ class OxigraphStore:
         >>> len(list(s.triples((a, None, None)))), len(list(s.triples((None, a, None))))
         (1, 0)
         """
+        from rdflib import BNode, Literal
+
+        from kgtool.store.convert import memo_converter, to_ox
+
         if any(isinstance(t, Literal) for t in pattern[:2]) or isinstance(pattern[1], BNode):
             return  # no triple has one there (Oxigraph refuses to be asked)
         s, p, o = (None if t is None else to_ox(t) for t in pattern)
@@ -907,6 +954,7 @@ class OxigraphStore:
         Enough for :func:`kgtool.core.terms.resolve_entity` to find an entity by label without
         turning the whole store into an rdflib graph. Asserted graphs only.
 
+        >>> from rdflib import BNode, Graph, Literal, URIRef
         >>> from rdflib import Literal
         >>> s = OxigraphStore()
         >>> g = Graph().add((URIRef("urn:a"), URIRef(_LABELS[0]), Literal("A", lang="en")))
@@ -914,6 +962,11 @@ class OxigraphStore:
         >>> len(s.labelled("A")), len(s.labelled("B"))
         (1, 0)
         """
+        from rdflib import Graph, URIRef
+
+        from kgtool.core.namespaces import bind_prefixes
+        from kgtool.store.convert import from_ox
+
         graph = bind_prefixes(Graph())
         wanted = ox.Literal(text)
         for prop in _LABELS:
@@ -959,6 +1012,19 @@ class OxigraphStore:
             return source.query(query, initBindings=dict(init_bindings or {}))  # type: ignore[arg-type]
         return self.query_text(query, init_bindings, reasoned, base, graphs)
 
+    def query_answer(
+        self,
+        query: Any,
+        init_bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None = None,
+        reasoned: bool = False,
+        base: str | None = None,
+        graphs: QueryDataset | None = None,
+    ) -> Result | OxigraphAnswer:
+        """As :meth:`query`; SELECT and ASK answers to SPARQL text are :class:`OxigraphAnswer`."""
+        if not isinstance(query, str):
+            return self.query(query, rdflib_bindings(init_bindings), reasoned, base, graphs)
+        return self._run_text(query, init_bindings, reasoned, base, graphs)
+
     def query_text(
         self,
         text: str,
@@ -968,6 +1034,18 @@ class OxigraphStore:
         graphs: QueryDataset | None = None,
     ) -> Result:
         """Run SPARQL text in Oxigraph and convert the answer to an rdflib ``Result``."""
+        answer = self._run_text(text, init_bindings, reasoned, base, graphs)
+        return answer.to_rdflib() if isinstance(answer, OxigraphAnswer) else answer
+
+    def _run_text(
+        self,
+        text: str,
+        init_bindings: Mapping[str, Node] | Mapping[str, PlainTerm] | None,
+        reasoned: bool,
+        base: str | None,
+        graphs: QueryDataset | None,
+    ) -> Result | OxigraphAnswer:
+        """Run SPARQL text in Oxigraph; rows and ASK answers stay in Oxigraph's terms."""
         options: dict[str, Any] = {"prefixes": OX_PREFIXES}
         if base is not None:
             options["base_iri"] = base
@@ -976,7 +1054,7 @@ class OxigraphStore:
             # of the WHERE group behaves as rdflib's initBindings.
             from kgtool.io.sparql_text import inline_bindings
 
-            text = inline_bindings(text, dict(init_bindings))
+            text = inline_bindings(text, init_bindings)
         while True:
             target = self.ox
             chosen = dict(options)
@@ -993,7 +1071,7 @@ class OxigraphStore:
                     named = [ox.NamedNode(g) for g in graphs.named]
                     chosen.update(default_graph=ox.DefaultGraph(), named_graphs=named)
                 answer = target.query(text, **chosen)
-                return _to_result(answer)
+                return _to_answer(answer)
             except SyntaxError as exc:
                 raise _syntax_error(exc) from None
             except ValueError as exc:
@@ -1100,6 +1178,8 @@ def _triple_term_marker(path: Path) -> int | None:
 
 def _dataset_objects(dataset: Dataset) -> Iterator[Any]:
     """The objects of an rdflib dataset's quads, as pyoxigraph terms."""
+    from kgtool.store.convert import to_ox
+
     for _, _, o, _ in dataset.quads((None, None, None, None)):
         yield to_ox(o)
 
@@ -1163,38 +1243,147 @@ class StoreWriteError(ExportError):
     """The store could not write its own files (a full disk): nothing is wrong with the input."""
 
 
-def _to_result(answer: Any) -> Result:
+def _to_answer(answer: Any) -> Result | OxigraphAnswer:
     if isinstance(answer, (bool, ox.QueryBoolean)):
-        result = Result("ASK")
-        result.askAnswer = bool(answer)  # pyoxigraph 0.5 answers a QueryBoolean, not a bool
-        return result
+        # pyoxigraph 0.5 answers a QueryBoolean, not a bool
+        return OxigraphAnswer("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
-        variables = [Variable(v.value) for v in answer.variables]
-        result = Result("SELECT")
-        result.vars = variables
-        # Converting terms to rdflib is most of the cost of a query: rdflib parses each
-        # typed literal's value. Rows repeat terms (a kind, a developer), so each distinct term
-        # of this answer is converted once.
-        seen: dict[Any, Node] = {}
-        lookup = seen.get
-        rows = []
-        for solution in answer:
-            row: dict[Variable, Node] = {}
-            for variable, value in zip(variables, solution, strict=True):
-                if value is not None:
-                    node = lookup(value)
-                    if node is None:
-                        node = seen[value] = from_ox(value)
-                    row[variable] = node
-            rows.append(row)
-        result.bindings = rows  # type: ignore[assignment]
-        return result
+        columns = [v.value for v in answer.variables]
+        # Read now, inside the caller's handling of a damaged stored copy.
+        return OxigraphAnswer("SELECT", columns, [list(solution) for solution in answer])
+    from rdflib import Graph
+    from rdflib.query import Result
+
+    from kgtool.core.namespaces import bind_prefixes
+    from kgtool.store.convert import from_ox
+
     result = Result("CONSTRUCT")
     graph = bind_prefixes(Graph())
     for t in answer:
         graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
     result.graph = graph
     return result
+
+
+def _plain(term: Any) -> PlainTerm:
+    if isinstance(term, ox.NamedNode):
+        return PlainTerm("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return PlainTerm("bnode", term.value)
+    return plain_literal(term.value, term.language, term.datatype.value)
+
+
+class OxigraphAnswer(PlainAnswer):
+    """A SELECT or ASK answer in Oxigraph's terms, also offering rdflib ``Result``'s attributes.
+
+    The results writers read the plain values; ``vars``, ``bindings`` and ``askAnswer`` give
+    rdflib terms, converted (rdflib imported) on first use, as :func:`from_ox` makes them.
+
+    >>> answer = OxigraphStore().query_answer('SELECT ?x { BIND("a" AS ?x) }')
+    >>> answer.rows
+    [[PlainTerm(kind='literal', value='a', language=None, datatype=None)]]
+    >>> answer.bindings
+    [{rdflib.term.Variable('x'): rdflib.term.Literal('a')}]
+    """
+
+    graph = None
+
+    def __init__(
+        self,
+        kind: str,
+        columns: Sequence[str] = (),
+        terms: list[list[Any]] | None = None,
+        boolean: bool | None = None,
+    ) -> None:
+        super().__init__(kind, columns, (), boolean)
+        self.type = kind
+        self.askAnswer = boolean
+        self._terms = terms or []
+        self._plain: list[PlainRow] | None = None
+        self._bindings: list[dict[Variable, Node]] | None = None
+
+    @property
+    def rows(self) -> list[PlainRow]:
+        """The rows as plain values, each distinct term converted once."""
+        if self._plain is None:
+            seen: dict[Any, PlainTerm] = {}
+            rows: list[PlainRow] = []
+            for terms in self._terms:
+                row: list[PlainTerm | None] = []
+                for term in terms:
+                    if term is None:
+                        row.append(None)
+                        continue
+                    found = seen.get(term)
+                    if found is None:
+                        found = seen[term] = _plain(term)
+                    row.append(found)
+                rows.append(row)
+            self._plain = rows
+        return self._plain
+
+    @property
+    def vars(self) -> list[Variable]:
+        """The projected variables, as rdflib's ``Result.vars``."""
+        from rdflib import Variable
+
+        return [Variable(c) for c in self.columns]
+
+    @vars.setter
+    def vars(self, variables: list[Variable]) -> None:
+        # Set to put SELECT * columns in rdflib's order (kgtool.query.prepare.ordered_vars).
+        names = [str(v) for v in variables]
+        where = {c: i for i, c in enumerate(self.columns)}
+        self._terms = [[t[where[n]] if n in where else None for n in names] for t in self._terms]
+        self.columns = names
+        self._plain = None
+        self._bindings = None
+
+    @property
+    def bindings(self) -> list[dict[Variable, Node]]:
+        """The rows as rdflib's ``Result.bindings``: bound variables only, rdflib terms."""
+        if self._bindings is None:
+            from rdflib import Variable
+
+            from kgtool.store.convert import memo_converter
+
+            convert, _ = memo_converter()
+            variables = [Variable(c) for c in self.columns]
+            # Converting terms to rdflib is most of the cost of a query: rdflib parses each
+            # typed literal's value. Rows repeat terms, so each distinct term is converted once.
+            self._bindings = [
+                {v: convert(t) for v, t in zip(variables, terms, strict=True) if t is not None}
+                for terms in self._terms
+            ]
+        return self._bindings
+
+    @bindings.setter
+    def bindings(self, rows: list[dict[Variable, Node]]) -> None:
+        self._bindings = rows
+
+    def __iter__(self) -> Iterator[Any]:
+        """Iterate as rdflib's ``Result`` does (rows, or the ASK answer)."""
+        return iter(self.to_rdflib())
+
+    def __len__(self) -> int:
+        """As rdflib's ``Result``: the number of rows (1 for ASK)."""
+        return len(self.to_rdflib())
+
+    def __bool__(self) -> bool:
+        """As rdflib's ``Result``: the ASK answer, or whether there is any row."""
+        return bool(self.boolean) if self.kind == "ASK" else bool(self._terms)
+
+    def to_rdflib(self) -> Result:
+        """The same answer as an rdflib ``Result``."""
+        from rdflib.query import Result
+
+        result = Result(self.kind)
+        if self.kind == "ASK":
+            result.askAnswer = self.boolean
+            return result
+        result.vars = self.vars
+        result.bindings = self.bindings  # type: ignore[assignment]
+        return result
 
 
 class _CountingReader(io.RawIOBase):

@@ -33,10 +33,10 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kgtool.core.dists import installed_version
 from kgtool.io.cache import CacheSettings, code_fingerprint, hash_file
 from kgtool.io.files import process_alive
 from kgtool.store.lexical import Rewrite
@@ -84,10 +84,7 @@ def snapshot_key(
 
 
 def _pyoxigraph_version() -> str:
-    try:
-        return metadata.version("pyoxigraph")
-    except metadata.PackageNotFoundError:
-        return "none"
+    return installed_version("pyoxigraph") or "none"
 
 
 def _files_record(folder: Path) -> dict[str, list[int | str]]:
@@ -164,6 +161,7 @@ def open_snapshot(
     fmt: str | None,
     base: str | None,
     progress: Callable[[int], None] | None = None,
+    build: bool = True,
 ) -> OxigraphStore | None:
     """Open the stored copy of the inputs read-only, building it first if there is none.
 
@@ -174,10 +172,12 @@ def open_snapshot(
         fmt: The format of every fact file, or None to go by extension.
         base: The base IRI of the fact files, or None for their own URIs.
         progress: Called with bytes read while an entry is built (nothing on a hit).
+        build: Build a missing entry; False: return None instead (nothing is parsed).
 
     Returns:
         An :class:`~kgtool.store.oxigraph.OxigraphStore`, or None when the inputs cannot be
-        stored (stdin, the cache off, or its folder not writable): the caller parses them.
+        stored (stdin, the cache off, or its folder not writable), or with ``build`` False
+        when there is no usable entry: the caller parses them.
 
     Raises:
         InputError: If an input is missing or malformed (as loading reports it).
@@ -192,9 +192,11 @@ def open_snapshot(
         return None
 
     def opened(store: OxigraphStore) -> OxigraphStore:
-        from kgtool.store.oxigraph import input_parts
+        if store.rewrites:
+            # Only then are the inputs read again (as written); listing them imports rdflib.
+            from kgtool.store.oxigraph import input_parts
 
-        store.parts = input_parts(ontology_files, data_files, fmt, base)
+            store.parts = input_parts(ontology_files, data_files, fmt, base)
         store.reparse = reparse
         return store
 
@@ -216,6 +218,8 @@ def open_snapshot(
             return opened(store)
     elif entry.exists() or entry.is_symlink():
         discard(entry)
+    if not build:
+        return None
     _build(entry, key, ontology_files, data_files, fmt, base, progress)
     record = _record(entry, key)
     if record is None:

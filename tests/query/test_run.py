@@ -148,7 +148,7 @@ def test_query_run_failure_exits_1(
     def boom(*args: object, **kwargs: object) -> None:
         raise ValueError("store went away")
 
-    monkeypatch.setattr(STORES[store].load(), "query", boom)
+    monkeypatch.setattr(STORES[store].load(), "query_answer", boom)
     result = invoke(["query", "agents", "--store", store, "--no-cache", *Q])
     assert result.exit_code == 1
     assert "failed while running: store went away" in result.stderr
@@ -157,7 +157,9 @@ def test_query_run_failure_exits_1(
 def test_run_query_raises_query_run_error(
     kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.store, "query", lambda *a, **k: (_ for _ in ()).throw(ValueError("x")))
+    monkeypatch.setattr(
+        kg.store, "query_answer", lambda *a, **k: (_ for _ in ()).throw(ValueError("x"))
+    )
     with pytest.raises(QueryRunError):
         run_query(kg, "SELECT * WHERE { ?s ?p ?o }")
 
@@ -357,9 +359,9 @@ def test_group_by_over_no_solutions_without_the_patch_is_rdflib_s(
     small_kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # On an rdflib the patch was not tested with, rdflib's own answer stands (one empty row).
-    import kgtool.query.run as run
+    import kgtool.core.patches as patches
 
-    monkeypatch.setattr(run, "aggregate_join_usable", lambda: False)
+    monkeypatch.setattr(patches, "aggregate_join_usable", lambda: False)
     rows = run_query(small_kg, "SELECT ?s { ?s <urn:nothing> ?o } GROUP BY ?s").result.bindings
     assert rows == ([] if small_kg.store.capabilities.sparql_text else [{}])
 

@@ -31,7 +31,8 @@ from kgtool.query.run import (
     uses_service,
 )
 from kgtool.reason.engine import reason
-from kgtool.store.oxigraph import UNION_GRAPH, OxigraphStore, from_ox, to_ox
+from kgtool.store.convert import from_ox, to_ox
+from kgtool.store.oxigraph import UNION_GRAPH, OxigraphStore
 from tests.conftest import DATA, FACTS, ONTOLOGY, QUERIES, SHAPES, assert_isomorphic
 
 
