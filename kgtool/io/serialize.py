@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
@@ -131,6 +131,87 @@ def _sort_json(node: Any) -> Any:
     return node
 
 
+class TripleIndex:
+    """One graph's triples indexed for the lookups rdflib's JSON-LD converter makes, no more.
+
+    The converter reads a graph through ``identifier``, ``subjects``, ``predicate_objects``,
+    ``value`` and ``+=``; this answers them from plain dicts, in the order rdflib's memory store
+    would (objects grouped by predicate, each in insertion order). Filling an rdflib graph
+    instead costs as much as the conversion itself: about half a JSON-LD export's time.
+
+    >>> from rdflib import Literal
+    >>> index = TripleIndex(URIRef("urn:g"))
+    >>> index.add((URIRef("urn:a"), RDF.first, Literal(1)))
+    >>> str(index.value(URIRef("urn:a"), RDF.first)), len(index), index.has_blank_nodes
+    ('1', 1, False)
+    """
+
+    def __init__(self, identifier: Any) -> None:
+        self.identifier = identifier
+        self.has_blank_nodes = False
+        self._spo: dict[Any, dict[Any, dict[Any, None]]] = {}
+        self._subjects_of: dict[Any, dict[Any, None]] = {}
+        self._size = 0
+
+    def add(self, triple: Triple) -> None:
+        """Add one triple (again: no change)."""
+        s, p, o = triple
+        objects = self._spo.setdefault(s, {}).setdefault(p, {})
+        if o in objects:
+            return
+        objects[o] = None
+        self._subjects_of.setdefault(o, {})[s] = None
+        self._size += 1
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            self.has_blank_nodes = True
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Triple]:
+        for s, by_predicate in self._spo.items():
+            for p, objects in by_predicate.items():
+                for o in objects:
+                    yield s, p, o
+
+    def __iadd__(self, other: Iterable[Triple]) -> TripleIndex:
+        for triple in other:
+            self.add(triple)
+        return self
+
+    def subjects(self, predicate: Any = None, object: Any = None) -> Iterator[Any]:
+        """The subjects, each once; with ``predicate`` and ``object`` as a pattern."""
+        if object is None and predicate is None:
+            return iter(list(self._spo))
+        if object is None:
+            return iter([s for s, by_p in self._spo.items() if predicate in by_p])
+        return iter(
+            [
+                s
+                for s in self._subjects_of.get(object, {})
+                if predicate is None or object in self._spo[s].get(predicate, {})
+            ]
+        )
+
+    def predicate_objects(self, subject: Any) -> Iterator[tuple[Any, Any]]:
+        """The subject's predicate-object pairs."""
+        for p, objects in self._spo.get(subject, {}).items():
+            for o in objects:
+                yield p, o
+
+    def value(self, subject: Any, predicate: Any) -> Any:
+        """One object of ``subject`` and ``predicate`` (the first added), or None."""
+        objects = self._spo.get(subject, {}).get(predicate)
+        return next(iter(objects)) if objects else None
+
+    def to_graph(self) -> Graph:
+        """The same triples as an rdflib graph of the same name."""
+        graph = Graph(identifier=self.identifier)
+        for triple in self:
+            graph.add(triple)
+        return graph
+
+
 class _Converter(Converter):
     """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests).
 
@@ -146,7 +227,7 @@ class _Converter(Converter):
             if new is not old:
                 s_node[key] = [old, *(new if isinstance(new, list) else [new])]
 
-    def convert_graphs(self, graphs: list[Graph]) -> Any:
+    def convert_graphs(self, graphs: Sequence[Graph | TripleIndex]) -> Any:
         """Do what ``convert`` does for a dataset, given its non-empty graphs as a list.
 
         rdflib's ``convert`` checks ``g in graphs`` for every graph, comparing it with every
@@ -155,10 +236,11 @@ class _Converter(Converter):
         matched by name, as ``Graph.__eq__`` matches them, so the output is the same.
         """
         context = self.context
-        default_graph = next(
+        # Any: rdflib types the converter's graphs as Graph; a TripleIndex answers the same calls.
+        default_graph: Any = next(
             (g for g in graphs if g.identifier == DATASET_DEFAULT_GRAPH_ID), Graph()
         )
-        ordered = [default_graph]
+        ordered: list[Any] = [default_graph]
         for g in graphs:
             if g is default_graph:
                 continue
@@ -187,11 +269,11 @@ class _Converter(Converter):
         return objs[0] if len(objs) == 1 else objs
 
 
-def jsonld_text(dataset: Dataset | list[Graph], ontology: Graph) -> str:
+def jsonld_text(dataset: Dataset | Sequence[Graph | TripleIndex], ontology: Graph) -> str:
     context = build_context(ontology)["@context"]
     # What rdflib's serializer does (from_rdf), with the fixed converter.
     converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
-    if isinstance(dataset, list):
+    if not isinstance(dataset, Dataset):
         doc = converter.convert_graphs(dataset)
     else:
         doc = converter.convert(dataset)
