@@ -12,7 +12,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.jsonld import Converter
-from rdflib.plugins.shared.jsonld.context import Context
+from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.term import BNode, IdentifiedNode
 
 from kgtool.core.errors import ExportError, UsageError
@@ -212,6 +212,47 @@ class TripleIndex:
         return graph
 
 
+class _MemoContext(Context):
+    """rdflib's JSON-LD context, remembering its answers: the converter asks the same few
+    questions (which term for this predicate and datatype, how to shorten this IRI) for every
+    triple, and the answers depend only on the context, which conversion never changes.
+    """
+
+    def __init__(self, source: Any) -> None:
+        super().__init__(source)
+        self._terms: dict[tuple[Any, ...], Any] = {}
+        self._shrunk: dict[str, str] = {}
+        self._symbols: dict[str, str | None] = {}
+
+    def find_term(
+        self,
+        idref: str,
+        coercion: Any = None,
+        container: Any = UNDEF,
+        language: str | None = None,
+        reverse: bool = False,
+    ) -> Any:
+        key = (idref, coercion, container, language, reverse)
+        try:
+            return self._terms[key]
+        except KeyError:
+            found = self._terms[key] = super().find_term(
+                idref, coercion, container, language, reverse
+            )
+            return found
+
+    def shrink_iri(self, iri: str) -> str:
+        found = self._shrunk.get(iri)
+        if found is None:
+            found = self._shrunk[iri] = super().shrink_iri(iri)
+        return found
+
+    def to_symbol(self, iri: str) -> str | None:
+        if iri not in self._symbols:
+            self._symbols[iri] = super().to_symbol(iri)
+        return self._symbols[iri]
+
+
 class _Converter(Converter):
     """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests).
 
@@ -220,6 +261,9 @@ class _Converter(Converter):
     """
 
     def add_to_node(self, graph: Any, s: Any, p: Any, o: Any, s_node: Any, nodemap: Any) -> None:
+        if all(s_node.values()):  # the common case, checked in C
+            super().add_to_node(graph, s, p, o, s_node, nodemap)
+            return
         falsy = {k: v for k, v in s_node.items() if not v and not isinstance(v, list)}
         super().add_to_node(graph, s, p, o, s_node, nodemap)
         for key, old in falsy.items():
@@ -272,7 +316,7 @@ class _Converter(Converter):
 def jsonld_text(dataset: Dataset | Sequence[Graph | TripleIndex], ontology: Graph) -> str:
     context = build_context(ontology)["@context"]
     # What rdflib's serializer does (from_rdf), with the fixed converter.
-    converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
+    converter = _Converter(_MemoContext(context), use_native_types=True, use_rdf_type=False)
     if not isinstance(dataset, Dataset):
         doc = converter.convert_graphs(dataset)
     else:
