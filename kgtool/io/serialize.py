@@ -120,6 +120,14 @@ def _sort_json(node: Any) -> Any:
         return {k: (v if k == "@list" else _sort_json(v)) for k, v in sorted(node.items())}
     if isinstance(node, list):
         items = [_sort_json(i) for i in node]
+        heads = [
+            ("@graph" in i, i.get("@id", "")) if isinstance(i, dict) else (False, "") for i in items
+        ]
+        if len(set(heads)) == len(heads):
+            # The JSON text below only breaks ties between equal heads; with none, it is never
+            # compared, and writing it for every node of a big graph was a fifth of the export.
+            order = sorted(range(len(items)), key=heads.__getitem__)
+            return [items[k] for k in order]
         return sorted(
             items,
             key=lambda i: (
