@@ -14,8 +14,9 @@ Oxigraph parses them back and writes Turtle or TriG with the project prefixes, s
 temp file. That output lays statements out as Oxigraph does (not rdflib's ``longturtle``), but is
 deterministic and isomorphic to the rdflib path's (tests/store/test_oxigraph_export.py). A view that
 holds blank nodes keeps the canonical rdflib path, whose blank node labels are the same on every
-run; Oxigraph's labels change from load to load. JSON-LD always takes the rdflib path: Oxigraph
-0.5 writes expanded JSON-LD only, not compacted with the project context.
+run; Oxigraph's labels change from load to load. JSON-LD is compacted by rdflib's converter on
+every store (Oxigraph 0.5 writes expanded JSON-LD only, not compacted with the project context),
+reading each graph from an index of the store's triples, not from an rdflib copy of the store.
 """
 
 from __future__ import annotations
