@@ -165,12 +165,6 @@ def bench_size(
         bench_commands(size, n, load, ox_load)
 
 
-#: The one check whose work is quadratic in the data (every label against every sentence's
-#: normalised text, three regular expressions per pair): minutes at 100 k on any engine, so the
-#: check row leaves it out and says so.
-QUADRATIC_CHECKS = ("label-not-in-article-violation",)
-
-
 def bench_commands(
     size: int, n: int, load: Callable[[str], KnowledgeGraph], ox_load: Callable[[], Any]
 ) -> None:
@@ -259,22 +253,14 @@ def bench_commands(
 
     row(size, "stats (oxigraph)", median(lambda: stats(kg), n), None, median(ox_stats, n))
 
-    import shutil
-
-    checks = Path(tempfile.mkdtemp(prefix="kgtool-bench-checks-"))
-    texts = []
-    for q in list_checks(None):
-        if q.name not in QUADRATIC_CHECKS:
-            shutil.copy(q.path, checks / q.path.name)
-            texts.append(q.text)
+    texts = [q.text for q in list_checks(None)]
     row(
         size,
-        f"check, all but {', '.join(QUADRATIC_CHECKS)} (oxigraph)",
-        median(lambda: check(kg, checks), n),
+        "check, every bundled check (oxigraph)",
+        median(lambda: check(kg), n),
         None,
         median(lambda: [list(native.query(t, **union)) for t in texts], n),
     )
-    shutil.rmtree(checks)
 
     # validate's loading: what pySHACL is handed, the asserted view as one rdflib graph.
     def kg_validate_load() -> None:

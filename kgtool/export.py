@@ -14,8 +14,9 @@ Oxigraph parses them back and writes Turtle or TriG with the project prefixes, s
 temp file. That output lays statements out as Oxigraph does (not rdflib's ``longturtle``), but is
 deterministic and isomorphic to the rdflib path's (tests/store/test_oxigraph_export.py). A view that
 holds blank nodes keeps the canonical rdflib path, whose blank node labels are the same on every
-run; Oxigraph's labels change from load to load. JSON-LD always takes the rdflib path: Oxigraph
-0.5 writes expanded JSON-LD only, not compacted with the project context.
+run; Oxigraph's labels change from load to load. JSON-LD is compacted by rdflib's converter on
+every store (Oxigraph 0.5 writes expanded JSON-LD only, not compacted with the project context),
+reading each graph from an index of the store's triples, not from an rdflib copy of the store.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import TextIO
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import BNode, Node
+from rdflib.term import Node
 
 from kgtool.core.errors import UsageError
 from kgtool.core.namespaces import (
@@ -45,6 +46,7 @@ from kgtool.io.serialize import (
     EXPORT_FORMATS,
     QUAD_SERIALIZERS,
     SERIALIZERS,
+    TripleIndex,
     canonical_graph,
     jsonld_text,
     serialize_dataset,
@@ -71,23 +73,28 @@ def _dataset_for_export(kg: KnowledgeGraph, reasoned: bool) -> Dataset:
     return out
 
 
-def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[Graph]:
-    """The view's non-empty graphs for JSON-LD: views into the store, blank nodes canonical.
+def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[Graph | TripleIndex]:
+    """The view's non-empty graphs for JSON-LD, indexed from its quads, blank nodes canonical.
 
-    No sorted, prefix-bound copy as for the other formats: the JSON-LD converter reads the
-    project context, not a graph's prefixes, and :func:`_sort_json` orders the whole document.
+    No rdflib copy of the store, and no sorted, prefix-bound copy as for the other formats: the
+    JSON-LD converter reads the project context, not a graph's prefixes, and :func:`_sort_json`
+    orders the whole document. Only a graph holding blank nodes becomes an rdflib graph, for
+    rdflib's canonical labels.
     """
-    source = kg.store.dataset(reasoned)
-    names = sorted(
-        (g.identifier for g in source.graphs() if len(g)),
-        key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n)),
-    )
-    graphs = []
+    indexes: dict[Node, TripleIndex] = {}
+    for triple, name in kg.store.graph_triples(reasoned):
+        index = indexes.get(name)
+        if index is None:
+            index = indexes[name] = TripleIndex(name)
+        index.add(triple)
+    names = sorted(indexes, key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n)))
+    graphs: list[Graph | TripleIndex] = []
     for name in names:
-        graph = source.graph(name)
-        if any(isinstance(t, BNode) for triple in graph for t in triple):
-            graph = canonical_graph(graph, identifier=name)
-        graphs.append(graph)
+        index = indexes[name]
+        if index.has_blank_nodes:
+            graphs.append(canonical_graph(index.to_graph()))
+        else:
+            graphs.append(index)
     return graphs
 
 

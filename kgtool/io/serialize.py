@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.jsonld import Converter
-from rdflib.plugins.shared.jsonld.context import Context
+from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.term import BNode, IdentifiedNode
 
 from kgtool.core.errors import ExportError, UsageError
@@ -121,6 +121,14 @@ def _sort_json(node: Any) -> Any:
         return {k: (v if k == "@list" else _sort_json(v)) for k, v in sorted(node.items())}
     if isinstance(node, list):
         items = [_sort_json(i) for i in node]
+        heads = [
+            ("@graph" in i, i.get("@id", "")) if isinstance(i, dict) else (False, "") for i in items
+        ]
+        if len(set(heads)) == len(heads):
+            # The JSON text below only breaks ties between equal heads; with none, it is never
+            # compared, and writing it for every node of a big graph was a fifth of the export.
+            order = sorted(range(len(items)), key=heads.__getitem__)
+            return [items[k] for k in order]
         return sorted(
             items,
             key=lambda i: (
@@ -132,14 +140,184 @@ def _sort_json(node: Any) -> Any:
     return node
 
 
-class _Converter(Converter):
-    """rdflib's JSON-LD converter, minus a data loss (found by the round-trip tests).
+class TripleIndex:
+    """One graph's triples indexed for the lookups rdflib's JSON-LD converter makes, no more.
 
-    rdflib adds a second value under a key only ``if s_node.get(key):``, so a first value that
-    compacts to ``""``, ``0`` or ``false`` was silently overwritten by the next one.
+    The converter reads a graph through ``identifier``, ``subjects``, ``predicate_objects``,
+    ``value`` and ``+=``; this answers them from plain dicts, in the order rdflib's memory store
+    would (objects grouped by predicate, each in insertion order). Filling an rdflib graph
+    instead costs as much as the conversion itself: about half a JSON-LD export's time.
+
+    >>> from rdflib import Literal
+    >>> index = TripleIndex(URIRef("urn:g"))
+    >>> index.add((URIRef("urn:a"), RDF.first, Literal(1)))
+    >>> str(index.value(URIRef("urn:a"), RDF.first)), len(index), index.has_blank_nodes
+    ('1', 1, False)
     """
 
+    def __init__(self, identifier: Any) -> None:
+        self.identifier = identifier
+        self.has_blank_nodes = False
+        self._spo: dict[Any, dict[Any, dict[Any, None]]] = {}
+        self._subjects_of: dict[Any, dict[Any, None]] = {}
+        self._size = 0
+
+    def add(self, triple: Triple) -> None:
+        """Add one triple (again: no change)."""
+        s, p, o = triple
+        objects = self._spo.setdefault(s, {}).setdefault(p, {})
+        if o in objects:
+            return
+        objects[o] = None
+        self._subjects_of.setdefault(o, {})[s] = None
+        self._size += 1
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            self.has_blank_nodes = True
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Triple]:
+        for s, by_predicate in self._spo.items():
+            for p, objects in by_predicate.items():
+                for o in objects:
+                    yield s, p, o
+
+    def __iadd__(self, other: Iterable[Triple]) -> TripleIndex:
+        for triple in other:
+            self.add(triple)
+        return self
+
+    def subjects(self, predicate: Any = None, object: Any = None) -> Iterator[Any]:
+        """The subjects, each once; with ``predicate`` and ``object`` as a pattern."""
+        if object is None and predicate is None:
+            return iter(list(self._spo))
+        if object is None:
+            return iter([s for s, by_p in self._spo.items() if predicate in by_p])
+        return iter(
+            [
+                s
+                for s in self._subjects_of.get(object, {})
+                if predicate is None or object in self._spo[s].get(predicate, {})
+            ]
+        )
+
+    def predicate_objects(self, subject: Any) -> Iterator[tuple[Any, Any]]:
+        """The subject's predicate-object pairs."""
+        for p, objects in self._spo.get(subject, {}).items():
+            for o in objects:
+                yield p, o
+
+    def value(self, subject: Any, predicate: Any) -> Any:
+        """One object of ``subject`` and ``predicate`` (the first added), or None."""
+        objects = self._spo.get(subject, {}).get(predicate)
+        return next(iter(objects)) if objects else None
+
+    def to_graph(self) -> Graph:
+        """The same triples as an rdflib graph of the same name."""
+        graph = Graph(identifier=self.identifier)
+        for triple in self:
+            graph.add(triple)
+        return graph
+
+
+class _MemoContext(Context):
+    """rdflib's JSON-LD context, remembering its answers: the converter asks the same few
+    questions (which term for this predicate and datatype, how to shorten this IRI) for every
+    triple, and the answers depend only on the context, which conversion never changes.
+    """
+
+    def __init__(self, source: Any) -> None:
+        super().__init__(source)
+        self._terms: dict[tuple[Any, ...], Any] = {}
+        self._shrunk: dict[str, str] = {}
+        self._symbols: dict[str, str | None] = {}
+
+    def find_term(
+        self,
+        idref: str,
+        coercion: Any = None,
+        container: Any = UNDEF,
+        language: str | None = None,
+        reverse: bool = False,
+    ) -> Any:
+        key = (idref, coercion, container, language, reverse)
+        try:
+            return self._terms[key]
+        except KeyError:
+            found = self._terms[key] = super().find_term(
+                idref, coercion, container, language, reverse
+            )
+            return found
+
+    def shrink_iri(self, iri: str) -> str:
+        found = self._shrunk.get(iri)
+        if found is None:
+            found = self._shrunk[iri] = super().shrink_iri(iri)
+        return found
+
+    def to_symbol(self, iri: str) -> str | None:
+        if iri not in self._symbols:
+            self._symbols[iri] = super().to_symbol(iri)
+        return self._symbols[iri]
+
+
+#: The datatypes rdflib's converter writes as bare JSON values (and xsd:string, kept as text).
+_NATIVE_TYPES = frozenset(str(t) for t in (XSD.boolean, XSD.integer, XSD.double))
+#: The lexical forms a bare JSON value gives back when a JSON-LD processor reads it: ``true``
+#: and ``false``, and integers in canonical form below 10^21 (JSON-LD 1.1, 8.6, "Object to RDF").
+_NATIVE_FORMS = {
+    str(XSD.boolean): re.compile(r"true|false"),
+    str(XSD.integer): re.compile(r"0|-?[1-9][0-9]{0,20}"),
+}
+
+
+def _native_round_trips(literal: Literal) -> bool:
+    """Whether a literal written as a bare JSON value reads back as the same literal.
+
+    A double never does: Python writes ``3.21E4`` as ``32100.0``, which JSON-LD reads back as
+    the integer ``"32100"``. ``"01"`` and ``"1"^^xsd:boolean`` read back as ``"1"`` and
+    ``"true"``: lexical forms are data (RDF 1.1), so these keep ``@value`` and ``@type``.
+
+    >>> _native_round_trips(Literal("01", datatype=XSD.integer, normalize=False))
+    False
+    >>> _native_round_trips(Literal("-12", datatype=XSD.integer))
+    True
+    """
+    pattern = _NATIVE_FORMS.get(str(literal.datatype))
+    if pattern is None:
+        return False
+    text = str(literal)
+    return pattern.fullmatch(text) is not None and (
+        literal.datatype != XSD.integer or abs(int(text)) < 10**21
+    )
+
+
+class _Converter(Converter):
+    """rdflib's JSON-LD converter, minus two data losses (found by the round-trip tests).
+
+    rdflib adds a second value under a key only ``if s_node.get(key):``, so a first value that
+    compacts to ``""``, ``0`` or ``false`` was silently overwritten by the next one. And it
+    writes every boolean, integer and double as a bare JSON value from its Python value, which
+    a JSON-LD processor reads back with another lexical form or datatype (see
+    :func:`_native_round_trips`): those keep their text.
+    """
+
+    def to_raw_value(self, graph: Any, s: Any, o: Any, nodemap: Any) -> Any:
+        if (
+            isinstance(o, Literal)
+            and str(o.datatype) in _NATIVE_TYPES
+            and not _native_round_trips(o)
+        ):
+            context = self.context
+            symbol = context.to_symbol(str(o.datatype))
+            return {context.type_key: symbol, context.value_key: str(o)}
+        return super().to_raw_value(graph, s, o, nodemap)
+
     def add_to_node(self, graph: Any, s: Any, p: Any, o: Any, s_node: Any, nodemap: Any) -> None:
+        if all(s_node.values()):  # the common case, checked in C
+            super().add_to_node(graph, s, p, o, s_node, nodemap)
+            return
         falsy = {k: v for k, v in s_node.items() if not v and not isinstance(v, list)}
         super().add_to_node(graph, s, p, o, s_node, nodemap)
         for key, old in falsy.items():
@@ -147,7 +325,7 @@ class _Converter(Converter):
             if new is not old:
                 s_node[key] = [old, *(new if isinstance(new, list) else [new])]
 
-    def convert_graphs(self, graphs: list[Graph]) -> Any:
+    def convert_graphs(self, graphs: Sequence[Graph | TripleIndex]) -> Any:
         """Do what ``convert`` does for a dataset, given its non-empty graphs as a list.
 
         rdflib's ``convert`` checks ``g in graphs`` for every graph, comparing it with every
@@ -156,10 +334,11 @@ class _Converter(Converter):
         matched by name, as ``Graph.__eq__`` matches them, so the output is the same.
         """
         context = self.context
-        default_graph = next(
+        # Any: rdflib types the converter's graphs as Graph; a TripleIndex answers the same calls.
+        default_graph: Any = next(
             (g for g in graphs if g.identifier == DATASET_DEFAULT_GRAPH_ID), Graph()
         )
-        ordered = [default_graph]
+        ordered: list[Any] = [default_graph]
         for g in graphs:
             if g is default_graph:
                 continue
@@ -188,11 +367,11 @@ class _Converter(Converter):
         return objs[0] if len(objs) == 1 else objs
 
 
-def jsonld_text(dataset: Dataset | list[Graph], ontology: Graph) -> str:
+def jsonld_text(dataset: Dataset | Sequence[Graph | TripleIndex], ontology: Graph) -> str:
     context = build_context(ontology)["@context"]
     # What rdflib's serializer does (from_rdf), with the fixed converter.
-    converter = _Converter(Context(context), use_native_types=True, use_rdf_type=False)
-    if isinstance(dataset, list):
+    converter = _Converter(_MemoContext(context), use_native_types=True, use_rdf_type=False)
+    if not isinstance(dataset, Dataset):
         doc = converter.convert_graphs(dataset)
     else:
         doc = converter.convert(dataset)

@@ -234,6 +234,13 @@ class Store(Protocol):
         without rdflib.
         """
 
+    def graph_triples(self, reasoned: bool = False) -> Iterator[tuple[Triple, Node]]:
+        """Yield each triple of the chosen view with its graph's name, once per graph.
+
+        The default graph is named ``DATASET_DEFAULT_GRAPH_ID``. No rdflib graph is built, so a
+        writer that indexes the triples itself (JSON-LD) does not pay for a copy of the store.
+        """
+
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
         """Return a writer of the view in ``fmt`` made by the store itself, or None.
 

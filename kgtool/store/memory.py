@@ -227,6 +227,16 @@ class MemoryStore:
                         found.add((s, prop, o))
         return found
 
+    def graph_triples(self, reasoned: bool = False) -> Iterator[tuple[Triple, Node]]:
+        """Yield each triple of the chosen view with its graph's name.
+
+        >>> list(MemoryStore().graph_triples())
+        []
+        """
+        for graph in self.dataset(reasoned).graphs():
+            for triple in graph:
+                yield triple, graph.identifier
+
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
         """Return None: the rdflib writers serialize this store."""
         return None

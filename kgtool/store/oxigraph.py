@@ -500,6 +500,41 @@ class OxigraphStore:
 
         return write
 
+    def graph_triples(self, reasoned: bool = False) -> Iterator[tuple[Triple, Node]]:
+        """Yield each quad of the view as an rdflib triple and graph name, no rdflib graph built.
+
+        >>> from rdflib import Graph, Literal, URIRef
+        >>> s = OxigraphStore()
+        >>> a, b = URIRef("urn:a"), URIRef("urn:b")
+        >>> s.add_graph(URIRef("urn:g"), Graph().add((a, b, Literal(1))))
+        >>> [(str(t[2]), str(g)) for t, g in s.graph_triples()]
+        [('1', 'urn:g')]
+        """
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        from kgtool.store.convert import memo_converter
+
+        convert, _ = memo_converter()
+        if self._reads_as_written():
+            for q in self._quads(reasoned):
+                graph = q.graph_name
+                name = (
+                    DATASET_DEFAULT_GRAPH_ID
+                    if isinstance(graph, ox.DefaultGraph)
+                    else convert(graph)
+                )
+                yield (convert(q.subject), convert(q.predicate), convert(q.object)), name
+            return
+        # Graph by graph from Oxigraph's GSPO index: the internal union copy is never scanned,
+        # and each graph's name is converted once.
+        skip = (UNION_GRAPH,) if reasoned else _INTERNAL
+        names = [g for g in self.ox.named_graphs() if g not in skip]
+        for graph, name in [(ox.DefaultGraph(), DATASET_DEFAULT_GRAPH_ID)] + [
+            (g, convert(g)) for g in names
+        ]:
+            for q in self.ox.quads_for_pattern(None, None, None, graph):
+                yield (convert(q.subject), convert(q.predicate), convert(q.object)), name
+
     def _add_parsed(self, dataset: Dataset, to_graph: URIRef | None) -> None:
         from rdflib import Graph
 

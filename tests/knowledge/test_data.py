@@ -457,6 +457,50 @@ def test_every_check_fires_on_its_fixture(query: Path, tmp_path: Path) -> None:
     assert not report.passed, f"{query.stem} does not fire on {fixture.name}"
 
 
+_LABEL_CHECK_DATA = r"""
+@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .
+@prefix id: <https://w3id.org/eleutherai-kg/id/> .
+@prefix src: <https://w3id.org/eleutherai-kg/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/eleutherai-kg/graph/sources> {
+    src:s1 a kg:SourceSentence ; kg:quote "They   trained\nFOO ." .
+    src:s2 a kg:SourceSentence ; kg:quote "bar was next" .
+    src:s3 a kg:SourceSentence ; kg:quote _:notText .
+}
+src:s1 {
+    id:A a kg:Model ; rdfs:label "trained foo." .
+    id:B a kg:Model ; rdfs:label "foo.\nbar" .
+    id:C a kg:Model ; rdfs:label "foo. bar" .
+    id:D a kg:Model ; rdfs:label "" .
+}
+"""
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("sentences", [True, False], ids=["sentences", "no-sentences"])
+def test_label_not_in_article_reads_each_sentence_apart(
+    store: str, sentences: bool, tmp_path: Path
+) -> None:
+    """A label is in the article when one sentence holds it: never across two sentences (even
+    with a line break in the label), a quote that is not text hides nothing, and the empty
+    label is in any article that has a sentence."""
+    from rdflib import Variable
+
+    from kgtool.query.run import run_query
+
+    text = _LABEL_CHECK_DATA
+    if not sentences:
+        text = re.sub(
+            r"<https://w3id.org/eleutherai-kg/graph/sources> \{.*?\n\}", "", text, flags=re.S
+        )
+    data = tmp_path / "labels.trig"
+    data.write_text(text, encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[data], store=store)
+    outcome = run_query(kg, CHECK_DIR / "label-not-in-article-violation.rq")
+    found = {str(row[Variable("entity")]).rsplit("/", 1)[1] for row in outcome.result.bindings}
+    assert found == ({"B", "C"} if sentences else {"A", "B", "C", "D"})
+
+
 def test_reasoning_adds_no_reflexive_sameas(reasoned: KnowledgeGraph) -> None:
     inferred = reasoned.store.inferred()
     reflexive = [t for t in inferred if t[0] == t[2]]
