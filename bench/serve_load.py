@@ -1,11 +1,13 @@
-"""Load test of ``kgtool serve`` against ``oxigraph serve-read-only`` on the same data.
+"""Load test of ``kgtool serve`` beside ``oxigraph serve-read-only`` and Virtuoso, same data.
 
 Every server gets the same files and the same mix of *distinct* SELECT and ASK queries (their
 constants vary, so no answer is served from a cache), from N concurrent clients, in rounds that
 alternate the servers; the medians of the rounds are printed as a Markdown table with each
 server's ratio to Oxigraph's, measured in the same run. ``--runaway`` adds a second table: the
 same mix while one more client keeps sending a query that runs past the time limit, to show what
-a runaway query costs the others. Timings are printed, never asserted.
+a runaway query costs the others; each server is restarted after such a round, so that a
+runaway it does not stop cannot slow the next server's round. Timings are printed, never
+asserted.
 
     python bench/serve_load.py --clients 1 8 32 --requests 400 --rounds 3 --runaway
 
@@ -69,11 +71,13 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], name: str) -> None
 
 @dataclass
 class Server:
-    """A running server: its name, its SPARQL endpoint URL and its process."""
+    """A running server: its name, its SPARQL endpoint URL, its process and how it was started."""
 
     name: str
     endpoint: str
     process: subprocess.Popen[bytes]
+    argv: list[str]
+    cwd: Path | None = None
 
     def stop(self) -> None:
         self.process.terminate()
@@ -81,6 +85,22 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port and data.
+
+        After a round beside a runaway query: a server that does not stop it (Oxigraph's goes
+        on past ``--timeout-s``) would otherwise keep a core busy through the next server's
+        round and slow it.
+        """
+        self.stop()
+        self.process = launch(self.argv, self.cwd)
+        wait_until_up(self.endpoint, self.process, self.name)
+
+
+def launch(argv: list[str], cwd: Path | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def start_kgtool(files: list[Path], workers: int | None, timeout: float, cache: Path) -> Server:
@@ -91,10 +111,10 @@ def start_kgtool(files: list[Path], workers: int | None, timeout: float, cache: 
         argv += ["--workers", str(workers)]
     for f in files:
         argv += ["--data", str(f)]
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = launch(argv)
     endpoint = f"http://127.0.0.1:{port}/sparql"
     wait_until_up(endpoint, process, "kgtool serve")
-    return Server("kgtool serve", endpoint, process)
+    return Server("kgtool serve", endpoint, process, argv)
 
 
 def start_oxigraph(files: list[Path], timeout: float, folder: Path) -> Server:
@@ -112,10 +132,10 @@ def start_oxigraph(files: list[Path], timeout: float, folder: Path) -> Server:
     argv = [binary, "serve-read-only", "--location", str(location)]
     argv += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     argv += ["--timeout-s", str(int(timeout))]
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = launch(argv)
     endpoint = f"http://127.0.0.1:{port}/query"
     wait_until_up(endpoint, process, "oxigraph serve-read-only")
-    return Server("oxigraph serve-read-only", endpoint, process)
+    return Server("oxigraph serve-read-only", endpoint, process, argv)
 
 
 #: Virtuoso's configuration for a throwaway local instance (the packaged service is not used).
@@ -170,7 +190,7 @@ def start_virtuoso(files: list[Path], timeout: float, folder: Path, threads: int
     )
     (home / "virtuoso.ini").write_text(ini, encoding="utf-8")
     argv = [binary, "+foreground", "+configfile", str(home / "virtuoso.ini")]
-    process = subprocess.Popen(argv, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = launch(argv, home)
     endpoint = f"http://127.0.0.1:{http_port}/sparql"
     wait_until_up(endpoint, process, "virtuoso")
     script = f"ld_dir('{home}', 'data.nq', 'urn:x-bench:default'); rdf_loader_run(); checkpoint;"
@@ -195,7 +215,7 @@ def start_virtuoso(files: list[Path], timeout: float, folder: Path, threads: int
     if count != len(set(quads)):
         process.kill()
         raise SystemExit(f"virtuoso holds {count} quads, not {len(set(quads))}")
-    return Server("virtuoso", endpoint, process)
+    return Server("virtuoso", endpoint, process, argv, home)
 
 
 def entities(files: list[Path]) -> list[str]:
@@ -371,6 +391,8 @@ def main() -> None:
                             measure = load(server.endpoint, queries, n, runaway)
                             results.setdefault((server.name, n), []).append(measure)
                             print(server.name, n, measure, file=sys.stderr)
+                            if runaway is not None:
+                                server.restart()  # its runaway stops, whatever the server
                 table(
                     f"{title} ({len(files)} files, {args.rounds} rounds of "
                     f"{args.requests} requests)",
