@@ -37,7 +37,7 @@ from kgtool.core.errors import (
     QueryRunError,
     QuerySyntaxError,
 )
-from kgtool.core.iris import GRAPH_INFERRED, LABEL_IRIS
+from kgtool.core.iris import GRAPH_INFERRED, GRAPH_ONTOLOGY, LABEL_IRIS
 from kgtool.core.iris import PREFIXES as OX_PREFIXES
 from kgtool.core.plain import PlainAnswer, PlainRow, PlainTerm, plain_literal, rdflib_bindings
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
@@ -80,15 +80,15 @@ class InputPart:
     Attributes:
         path: The file (``-``: standard input).
         fmt: Its rdflib format name.
-        to_graph: The graph its triples went into (None: the default graph, or a quad
-            format's own graphs).
+        to_graph: The IRI of the graph its triples went into (None: the default graph, or a
+            quad format's own graphs).
         base: The base IRI given instead of the file's own URI.
         parsed: Standard input's parse, kept since it cannot be read again.
     """
 
     path: Path
     fmt: str
-    to_graph: URIRef | None = None
+    to_graph: str | None = None
     base: str | None = None
     parsed: Dataset | None = None
 
@@ -98,12 +98,15 @@ def input_parts(
 ) -> list[InputPart]:
     """The parts :meth:`OxigraphStore.load_files` loads, in its order: the ontology files into
     ``GRAPH_ONTOLOGY``, then the facts (``fmt`` and ``base`` apply to these only)."""
-    from kgtool.core.namespaces import GRAPH_ONTOLOGY
-
     return [
         *(InputPart(f, rdf_format(f), GRAPH_ONTOLOGY) for f in ontology_files),
         *(InputPart(f, rdf_format(f, fmt), None, base) for f in data_files),
     ]
+
+
+def _graph_node(name: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    """The graph a triple file is loaded into, by IRI (None: the default graph)."""
+    return ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
 
 
 def _part_quads(part: InputPart) -> Iterator[Any]:
@@ -113,7 +116,7 @@ def _part_quads(part: InputPart) -> Iterator[Any]:
     from kgtool.store.convert import graph_name_to_ox, to_ox
 
     native = _NATIVE_FORMATS.get(part.fmt)
-    target = graph_name_to_ox(part.to_graph)
+    target = _graph_node(part.to_graph)
     if part.parsed is None and native is not None and str(part.path) != "-":
         try:
             quads = list(_parsed_quads(part.path, native, base_iri(part.path, part.base)))
@@ -297,7 +300,7 @@ class OxigraphStore:
         self,
         path: Path,
         fmt: str,
-        to_graph: URIRef | None = None,
+        to_graph: str | None = None,
         progress: Callable[[int], None] | None = None,
         base: str | None = None,
     ) -> None:
@@ -306,7 +309,7 @@ class OxigraphStore:
         Args:
             path: The file.
             fmt: An rdflib format name (see :func:`kgtool.io.parse.rdf_format`).
-            to_graph: Graph for triple formats (None: the default graph).
+            to_graph: The IRI of the graph for triple formats (None: the default graph).
             progress: Called with the number of bytes Oxigraph has just read (a file read by
                 rdflib instead reports its size once, when parsed).
             base: The base IRI instead of the file's own URI (see :func:`kgtool.io.parse.base_iri`).
@@ -314,7 +317,6 @@ class OxigraphStore:
         Raises:
             InputError: If the file does not parse; the message is the memory store's own.
         """
-        from kgtool.store.convert import graph_name_to_ox
 
         native = _NATIVE_FORMATS.get(fmt)
         self.make_writable()
@@ -328,7 +330,7 @@ class OxigraphStore:
             self._note_rewrite(path, _dataset_objects(parsed))
             _report_size(path, progress)
             return
-        target = None if native.supports_datasets else graph_name_to_ox(to_graph)
+        target = None if native.supports_datasets else _graph_node(to_graph)
         iri = base_iri(path, base)
         if self.parts is not None:
             self.parts.append(InputPart(path, fmt, to_graph, base))
@@ -535,8 +537,8 @@ class OxigraphStore:
             for q in self.ox.quads_for_pattern(None, None, None, graph):
                 yield (convert(q.subject), convert(q.predicate), convert(q.object)), name
 
-    def _add_parsed(self, dataset: Dataset, to_graph: URIRef | None) -> None:
-        from rdflib import Graph
+    def _add_parsed(self, dataset: Dataset, to_graph: str | None) -> None:
+        from rdflib import Graph, URIRef
 
         if to_graph is None:
             self._add_dataset(dataset)
@@ -544,7 +546,7 @@ class OxigraphStore:
         merged = Graph()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             merged.add((s, p, o))
-        self._add_graph(to_graph, merged)
+        self._add_graph(URIRef(to_graph), merged)
 
     def set_inferred(self, inferred: Graph | None) -> None:
         """Replace the inferred graph (None removes it)."""
