@@ -120,15 +120,11 @@ class Capabilities:
         native_closure: :meth:`Store.asserted_for_reasoning` and :meth:`Store.load_inferred`
             hand the reasoner the asserted triples and take its closure as N-Triples bytes,
             with no rdflib graph in between.
-        keeps_lexical_forms: Gives every literal back as written. A store that keeps some
-            datatypes by value (Oxigraph: ``"01"^^xsd:integer`` comes back as ``"1"``) lists
-            the loaded files where that happened in :attr:`Store.rewrites`.
     """
 
     sparql_text: bool = False
     native_export: bool = False
     native_closure: bool = False
-    keeps_lexical_forms: bool = True
 
 
 class Store(Protocol):
@@ -136,8 +132,8 @@ class Store(Protocol):
 
     #: What this store does natively.
     capabilities: Capabilities
-    #: The loaded files holding literals the store gives back otherwise than written (always
-    #: empty when ``capabilities.keeps_lexical_forms``).
+    #: The loaded files holding literals the store gives back otherwise than written (a store
+    #: that keeps some datatypes by value: Oxigraph reads ``"01"^^xsd:integer`` back as ``"1"``).
     rewrites: list[Rewrite]
 
     def load_files(

@@ -149,9 +149,7 @@ class OxigraphStore:
     ([rdflib.term.URIRef('urn:g')], 1)
     """
 
-    capabilities = Capabilities(
-        sparql_text=True, native_export=True, native_closure=True, keeps_lexical_forms=False
-    )
+    capabilities = Capabilities(sparql_text=True, native_export=True, native_closure=True)
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         if path is None:
