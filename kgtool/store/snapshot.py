@@ -192,11 +192,10 @@ def open_snapshot(
         return None
 
     def opened(store: OxigraphStore) -> OxigraphStore:
-        if store.rewrites:
-            # Only then are the inputs read again (as written); listing them imports rdflib.
-            from kgtool.store.oxigraph import input_parts
+        from kgtool.store.oxigraph import input_parts
 
-            store.parts = input_parts(ontology_files, data_files, fmt, base)
+        # Exports read the inputs again, and so do the views where literals are not as written.
+        store.parts = input_parts(ontology_files, data_files, fmt, base)
         store.reparse = reparse
         return store
 

@@ -225,7 +225,7 @@ def test_oxigraph_line_export_is_the_same_bytes(fmt: str, reasoned: bool) -> Non
     if reasoned:
         reason(memory)
         reason(oxigraph)
-    assert oxigraph.store.dump_lines(fmt, reasoned) is not None  # the fast path is taken
+    assert oxigraph.store.native_export(fmt, reasoned) is not None  # the fast path is taken
     assert render_export(oxigraph, fmt, reasoned) == render_export(memory, fmt, reasoned)
 
 
@@ -238,7 +238,7 @@ def test_oxigraph_line_export_leaves_blank_nodes_to_the_canonical_path() -> None
     store = OxigraphStore()
     store.add_dataset(ds)
     ox_kg = KnowledgeGraph(store=store, ontology_graph=kg.ontology, shapes_graph=kg.shapes)
-    assert store.dump_lines("nt") is None
+    assert store.native_export("nt") is None
     assert render_export(ox_kg, "nt") == render_export(kg, "nt")
 
 
