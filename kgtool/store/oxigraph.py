@@ -580,15 +580,19 @@ class OxigraphStore:
         """Replace the inferred graph with N-Triples text, parsed natively (no rdflib graph).
 
         Returns False, with no inferred graph left, when the text does not parse (a damaged
-        cache entry): Oxigraph loads in one transaction, so nothing of it is kept.
+        cache entry). The bulk loader (0.75 s for a 119 k-triple closure, against 1.8 s in one
+        transaction) keeps what it loaded before an error; the graph was emptied first and is
+        the loader's alone, so removing it again leaves the store as it was.
         """
         self.make_writable()
         if self.ox.contains_named_graph(_INFERRED):
             self.ox.remove_graph(_INFERRED)
         self._keep_asserted_facts()
         try:
-            self.ox.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=_INFERRED)
+            self.ox.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=_INFERRED)
         except (SyntaxError, ValueError):
+            if self.ox.contains_named_graph(_INFERRED):
+                self.ox.remove_graph(_INFERRED)
             return False
         self.ox.add_graph(_INFERRED)  # an empty closure is still a reasoned store
         return True

@@ -492,3 +492,14 @@ def test_triples_match_the_memory_store_pattern_by_pattern() -> None:
             found = {k: sorted(s.triples(pattern, reasoned)) for k, s in stores.items()}
             assert found["oxigraph"] == found["memory"], (pattern, reasoned)
             assert len(found["oxigraph"]) == len(set(found["oxigraph"]))
+
+
+def test_a_closure_that_does_not_parse_leaves_no_inferred_graph() -> None:
+    store = OxigraphStore()
+    store.add_graph(None, Graph().add((URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b"))))
+    good = b"".join(b"<urn:s%d> <urn:p> <urn:o> .\n" % i for i in range(5000))
+    assert store.load_inferred(good) and store.has_inferred()
+    assert not store.load_inferred(good + b"<urn:broken> <urn:p .\n")
+    assert not store.has_inferred()
+    assert len(store.ox) == 1
+    assert store.load_inferred(b"") and store.has_inferred()  # an empty closure is kept
