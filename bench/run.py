@@ -163,6 +163,7 @@ def bench_size(
         bench_cold(size, n, data, onto, stores)
     if "commands" in stages:
         bench_commands(size, n, load, ox_load)
+        bench_export_process(size, n, data, onto, folder)
 
 
 def bench_commands(
@@ -329,6 +330,52 @@ def bench_commands(
         None,
         median(ox_reason_floor, max(1, n // 2)),
     )
+
+
+def bench_export_process(size: int, n: int, data: Path, onto: Path, folder: Path) -> None:
+    """`kgtool export --format F` as a whole process on stored inputs, per format, beside a
+    pyoxigraph script that loads the same files into its in-memory store and writes them.
+
+    The script writes what pyoxigraph's writers give: N-Triples and N-Quads lines sorted as
+    kgtool sorts them, Turtle and TriG unsorted, JSON-LD expanded (it cannot compact).
+    """
+    py = sys.executable
+    cache = folder / f"export-{size}"
+    formats = {"nt": "N_TRIPLES", "nquads": "N_QUADS", "turtle": "TURTLE", "trig": "TRIG"}
+    formats["jsonld"] = "JSON_LD"
+    for fmt, ox_name in formats.items():
+        argv = [py, "-m", "kgtool", "export", "--data", str(data), "--ontology", str(onto)]
+        argv += ["--format", fmt, "--cache-dir", str(cache), "-o", os.devnull]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=ENV)  # fill the cache
+        quads = ox_name not in ("N_TRIPLES", "TURTLE")
+        script = (
+            "import sys, pyoxigraph as ox; s = ox.Store(); "
+            f"s.bulk_load(path={str(onto)!r}, format=ox.RdfFormat.TURTLE); "
+            f"s.bulk_load(path={str(data)!r}, format=ox.RdfFormat.TRIG); "
+            f"f = ox.RdfFormat.{ox_name}; "
+            + (
+                "out = s.dump(format=f); "
+                if quads
+                else "out = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) "
+                "for q in s), format=f); "
+            )
+            + (
+                "out = b'\\n'.join(sorted(set(out.split(b'\\n')))); "
+                if fmt in ("nt", "nquads")
+                else ""
+            )
+            + "sys.stdout.buffer.write(out)"
+        )
+        t_nat, _ = cold([py, "-c", script], n)
+        t, m = cold(argv, n)
+        row(
+            size,
+            f"`kgtool export --format {fmt}`, stored inputs (peak {m:.0f} MB; native: a "
+            "pyoxigraph script loading and writing" + (", expanded)" if fmt == "jsonld" else ")"),
+            t,
+            None,
+            t_nat,
+        )
 
 
 def bench_load_memory(size: int, n: int, data: Path, onto: Path, shapes: Path) -> None:
