@@ -138,7 +138,7 @@ class KnowledgeGraph:
         # Shape files must exist now (a typo is an input error at once); parsing them costs
         # more than parsing the bundled facts and only validate needs them.
         shape_files = shapes_files(shapes)
-        kind = resolve_store(store, inputs)
+        kind = resolve_store(store)
         counter = _byte_counter(inputs, progress)
         backend: Store | None = None
         if kind == "oxigraph" and cache_dir is not None:
@@ -189,7 +189,7 @@ class KnowledgeGraph:
         data_files = list_data_files(data)
         inputs = [*ontology_files, *data_files]
         shape_files = shapes_files(shapes)
-        if resolve_store(store, inputs) != "oxigraph":
+        if resolve_store(store) != "oxigraph":
             return None
         from kgtool.io.cache import CacheSettings
         from kgtool.store.snapshot import open_snapshot

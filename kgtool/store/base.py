@@ -297,14 +297,13 @@ def install_hint(extra: str) -> str:
     return f"pip install 'eleutherai-kg[{extra}]'"
 
 
-def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
+def resolve_store(kind: str) -> str:
     """Turn a ``--store`` choice into the name of a registered, installed store.
 
     Args:
         kind: A name from :data:`STORE_CHOICES`; ``auto`` is Oxigraph, the engine of record,
             whenever pyoxigraph can be imported (a dependency of kgtool, so always but in a
-            broken install), else the memory store.
-        files: The inputs (kept for callers; the choice no longer depends on their size).
+            broken install), else the memory store. The inputs do not matter.
 
     Returns:
         A key of :data:`STORES`.
@@ -312,7 +311,7 @@ def resolve_store(kind: str, files: Sequence[Path] = ()) -> str:
     Raises:
         UsageError: For an unknown name, or a store whose package is not installed.
 
-    >>> resolve_store("auto", [])
+    >>> resolve_store("auto")
     'oxigraph'
     """
     if kind == "auto":
