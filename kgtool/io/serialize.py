@@ -189,6 +189,22 @@ def _scalar_text(value: Any) -> str | None:
     return None
 
 
+def _flat_text(value: dict[Any, Any], newline: str, keys: dict[Any, str]) -> str | None:
+    """The text of a non-empty dict of strings to strings (most JSON-LD values), else None."""
+    if not value:
+        return None
+    inner = newline + "  "
+    parts = []
+    for key, item in value.items():
+        if type(key) is not str or type(item) is not str:
+            return None
+        key_text = keys.get(key)
+        if key_text is None:
+            key_text = keys[key] = _encode_string(key)
+        parts.append(key_text + ": " + _encode_string(item))
+    return "{" + inner + ("," + inner).join(parts) + newline + "}"
+
+
 def _write_json(value: Any, newline: str, out: list[str], keys: dict[Any, str]) -> None:
     scalar = _scalar_text(value)
     if scalar is not None:
@@ -201,11 +217,16 @@ def _write_json(value: Any, newline: str, out: list[str], keys: dict[Any, str]) 
             return
         separator = "[" + inner
         for item in value:
-            out.append(separator)
-            if type(item) is str:
-                out.append(_encode_string(item))
+            kind = type(item)
+            if kind is str:
+                out.append(separator + _encode_string(item))
             else:
-                _write_json(item, inner, out, keys)
+                flat = _flat_text(item, inner, keys) if kind is dict else None
+                if flat is not None:
+                    out.append(separator + flat)
+                else:
+                    out.append(separator)
+                    _write_json(item, inner, out, keys)
             separator = "," + inner
         out.append(newline + "]")
         return
@@ -220,11 +241,16 @@ def _write_json(value: Any, newline: str, out: list[str], keys: dict[Any, str]) 
                 key_text = _key_text(key)
                 if type(key) is str:
                     keys[key] = key_text
-            if type(item) is str:
+            kind = type(item)
+            if kind is str:
                 out.append(separator + key_text + ": " + _encode_string(item))
             else:
-                out.append(separator + key_text + ": ")
-                _write_json(item, inner, out, keys)
+                flat = _flat_text(item, inner, keys) if kind is dict else None
+                if flat is not None:
+                    out.append(separator + key_text + ": " + flat)
+                else:
+                    out.append(separator + key_text + ": ")
+                    _write_json(item, inner, out, keys)
             separator = "," + inner
         out.append(newline + "}")
         return
@@ -456,6 +482,24 @@ def _first(pair: tuple[str, Any]) -> str:
     return pair[0]
 
 
+def _sorted_values(values: list[Any]) -> list[Any]:
+    """:func:`_sort_json` of a list of values made by :meth:`_Converter._plain_nodes`: strings,
+    numbers, booleans and dicts of those with sorted keys, none holding ``@graph``, which
+    :func:`_sort_json` would give back unchanged, so they are not copied."""
+    heads = [(False, v.get("@id", "")) if isinstance(v, dict) else (False, "") for v in values]
+    if len(set(heads)) == len(heads):
+        order = sorted(range(len(values)), key=heads.__getitem__)
+        return [values[k] for k in order]
+    return sorted(
+        values,
+        key=lambda v: (
+            False,
+            v.get("@id", "") if isinstance(v, dict) else "",
+            json.dumps(v, sort_keys=True, ensure_ascii=False),
+        ),
+    )
+
+
 def _native_value(text: str, datatype: str) -> Any:
     """The bare JSON value rdflib's converter writes for a boolean, integer or double literal
     whose text reads back the same (:func:`_native_round_trips`), else None."""
@@ -653,7 +697,7 @@ class _Converter(Converter):
             node_id = shrink(s)
             if node_id in nodes or "@id" in props:
                 raise _Unsupported  # rdflib keeps one of two subjects with the same id
-            pairs = [(k, v[0] if len(v) == 1 else _sort_json(v)) for k, v in props.items()]
+            pairs = [(k, v[0] if len(v) == 1 else _sorted_values(v)) for k, v in props.items()]
             pairs.append(("@id", node_id))
             pairs.sort(key=_first)
             nodes[node_id] = _SortedNode(pairs)
