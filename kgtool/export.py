@@ -14,9 +14,11 @@ Oxigraph parses them back and writes Turtle or TriG with the project prefixes, s
 temp file. That output lays statements out as Oxigraph does (not rdflib's ``longturtle``), but is
 deterministic and isomorphic to the rdflib path's (tests/store/test_oxigraph_export.py). A view that
 holds blank nodes keeps the canonical rdflib path, whose blank node labels are the same on every
-run; Oxigraph's labels change from load to load. JSON-LD is compacted by rdflib's converter on
-every store (Oxigraph 0.5 writes expanded JSON-LD only, not compacted with the project context),
-reading each graph from an index of the store's triples, not from an rdflib copy of the store.
+run; Oxigraph's labels change from load to load. JSON-LD is compacted with the project context
+by kgtool (Oxigraph 0.5 writes expanded JSON-LD only): on the memory store and for graphs with
+blank nodes by rdflib's converter, reading each graph from an index of the store's triples, not
+from an rdflib copy of the store; on the Oxigraph store, graphs without blank nodes from the
+text of Oxigraph's own terms, with the same result (``PlainGraph`` in kgtool.io.serialize).
 """
 
 from __future__ import annotations

@@ -437,10 +437,7 @@ _RDF_TYPE = str(RDF.type)
 _RDF_FIRST = str(RDF.first)
 _RDF_NIL = str(RDF.nil)
 _XSD_BOOLEAN = str(XSD.boolean)
-_XSD_INTEGER = str(XSD.integer)
 _XSD_STRING = str(XSD.string)
-#: The datatypes rdflib's converter writes from the Python value (its PLAIN_LITERAL_TYPES).
-_PLAIN_TYPES = frozenset(str(t) for t in (XSD.boolean, XSD.integer, XSD.double, XSD.string))
 
 
 class PlainGraph:
@@ -748,6 +745,11 @@ class _Converter(Converter):
 def jsonld_text(
     dataset: Dataset | Sequence[Graph | TripleIndex | PlainGraph], ontology: Graph
 ) -> str:
+    """The dataset's JSON-LD document compacted with the project context (see kgtool.export).
+
+    ``dataset`` may be the non-empty graphs as a list, default graph first: rdflib graphs,
+    :class:`TripleIndex` or :class:`PlainGraph`, which all give the same text.
+    """
     context = build_context(ontology)["@context"]
     # What rdflib's serializer does (from_rdf), with the fixed converter.
     converter = _Converter(_MemoContext(context), use_native_types=True, use_rdf_type=False)
