@@ -517,14 +517,21 @@ class OxigraphStore:
 
         return write
 
-    def graph_triples(self, reasoned: bool = False) -> Iterator[tuple[Triple, Node]]:
+    def graph_triples(
+        self, reasoned: bool = False, native: bool = False
+    ) -> Iterator[tuple[Any, Any]]:
         """Yield each quad of the view as an rdflib triple and graph name, no rdflib graph built.
+
+        With ``native``, the pyoxigraph terms instead, unconverted (the default graph is
+        ``ox.DefaultGraph()``), in the same order: for a writer that needs only their text.
 
         >>> from rdflib import Graph, Literal, URIRef
         >>> s = OxigraphStore()
         >>> a, b = URIRef("urn:a"), URIRef("urn:b")
         >>> s.add_graph(URIRef("urn:g"), Graph().add((a, b, Literal(1))))
         >>> [(str(t[2]), str(g)) for t, g in s.graph_triples()]
+        [('1', 'urn:g')]
+        >>> [(t[2].value, g.value) for t, g in s.graph_triples(native=True)]
         [('1', 'urn:g')]
         """
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -535,6 +542,9 @@ class OxigraphStore:
         if self._reads_as_written():
             for q in self._quads(reasoned):
                 graph = q.graph_name
+                if native:
+                    yield (q.subject, q.predicate, q.object), graph
+                    continue
                 name = (
                     DATASET_DEFAULT_GRAPH_ID
                     if isinstance(graph, ox.DefaultGraph)
@@ -546,10 +556,14 @@ class OxigraphStore:
         # and each graph's name is converted once.
         skip = (UNION_GRAPH,) if reasoned else _INTERNAL
         names = [g for g in self.ox.named_graphs() if g not in skip]
-        for graph, name in [(ox.DefaultGraph(), DATASET_DEFAULT_GRAPH_ID)] + [
-            (g, convert(g)) for g in names
-        ]:
-            for q in self.ox.quads_for_pattern(None, None, None, graph):
+        for graph in [ox.DefaultGraph(), *names]:
+            quads = self.ox.quads_for_pattern(None, None, None, graph)
+            if native:
+                for q in quads:
+                    yield (q.subject, q.predicate, q.object), graph
+                continue
+            name = DATASET_DEFAULT_GRAPH_ID if graph == ox.DefaultGraph() else convert(graph)
+            for q in quads:
                 yield (convert(q.subject), convert(q.predicate), convert(q.object)), name
 
     def _add_parsed(self, dataset: Dataset, to_graph: str | None) -> None:
