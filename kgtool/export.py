@@ -18,7 +18,7 @@ run; Oxigraph's labels change from load to load. JSON-LD is compacted with the p
 by kgtool (Oxigraph 0.5 writes expanded JSON-LD only): on the memory store and for graphs with
 blank nodes by rdflib's converter, reading each graph from an index of the store's triples, not
 from an rdflib copy of the store; on the Oxigraph store, graphs without blank nodes from the
-text of Oxigraph's own terms, with the same result (``PlainGraph`` in kgtool.io.serialize).
+text of Oxigraph's own terms (``OxigraphStore.jsonld_graphs``), with the same result.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from kgtool.core.errors import UsageError
@@ -51,9 +50,7 @@ from kgtool.io.serialize import (
     EXPORT_FORMATS,
     QUAD_SERIALIZERS,
     SERIALIZERS,
-    PlainGraph,
-    PlainTerm,
-    PlainTriple,
+    JsonldGraph,
     TripleIndex,
     canonical_graph,
     jsonld_text,
@@ -81,16 +78,16 @@ def _dataset_for_export(kg: KnowledgeGraph, reasoned: bool) -> Dataset:
     return out
 
 
-def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[Graph | TripleIndex | PlainGraph]:
+def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[JsonldGraph]:
     """The view's non-empty graphs for JSON-LD, indexed from its quads, blank nodes canonical.
 
     No rdflib copy of the store, and no sorted, prefix-bound copy as for the other formats: the
     JSON-LD converter reads the project context, not a graph's prefixes, and :func:`_sort_json`
     orders the whole document. Only a graph holding blank nodes becomes an rdflib graph, for
-    rdflib's canonical labels. On the Oxigraph store, a graph without blank nodes keeps its
-    terms' text (:class:`PlainGraph`): making an rdflib term of each was a third of the export.
+    rdflib's canonical labels. A store may give the graphs itself, from its own terms
+    (:meth:`~kgtool.store.base.Store.jsonld_graphs`); the same document comes out.
     """
-    plain = _plain_graphs(kg, reasoned)
+    plain = kg.store.jsonld_graphs(reasoned)
     if plain is not None:
         return plain
     indexes: dict[Node, TripleIndex] = {}
@@ -100,85 +97,13 @@ def _jsonld_graphs(kg: KnowledgeGraph, reasoned: bool) -> list[Graph | TripleInd
             index = indexes[name] = TripleIndex(name)
         index.add(triple)
     names = sorted(indexes, key=lambda n: (n != DATASET_DEFAULT_GRAPH_ID, str(n)))
-    graphs: list[Graph | TripleIndex | PlainGraph] = []
+    graphs: list[JsonldGraph] = []
     for name in names:
         index = indexes[name]
         if index.has_blank_nodes:
             graphs.append(canonical_graph(index.to_graph()))
         else:
             graphs.append(index)
-    return graphs
-
-
-def _plain_graphs(
-    kg: KnowledgeGraph, reasoned: bool
-) -> list[Graph | TripleIndex | PlainGraph] | None:
-    """:func:`_jsonld_graphs` from the Oxigraph store's own terms, or None on another store
-    or where a graph is named by a blank node (rdflib's converter merges those graphs into the
-    default one)."""
-    if not kg.store.capabilities.native_export:
-        return None
-    import pyoxigraph as ox
-
-    from kgtool.store.convert import memo_converter
-    from kgtool.store.oxigraph import OxigraphStore
-
-    store = kg.store
-    if not isinstance(store, OxigraphStore):
-        return None
-    quads: dict[Any, list[tuple[Any, Any, Any]]] = {}
-    for triple, graph in store.graph_triples(reasoned, native=True):
-        found = quads.get(graph)
-        if found is None:
-            if isinstance(graph, ox.BlankNode) or (
-                # rdflib's name of the default graph: there the two graphs are one.
-                isinstance(graph, ox.NamedNode) and graph.value == str(DATASET_DEFAULT_GRAPH_ID)
-            ):
-                return None
-            found = quads[graph] = []
-        found.append(triple)
-    convert, _ = memo_converter()
-    named_node, literal = ox.NamedNode, ox.Literal
-    # Plain values of pyoxigraph terms, as from_ox makes rdflib terms: plain and
-    # language-tagged strings have no datatype.
-    strings = (str(XSD.string), str(RDF.langString))
-    terms: dict[Any, PlainTerm] = {}
-    graphs: list[Graph | TripleIndex | PlainGraph] = []
-    default = ox.DefaultGraph()
-    for graph in sorted(quads, key=lambda g: (g != default, "" if g == default else g.value)):
-        name: Node = DATASET_DEFAULT_GRAPH_ID if graph == default else convert(graph)
-        triples = quads[graph]
-
-        def index(triples: list[tuple[Any, Any, Any]] = triples, name: Node = name) -> TripleIndex:
-            made = TripleIndex(name)
-            for s, p, o in triples:
-                made.add((convert(s), convert(p), convert(o)))
-            return made
-
-        plain: list[PlainTriple] = []
-        for s, p, o in triples:
-            value = terms.get(o)
-            if value is None:
-                if type(o) is named_node:
-                    value = o.value
-                elif isinstance(o, literal):
-                    datatype = o.datatype.value
-                    value = terms[o] = (
-                        o.value,
-                        None if datatype in strings else datatype,
-                        o.language,
-                    )
-                else:  # a blank node (or a quoted triple): rdflib's canonical path
-                    plain = []
-                    break
-            if type(s) is not named_node:
-                plain = []
-                break
-            plain.append((s.value, p.value, value))
-        if plain or not triples:
-            graphs.append(PlainGraph(name, plain, index))
-        else:
-            graphs.append(canonical_graph(index().to_graph()))
     return graphs
 
 

@@ -126,23 +126,7 @@ def _sort_json(node: Any) -> Any:
     if isinstance(node, dict):
         return {k: (v if k == "@list" else _sort_json(v)) for k, v in sorted(node.items())}
     if isinstance(node, list):
-        items = [_sort_json(i) for i in node]
-        heads = [
-            ("@graph" in i, i.get("@id", "")) if isinstance(i, dict) else (False, "") for i in items
-        ]
-        if len(set(heads)) == len(heads):
-            # The JSON text below only breaks ties between equal heads; with none, it is never
-            # compared, and writing it for every node of a big graph was a fifth of the export.
-            order = sorted(range(len(items)), key=heads.__getitem__)
-            return [items[k] for k in order]
-        return sorted(
-            items,
-            key=lambda i: (
-                "@graph" in i if isinstance(i, dict) else False,
-                i.get("@id", "") if isinstance(i, dict) else "",
-                json.dumps(i, sort_keys=True, ensure_ascii=False),
-            ),
-        )
+        return _ordered([_sort_json(i) for i in node])
     return node
 
 
@@ -430,8 +414,8 @@ def _native_round_trips(literal: Literal) -> bool:
 #: A term of a graph without blank nodes, as plain Python values: an IRI is its ``str``; a
 #: literal is ``(lexical form, datatype IRI, language)``, with the datatype None for a plain or
 #: language-tagged string, as rdflib's parser makes them.
-PlainTerm = str | tuple[str, str | None, str | None]
-PlainTriple = tuple[str, str, PlainTerm]
+PlainValue = str | tuple[str, str | None, str | None]
+PlainTriple = tuple[str, str, PlainValue]
 
 _RDF_TYPE = str(RDF.type)
 _RDF_FIRST = str(RDF.first)
@@ -454,6 +438,11 @@ class PlainGraph:
         self.identifier = identifier
         self.triples = triples
         self.fallback = fallback
+
+
+#: A graph as the JSON-LD writer takes it: an rdflib graph (canonical blank nodes), an index of
+#: rdflib triples, or plain terms' text.
+JsonldGraph = Graph | TripleIndex | PlainGraph
 
 
 class _Unsupported(Exception):
@@ -479,20 +468,24 @@ def _first(pair: tuple[str, Any]) -> str:
     return pair[0]
 
 
-def _sorted_values(values: list[Any]) -> list[Any]:
-    """:func:`_sort_json` of a list of values made by :meth:`_Converter._plain_nodes`: strings,
-    numbers, booleans and dicts of those with sorted keys, none holding ``@graph``, which
-    :func:`_sort_json` would give back unchanged, so they are not copied."""
-    heads = [(False, v.get("@id", "")) if isinstance(v, dict) else (False, "") for v in values]
+def _ordered(items: list[Any]) -> list[Any]:
+    """Order a list of JSON values, each already in :func:`_sort_json`'s form, as that does:
+    named graphs last, then by ``@id``, ties broken by the JSON text. The values of one
+    property (:meth:`_Converter._plain_nodes`) are ordered here without being copied."""
+    heads = [
+        ("@graph" in i, i.get("@id", "")) if isinstance(i, dict) else (False, "") for i in items
+    ]
     if len(set(heads)) == len(heads):
-        order = sorted(range(len(values)), key=heads.__getitem__)
-        return [values[k] for k in order]
+        # The JSON text below only breaks ties between equal heads; with none, it is never
+        # compared, and writing it for every node of a big graph was a fifth of the export.
+        order = sorted(range(len(items)), key=heads.__getitem__)
+        return [items[k] for k in order]
     return sorted(
-        values,
-        key=lambda v: (
-            False,
-            v.get("@id", "") if isinstance(v, dict) else "",
-            json.dumps(v, sort_keys=True, ensure_ascii=False),
+        items,
+        key=lambda i: (
+            "@graph" in i if isinstance(i, dict) else False,
+            i.get("@id", "") if isinstance(i, dict) else "",
+            json.dumps(i, sort_keys=True, ensure_ascii=False),
         ),
     )
 
@@ -694,13 +687,13 @@ class _Converter(Converter):
             node_id = shrink(s)
             if node_id in nodes or "@id" in props:
                 raise _Unsupported  # rdflib keeps one of two subjects with the same id
-            pairs = [(k, v[0] if len(v) == 1 else _sorted_values(v)) for k, v in props.items()]
+            pairs = [(k, v[0] if len(v) == 1 else _ordered(v)) for k, v in props.items()]
             pairs.append(("@id", node_id))
             pairs.sort(key=_first)
             nodes[node_id] = _SortedNode(pairs)
         return list(nodes.values())
 
-    def convert_graphs(self, graphs: Sequence[Graph | TripleIndex | PlainGraph]) -> Any:
+    def convert_graphs(self, graphs: Sequence[JsonldGraph]) -> Any:
         """Do what ``convert`` does for a dataset, given its non-empty graphs as a list.
 
         rdflib's ``convert`` checks ``g in graphs`` for every graph, comparing it with every
@@ -742,9 +735,7 @@ class _Converter(Converter):
         return objs[0] if len(objs) == 1 else objs
 
 
-def jsonld_text(
-    dataset: Dataset | Sequence[Graph | TripleIndex | PlainGraph], ontology: Graph
-) -> str:
+def jsonld_text(dataset: Dataset | Sequence[JsonldGraph], ontology: Graph) -> str:
     """The dataset's JSON-LD document compacted with the project context (see kgtool.export).
 
     ``dataset`` may be the non-empty graphs as a list, default graph first: rdflib graphs,

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from kgtool.core.plain import PlainTerm
     from kgtool.core.terms import Triple
+    from kgtool.io.serialize import JsonldGraph
     from kgtool.store.lexical import Rewrite
     from kgtool.store.oxigraph import OxigraphAnswer
 
@@ -235,6 +236,14 @@ class Store(Protocol):
 
         The default graph is named ``DATASET_DEFAULT_GRAPH_ID``. No rdflib graph is built, so a
         writer that indexes the triples itself (JSON-LD) does not pay for a copy of the store.
+        """
+
+    def jsonld_graphs(self, reasoned: bool = False) -> list[JsonldGraph] | None:
+        """Return the view's non-empty graphs as the JSON-LD writer reads them, or None.
+
+        Made from the store's own terms where that is cheaper than rdflib's (a graph without
+        blank nodes as a :class:`~kgtool.io.serialize.PlainGraph`, default graph first, then by
+        name). None means: index :meth:`graph_triples` instead.
         """
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:

@@ -29,6 +29,7 @@ from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
 from kgtool.store.base import Capabilities, QueryDataset, Writer
 
 if TYPE_CHECKING:
+    from kgtool.io.serialize import JsonldGraph
     from kgtool.store.lexical import Rewrite
 
 
@@ -236,6 +237,10 @@ class MemoryStore:
         for graph in self.dataset(reasoned).graphs():
             for triple in graph:
                 yield triple, graph.identifier
+
+    def jsonld_graphs(self, reasoned: bool = False) -> list[JsonldGraph] | None:
+        """Return None: the JSON-LD writer indexes :meth:`graph_triples`, rdflib's terms."""
+        return None
 
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
         """Return None: the rdflib writers serialize this store."""

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from kgtool.core.terms import Triple
+    from kgtool.io.serialize import JsonldGraph, PlainTriple, PlainValue
 
 #: Formats Oxigraph parses natively here; JSON-LD and RDF/XML go through rdflib so that remote
 #: contexts are refused and the triples are exactly those of the memory store.
@@ -516,6 +517,78 @@ class OxigraphStore:
             ox.serialize(quads, handle, format=target, prefixes=OX_PREFIXES)
 
         return write
+
+    def jsonld_graphs(self, reasoned: bool = False) -> list[JsonldGraph] | None:
+        """Return the view's graphs for the JSON-LD writer, from Oxigraph's own terms.
+
+        A graph without blank nodes keeps its terms' text (:class:`PlainGraph`): making an
+        rdflib term of each was a third of the export. A graph holding blank nodes becomes a
+        canonical rdflib graph, for rdflib's stable labels. None where a graph is named by a
+        blank node (rdflib's converter merges those graphs into the default one): then the
+        caller indexes :meth:`graph_triples`.
+        """
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+        from rdflib.namespace import RDF, XSD
+
+        from kgtool.io.serialize import PlainGraph, TripleIndex, canonical_graph
+        from kgtool.store.convert import memo_converter
+
+        quads: dict[Any, list[tuple[Any, Any, Any]]] = {}
+        for triple, graph in self.graph_triples(reasoned, native=True):
+            found = quads.get(graph)
+            if found is None:
+                if isinstance(graph, ox.BlankNode) or (
+                    # rdflib's name of the default graph: there the two graphs are one.
+                    isinstance(graph, ox.NamedNode) and graph.value == str(DATASET_DEFAULT_GRAPH_ID)
+                ):
+                    return None
+                found = quads[graph] = []
+            found.append(triple)
+        convert, _ = memo_converter()
+        named_node, literal = ox.NamedNode, ox.Literal
+        # Plain values of pyoxigraph terms, as from_ox makes rdflib terms: plain and
+        # language-tagged strings have no datatype.
+        strings = (str(XSD.string), str(RDF.langString))
+        terms: dict[Any, PlainValue] = {}
+        graphs: list[JsonldGraph] = []
+        default = ox.DefaultGraph()
+        for graph in sorted(quads, key=lambda g: (g != default, "" if g == default else g.value)):
+            name: Node = DATASET_DEFAULT_GRAPH_ID if graph == default else convert(graph)
+            triples = quads[graph]
+
+            def index(
+                triples: list[tuple[Any, Any, Any]] = triples, name: Node = name
+            ) -> TripleIndex:
+                made = TripleIndex(name)
+                for s, p, o in triples:
+                    made.add((convert(s), convert(p), convert(o)))
+                return made
+
+            plain: list[PlainTriple] = []
+            for s, p, o in triples:
+                value = terms.get(o)
+                if value is None:
+                    if type(o) is named_node:
+                        value = o.value
+                    elif isinstance(o, literal):
+                        datatype = o.datatype.value
+                        value = terms[o] = (
+                            o.value,
+                            None if datatype in strings else datatype,
+                            o.language,
+                        )
+                    else:  # a blank node (or a quoted triple): rdflib's canonical path
+                        plain = []
+                        break
+                if type(s) is not named_node:
+                    plain = []
+                    break
+                plain.append((s.value, p.value, value))
+            if plain or not triples:
+                graphs.append(PlainGraph(name, plain, index))
+            else:
+                graphs.append(canonical_graph(index().to_graph()))
+        return graphs
 
     def graph_triples(
         self, reasoned: bool = False, native: bool = False

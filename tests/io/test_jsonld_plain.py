@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kgtool.core import paths
 from kgtool.core.namespaces import KG
-from kgtool.io.serialize import PlainGraph, PlainTerm, TripleIndex, json_text, jsonld_text
+from kgtool.io.serialize import PlainGraph, PlainValue, TripleIndex, json_text, jsonld_text
 
 ID = "https://w3id.org/eleutherai-kg/id/"
 K = str(KG)
@@ -127,7 +127,7 @@ def _triples(r: random.Random, size: int, blank: bool) -> list[tuple[Any, Any, A
     return found
 
 
-def _plain(term: Any) -> PlainTerm:
+def _plain(term: Any) -> PlainValue:
     if isinstance(term, URIRef):
         return str(term)
     assert isinstance(term, Literal)
