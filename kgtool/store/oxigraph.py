@@ -22,6 +22,7 @@ import io
 import re
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -357,21 +358,30 @@ class OxigraphStore:
         # fixed cost per call that makes it slower than a transaction for small files. Either
         # way the store's content is the same; a file that fails leaves it unusable, and the
         # caller never uses a store whose load raised.
-        load = self.ox.bulk_load if path.stat().st_size > BULK_LOAD_BYTES else self.ox.load
-        try:
-            bom = _has_bom(path)
+        bulk = path.stat().st_size > BULK_LOAD_BYTES
+        load = self.ox.bulk_load if bulk else self.ox.load
+
+        def run_load() -> None:
             if progress is None and not bom:
                 load(path=str(path), format=native, base_iri=iri, to_graph=target)
+                return
+            with path.open("rb") as handle:
+                # Oxigraph reads through this, a few kB at a time: the progress bar counts
+                # bytes parsed (no slower than path=; measured at 100 k triples).
+                reader: Any = handle
+                if progress is not None:
+                    reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
+                if bom:
+                    reader.read(len(_BOM))
+                load(input=reader, format=native, base_iri=iri, to_graph=target)
+
+        literals: list[ox.Literal] | None = None
+        try:
+            bom = _has_bom(path)
+            if bulk:
+                literals = _typed_while(run_load, path, native, iri)
             else:
-                with path.open("rb") as handle:
-                    # Oxigraph reads through this, a few kB at a time: the progress bar counts
-                    # bytes parsed (no slower than path=; measured at 100 k triples).
-                    reader: Any = handle
-                    if progress is not None:
-                        reader = io.BufferedReader(_CountingReader(handle, progress), 1 << 16)
-                    if bom:
-                        reader.read(len(_BOM))
-                    load(input=reader, format=native, base_iri=iri, to_graph=target)
+                run_load()
         except MemoryError:
             # Oxigraph's documented limit: it refuses a single token over 16 MiB (a 50 MB
             # literal, say) though the file is valid. rdflib has no such limit.
@@ -381,7 +391,9 @@ class OxigraphStore:
         except (SyntaxError, ValueError, OSError) as exc:
             raise _refusal(path, fmt, base, exc) from exc
         else:
-            if self._has_typed_literals():
+            if literals is not None:
+                self._note_rewrite(path, iter(literals))
+            elif self._has_typed_literals():
                 self._note_rewrite(path, _parsed_objects(path, native, iri))
         self._changed()
         marker = _triple_term_marker(path)
@@ -1375,6 +1387,39 @@ def _parsed_quads(path: Path, native: ox.RdfFormat, iri: str | None) -> Iterator
 def _parsed_objects(path: Path, native: ox.RdfFormat, iri: str | None) -> Iterator[Any]:
     for quad in _parsed_quads(path, native, iri):
         yield quad.object
+
+
+def _typed_while(
+    load: Callable[[], None], path: Path, native: ox.RdfFormat, iri: str | None
+) -> list[ox.Literal] | None:
+    """Run ``load`` in a thread while the file's typed literals are read in this one.
+
+    A bulk load leaves Python's lock while it works, mostly on one core; the second parse that
+    the typed-literal check needs (:mod:`kgtool.store.lexical`) took a fifth of loading 1 M
+    triples after it, and now runs beside it. Raises what ``load`` raised. None when the parse
+    failed though the load did not (then the check parses the file again after the load).
+    """
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            load()
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            failure.append(exc)
+
+    # A daemon: interrupted while it runs, the process exits without waiting for it.
+    worker = threading.Thread(target=target, name="kgtool-bulk-load", daemon=True)
+    worker.start()
+    literals: list[ox.Literal] | None
+    try:
+        literals = list(dict.fromkeys(typed(_parsed_objects(path, native, iri))))
+    except (SyntaxError, ValueError, OSError, MemoryError):
+        literals = None
+    finally:
+        worker.join()
+    if failure:
+        raise failure[0]
+    return literals
 
 
 def _has_bom(path: Path) -> bool:

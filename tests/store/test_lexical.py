@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD as XSD_NS
 
+from kgtool.core.errors import InputError
 from kgtool.graph import KnowledgeGraph
 from kgtool.store.lexical import Rewrite, find_rewrite
 from kgtool.store.oxigraph import OxigraphStore
@@ -207,3 +208,28 @@ def test_a_stored_copy_reads_its_inputs_again_as_written(tmp_path: Path) -> None
     opened = KnowledgeGraph.load(data=[path], ontology=[], shapes=[], cache_dir=cache)
     assert getattr(opened.store, "snapshot", None) is not None
     assert len(opened.store.union()) == 7
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["transaction", "bulk load"])
+def test_both_ways_of_loading_find_the_same_rewrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    # A bulk load reads the typed literals in a second thread while it runs: the same answer.
+    monkeypatch.setattr("kgtool.store.oxigraph.BULK_LOAD_BYTES", 0 if bulk else 10**9)
+    path = tmp_path / "a.ttl"
+    path.write_text(TEXT, encoding="utf-8")
+    seen: list[int] = []
+    store = OxigraphStore()
+    store.load_file(path, "turtle", progress=seen.append)
+    assert [(r.file, r.count) for r in store.rewrites] == [(str(path), 4)]
+    assert len(store.union()) == 7 and sum(seen) == path.stat().st_size
+
+
+def test_a_malformed_file_bulk_loaded_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kgtool.store.oxigraph.BULK_LOAD_BYTES", 0)
+    path = tmp_path / "bad.ttl"
+    path.write_text(TEXT + "x:a x:p .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.ttl.*\b4\b"):
+        OxigraphStore().load_file(path, "turtle")
