@@ -381,6 +381,11 @@ def main() -> None:
             scenarios = [("Distinct queries", None)]
             if args.runaway:
                 scenarios.append(("Beside one runaway query", args.timeout))
+            # One round per server that is not counted: each starts with the same warm state
+            # (its workers forked and their first queries compiled, the files in the page cache).
+            warm = [next(mix) for _ in range(args.requests)]
+            for server in servers:
+                load(server.endpoint, warm, max(args.clients), None)
             for title, runaway in scenarios:
                 results: dict[tuple[str, int], list[Measure]] = {}
                 for n in args.clients:
@@ -393,6 +398,7 @@ def main() -> None:
                             print(server.name, n, measure, file=sys.stderr)
                             if runaway is not None:
                                 server.restart()  # its runaway stops, whatever the server
+                                load(server.endpoint, warm, n, None)
                 table(
                     f"{title} ({len(files)} files, {args.rounds} rounds of "
                     f"{args.requests} requests)",

@@ -197,8 +197,10 @@ def _prepare(
 
 #: SPARQL 1.1 section 19.2: codepoint escapes are replaced in the whole text before parsing.
 _ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-#: Text in which SERVICE or FROM may be written: only a parse can tell whether either is.
-_SERVICE_OR_FROM_RE = re.compile(r"service|from", re.IGNORECASE)
+#: Text in which SERVICE or FROM may be written: only a parse can tell whether either is. A
+#: keyword is a word of its own, so an IRI or name that merely holds one (``containsDataFrom``)
+#: does not count; one that holds it as a word (``<http://e/from>``) still does.
+_SERVICE_OR_FROM_RE = re.compile(r"\b(?:service|from)\b", re.IGNORECASE)
 _GAP = r"(?:\s|#[^\n]*(?:\n|$))*"
 #: A ``SELECT *`` (comments may stand between the words).
 _SELECT_STAR_RE = re.compile(rf"SELECT{_GAP}(?:(?:DISTINCT|REDUCED){_GAP})?\*", re.IGNORECASE)
@@ -220,11 +222,15 @@ def needs_parse(text: str) -> bool:
     the dataset FROM / FROM NAMED describe (:class:`kgtool.store.base.QueryDataset`), or give
     ``SELECT *`` its columns in order of first appearance (it sorts them by name). So the
     rdflib parse, 10-90 ms a query, runs only where the text could hold one of those: any
-    ``service`` or ``from`` in it, in any case, after codepoint escapes are replaced (a literal
+    ``service`` or ``from`` word in it, in any case, after codepoint escapes are replaced (a literal
     or a comment with the word just takes the slower path), or a ``SELECT *``.
 
     >>> needs_parse("SELECT ?s WHERE { ?s ?p ?o }")
     False
+    >>> needs_parse("ASK { ?s ?p <http://e/containsDataFrom> }")
+    False
+    >>> needs_parse("SELECT ?s FROM<http://e/g> { ?s ?p ?o }")
+    True
     >>> needs_parse("SELECT ?s WHERE { \\u0053ERVICE <http://e/> { ?s ?p ?o } }")
     True
     >>> needs_parse("select # all\n * { ?s ?p ?o }")
