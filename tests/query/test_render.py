@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kgtool.core.plain import PlainAnswer, PlainTerm
 from kgtool.graph import KnowledgeGraph
-from kgtool.query.render import render
+from kgtool.query.render import render, render_json
 from kgtool.query.run import QueryOutcome, run_query
 
 _DATA = '''@prefix : <http://example.org/> .
@@ -117,3 +121,64 @@ def test_ask_results(tmp_path: Path) -> None:
     for fmt in _FORMATS:
         answer = ox.parse_query_results(render(outcome, fmt).encode(), format=_FORMATS[fmt])
         assert isinstance(answer, ox.QueryBoolean) and bool(answer) is True
+
+
+class _Answered:
+    """What render_json reads of an outcome: its plain answer."""
+
+    def __init__(self, answer: PlainAnswer) -> None:
+        self.answer = answer
+
+    def plain(self) -> PlainAnswer:
+        return self.answer
+
+
+def _json_doc(answer: PlainAnswer) -> str:
+    """The results document as ``json`` writes it: the bytes render_json must give."""
+    labels: dict[str, str] = {}
+
+    def term(node: PlainTerm) -> dict[str, str]:
+        if node.kind == "bnode":
+            return {"type": "bnode", "value": labels.setdefault(node.value, f"b{len(labels)}")}
+        made = {"type": node.kind, "value": node.value}
+        if node.kind == "literal" and node.language:
+            made["xml:lang"] = node.language
+        elif node.kind == "literal" and node.datatype is not None:
+            made["datatype"] = node.datatype
+        return made
+
+    bindings = [
+        {v: term(c) for v, c in zip(answer.columns, row, strict=True) if c is not None}
+        for row in answer.rows
+    ]
+    doc = {"head": {"vars": answer.columns}, "results": {"bindings": bindings}}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=8)
+_TERMS = st.one_of(
+    st.none(),
+    st.builds(lambda v: PlainTerm("uri", v), _TEXT),
+    st.builds(lambda v: PlainTerm("bnode", v), st.sampled_from(["x", "y", "z"])),
+    st.builds(
+        lambda v, dt, lang: PlainTerm("literal", v, lang or None, None if lang else dt),
+        _TEXT,
+        st.one_of(st.none(), _TEXT),
+        st.one_of(st.none(), st.sampled_from(["en", "fr-BE"])),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_TEXT, unique=True, max_size=4).flatmap(
+        lambda columns: st.tuples(
+            st.just(columns),
+            st.lists(st.tuples(*[_TERMS for _ in columns]), max_size=4),
+        )
+    )
+)
+def test_results_json_is_the_bytes_json_writes(drawn: tuple[list[str], list[tuple]]) -> None:
+    columns, rows = drawn
+    answer = PlainAnswer("SELECT", columns, rows)
+    assert render_json(_Answered(answer)) == _json_doc(answer)  # type: ignore[arg-type]
