@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
 from collections.abc import Sequence
@@ -275,7 +276,7 @@ def _worker_main(conn: Connection, spec: GraphSpec, limits: Limits) -> None:
             return
         if request is None:
             return
-        conn.send(execute(kg, request, limits, spec.reasoned, queries_dir))
+        _send(conn, execute(kg, request, limits, spec.reasoned, queries_dir))
 
 
 #: Seconds after which a running query yields the CPU to the others (see the module's text).
@@ -385,14 +386,18 @@ class QueryPool:
         """
         timeout = self.limits.timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            return QueryResponse.error(
-                503, f"every query worker stayed busy for {timeout:g} s; try again later"
-            )
+            # Most requests find a worker free: no timer and no task for the wait then.
+            worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout)
+            except TimeoutError:
+                return QueryResponse.error(
+                    503, f"every query worker stayed busy for {timeout:g} s; try again later"
+                )
         healthy = False
         try:
-            worker.conn.send(request)
+            _send(worker.conn, request)
             try:
                 response = await _receive(worker.conn, min(DEMOTE_AFTER, timeout))
             except TimeoutError:
@@ -463,6 +468,16 @@ class QueryPool:
                 worker.conn.send(None)
             worker.process.join(timeout=1)
             self._kill(worker)
+
+
+def _send(conn: Connection, message: Any) -> None:
+    """Send what :meth:`Connection.recv` reads back, pickled by :mod:`pickle` itself.
+
+    ``Connection.send`` pickles with multiprocessing's own pickler, made anew for each message
+    and looking each object's type up in its table of reducers; requests and responses are
+    plain data, which need none.
+    """
+    conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
 
 async def _receive(conn: Connection, timeout: float) -> Any:
