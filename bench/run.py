@@ -136,12 +136,29 @@ def bench_size(
         s.bulk_load(path=str(data))
         return s
 
+    scratch = tempfile.TemporaryDirectory(prefix="bench-disk-")
+
+    def ox_disk_load() -> Any:
+        # The kind of store kgtool keeps (RocksDB on disk, see kgtool.store.oxigraph._Handle):
+        # its rows show what that choice costs beside Oxigraph's in-memory store.
+        s = ox.Store(tempfile.mkdtemp(dir=scratch.name))
+        s.bulk_load(path=str(onto))
+        s.bulk_load(path=str(data))
+        return s
+
     stores = ("memory", "oxigraph") if size <= memory_max else ("oxigraph",)
     if "load" in stages:
         t_ox = median(ox_load, n)
         t_rdf = median(rdflib_load, n)
         for store in stores:
             row(size, f"load ({store})", median(lambda s=store: load(s), n), t_rdf, t_ox)
+        row(
+            size,
+            "load, pyoxigraph bulk_load on disk (RocksDB)",
+            median(ox_disk_load, n),
+            t_rdf,
+            t_ox,
+        )
         bench_load_memory(size, n, data, onto, shapes)
     # The reason and validate rows read the memory store whatever the size.
     # (above memory_max only validate does: reason reads the Oxigraph store there).
@@ -152,7 +169,7 @@ def bench_size(
         plain = rdflib_load()
         native = ox_load()
     if "query" in stages:
-        bench_queries(size, n, timed, plain, native)
+        bench_queries(size, n, timed, plain, native, ox_disk_load())
     if "export" in stages:
         bench_export(size, n, timed, plain, native, formats)
     if "reason" in stages or "validate" in stages:
@@ -409,9 +426,15 @@ def bench_load_memory(size: int, n: int, data: Path, onto: Path, shapes: Path) -
 
 
 def bench_queries(
-    size: int, n: int, kgs: dict[str, KnowledgeGraph], plain: Dataset, native: Any
+    size: int,
+    n: int,
+    kgs: dict[str, KnowledgeGraph],
+    plain: Dataset,
+    native: Any,
+    on_disk: Any,
 ) -> None:
-    """Every bundled query that runs offline without a parameter value, on each store."""
+    """Every bundled query that runs offline without a parameter value, on each store, and
+    natively on an on-disk pyoxigraph store (its native ratio: to the in-memory one)."""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     for q in list_queries():
         if any(p.default is None for p in q.header.parameters) or uses_service(q):
@@ -435,6 +458,13 @@ def bench_queries(
                 t_base,
                 t_nat,
             )
+        t_disk = median(
+            lambda t=text: list(
+                on_disk.query(t, prefixes=prefixes, use_default_graph_as_union=True)
+            ),
+            n,
+        )
+        row(size, f"query {q.name} (pyoxigraph on disk, RocksDB)", t_disk, t_base, t_nat)
 
 
 def bench_export(
