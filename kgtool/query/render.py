@@ -173,7 +173,7 @@ _json_string = json.encoder.encode_basestring
 def _json_term(node: PlainTerm, bnode: BNodeLabels) -> str:
     """A term's object of the results JSON, as ``json.dumps(indent=2)`` writes it six deep."""
     value = bnode(node) if node.kind == "bnode" else node.value
-    text = f'{_TERM_INDENT}"type": "{_JSON_KINDS[node.kind]}",\n{_TERM_INDENT}"value": '
+    text = f'{_TERM_INDENT}"type": "{node.kind}",\n{_TERM_INDENT}"value": '
     text += _json_string(value)
     if node.kind == "literal":
         if node.language:
@@ -183,7 +183,6 @@ def _json_term(node: PlainTerm, bnode: BNodeLabels) -> str:
     return text
 
 
-_JSON_KINDS = {"literal": "literal", "bnode": "bnode", "uri": "uri"}
 _TERM_INDENT = " " * 10
 
 

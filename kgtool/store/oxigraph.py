@@ -1415,8 +1415,8 @@ def _typed_while(
         literals = list(dict.fromkeys(typed(_parsed_objects(path, native, iri))))
     except (SyntaxError, ValueError, OSError, MemoryError):
         literals = None
-    finally:
-        worker.join()
+    # Not joined when interrupted: the store of a load that raised is never used.
+    worker.join()
     if failure:
         raise failure[0]
     return literals
