@@ -113,8 +113,10 @@ def bench_size(
     memory_max: int = 100_000,
     formats: tuple[str, ...] = EXPORT_FORMATS,
     defects: int = 0,
+    rdflib: bool = True,
 ) -> None:
-    """Time the chosen stages at one size (memory-store rows only up to ``memory_max``)."""
+    """Time the chosen stages at one size (memory-store rows only up to ``memory_max``; the
+    rdflib baselines of loading, queries and export only with ``rdflib``)."""
     data = folder / f"kg-{size}.trig"
     data.write_text(generate(size, defects=defects), encoding="utf-8")
     onto = ROOT / "ontology" / "eleutherai.ttl"
@@ -149,7 +151,7 @@ def bench_size(
     stores = ("memory", "oxigraph") if size <= memory_max else ("oxigraph",)
     if "load" in stages:
         t_ox = median(ox_load, n)
-        t_rdf = median(rdflib_load, n)
+        t_rdf = median(rdflib_load, n) if rdflib else None
         for store in stores:
             row(size, f"load ({store})", median(lambda s=store: load(s), n), t_rdf, t_ox)
         row(
@@ -159,14 +161,14 @@ def bench_size(
             t_rdf,
             t_ox,
         )
-        bench_load_memory(size, n, data, onto, shapes)
+        bench_load_memory(size, n, data, onto, shapes, rdflib)
     # The reason and validate rows read the memory store whatever the size.
     # (above memory_max only validate does: reason reads the Oxigraph store there).
     needs_memory = "validate" in stages or ("reason" in stages and size <= memory_max)
     kgs = {s: load(s) for s in ("memory", "oxigraph") if s in stores or needs_memory}
     timed = {s: kg for s, kg in kgs.items() if s in stores}
     if "query" in stages or "export" in stages:
-        plain = rdflib_load()
+        plain = rdflib_load() if rdflib else None
         native = ox_load()
     if "query" in stages:
         bench_queries(size, n, timed, plain, native, ox_disk_load())
@@ -395,7 +397,9 @@ def bench_export_process(size: int, n: int, data: Path, onto: Path, folder: Path
         )
 
 
-def bench_load_memory(size: int, n: int, data: Path, onto: Path, shapes: Path) -> None:
+def bench_load_memory(
+    size: int, n: int, data: Path, onto: Path, shapes: Path, rdflib: bool = True
+) -> None:
     """Peak memory of a whole process loading the files: kgtool (Oxigraph), pyoxigraph, rdflib."""
     py = sys.executable
     kgtool_script = (
@@ -414,7 +418,7 @@ def bench_load_memory(size: int, n: int, data: Path, onto: Path, shapes: Path) -
     runs = 1 if size >= 100_000 else min(n, 3)  # peaks vary little; rdflib takes minutes at 1 M
     _, m_kg = cold([py, "-c", kgtool_script], runs)
     _, m_ox = cold([py, "-c", ox_script], runs)
-    _, m_rdf = cold([py, "-c", rdflib_script], runs)
+    m_rdf = cold([py, "-c", rdflib_script], runs)[1] if rdflib else None
     row(
         size,
         "load, peak RSS of a whole process in MB, not s (oxigraph; rdflib parse; pyoxigraph "
@@ -429,7 +433,7 @@ def bench_queries(
     size: int,
     n: int,
     kgs: dict[str, KnowledgeGraph],
-    plain: Dataset,
+    plain: Dataset | None,
     native: Any,
     on_disk: Any,
 ) -> None:
@@ -440,9 +444,12 @@ def bench_queries(
         if any(p.default is None for p in q.header.parameters) or uses_service(q):
             continue  # needs a value, or the network (federated SERVICE queries)
         bindings = bind_parameters(q.header, {}, label_lookup(next(iter(kgs.values())).store))
-        t_base = median(
-            lambda q=q, b=bindings: list(plain.query(q.text, initNs=PREFIXES, initBindings=b)), n
-        )
+        t_base = None
+        if plain is not None:
+            t_base = median(
+                lambda q=q, b=bindings: list(plain.query(q.text, initNs=PREFIXES, initBindings=b)),
+                n,
+            )
         text = inline_bindings(q.text, bindings)
         t_nat = median(
             lambda t=text: list(
@@ -471,7 +478,7 @@ def bench_export(
     size: int,
     n: int,
     kgs: dict[str, KnowledgeGraph],
-    plain: Dataset,
+    plain: Dataset | None,
     native: Any,
     formats: tuple[str, ...] = EXPORT_FORMATS,
 ) -> None:
@@ -496,7 +503,9 @@ def bench_export(
     for fmt, write_native in natives.items():
         if fmt not in formats:
             continue
-        t_base = median(lambda f=rdflib_names[fmt]: plain.serialize(format=f), n)
+        t_base = None
+        if plain is not None:
+            t_base = median(lambda f=rdflib_names[fmt]: plain.serialize(format=f), n)
         t_nat = median(write_native, n)
         for store, kg in kgs.items():
             row(
@@ -735,6 +744,11 @@ def main() -> None:
         default=0,
         help="plant this many shape violations (generate.py), so validate compares real reports",
     )
+    parser.add_argument(
+        "--no-rdflib",
+        action="store_true",
+        help="leave out the rdflib baselines of loading, queries and export (minutes at 1 M)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ENV["KGTOOL_CACHE_DIR"] = tmp
@@ -752,6 +766,7 @@ def main() -> None:
                 args.memory_max,
                 tuple(args.formats),
                 args.defects,
+                not args.no_rdflib,
             )
     print(
         "| triples | stage | kgtool (s) | rdflib stack (s, ratio) | pyoxigraph native (s, ratio) |"
