@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -38,7 +38,13 @@ from kgtool.core.errors import (
     QueryRunError,
     QuerySyntaxError,
 )
-from kgtool.core.iris import GRAPH_INFERRED, GRAPH_ONTOLOGY, LABEL_IRIS
+from kgtool.core.iris import (
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    LABEL_IRIS,
+    RDF_LANG_STRING,
+    XSD_STRING,
+)
 from kgtool.core.iris import PREFIXES as OX_PREFIXES
 from kgtool.core.plain import PlainAnswer, PlainRow, PlainTerm, plain_literal, rdflib_bindings
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
@@ -347,7 +353,7 @@ class OxigraphStore:
                 kept = parsed if str(path) == "-" else None
                 self.parts.append(InputPart(path, fmt, to_graph, base, kept))
             self._add_parsed(parsed, to_graph)
-            self._note_rewrite(path, _dataset_objects(parsed))
+            self._note_rewrite(path, typed(_dataset_objects(parsed)))
             _report_size(path, progress)
             return
         target = None if native.supports_datasets else _graph_node(to_graph)
@@ -387,14 +393,14 @@ class OxigraphStore:
             # literal, say) though the file is valid. rdflib has no such limit.
             parsed = parse_file(path, fmt, base)
             self._add_parsed(parsed, to_graph)
-            self._note_rewrite(path, _dataset_objects(parsed))
+            self._note_rewrite(path, typed(_dataset_objects(parsed)))
         except (SyntaxError, ValueError, OSError) as exc:
             raise _refusal(path, fmt, base, exc) from exc
         else:
             if literals is not None:
-                self._note_rewrite(path, iter(literals))
+                self._note_rewrite(path, literals)
             elif self._has_typed_literals():
-                self._note_rewrite(path, _parsed_objects(path, native, iri))
+                self._note_rewrite(path, typed(_parsed_objects(path, native, iri)))
         self._changed()
         marker = _triple_term_marker(path)
         if marker is not None and self._has_triple_terms():
@@ -415,8 +421,8 @@ class OxigraphStore:
             )
         )
 
-    def _note_rewrite(self, path: Path, objects: Iterator[Any]) -> None:
-        rewrite = find_rewrite(str(path), typed(objects))
+    def _note_rewrite(self, path: Path, literals: Iterable[Any]) -> None:
+        rewrite = find_rewrite(str(path), literals)
         if rewrite is not None:
             self.rewrites.append(rewrite)
 
@@ -540,7 +546,6 @@ class OxigraphStore:
         caller indexes :meth:`graph_triples`.
         """
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-        from rdflib.namespace import RDF, XSD
 
         from kgtool.io.serialize import PlainGraph, TripleIndex, canonical_graph
         from kgtool.store.convert import memo_converter
@@ -558,9 +563,9 @@ class OxigraphStore:
             found.append(triple)
         convert, _ = memo_converter()
         named_node, literal = ox.NamedNode, ox.Literal
-        # Plain values of pyoxigraph terms, as from_ox makes rdflib terms: plain and
-        # language-tagged strings have no datatype.
-        strings = (str(XSD.string), str(RDF.langString))
+        # Plain values of pyoxigraph terms, as from_ox makes rdflib terms (and plain_literal
+        # its terms): plain and language-tagged strings have no datatype.
+        strings = (XSD_STRING, RDF_LANG_STRING)
         terms: dict[Any, PlainValue] = {}
         graphs: list[JsonldGraph] = []
         default = ox.DefaultGraph()
@@ -1412,7 +1417,7 @@ def _typed_while(
     worker.start()
     literals: list[ox.Literal] | None
     try:
-        literals = list(dict.fromkeys(typed(_parsed_objects(path, native, iri))))
+        literals = list(typed(_parsed_objects(path, native, iri)))
     except (SyntaxError, ValueError, OSError, MemoryError):
         literals = None
     # Not joined when interrupted: the store of a load that raised is never used.
