@@ -28,7 +28,9 @@ import multiprocessing
 import os
 import pickle
 import resource
+import shutil
 import signal
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -253,10 +255,16 @@ def _federation() -> contextlib.AbstractContextManager[object]:
     return federation()
 
 
-def _worker_main(conn: Connection, spec: GraphSpec, limits: Limits) -> None:
-    """A worker process: load the graph, then answer requests until the pipe closes."""
+def _worker_main(conn: Connection, spec: GraphSpec, limits: Limits, scratch: str) -> None:
+    """A worker process: load the graph, then answer requests until the pipe closes.
+
+    Its temporary files (a scratch store without a cache, say) go in ``scratch``, a folder the
+    pool removes when it stops the worker: a worker killed at the time limit runs no clean-up of
+    its own.
+    """
     # Ctrl-C on the server is the server's to handle; the pool stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tempfile.tempdir = scratch
     if limits.memory_mb:
         cap = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -289,6 +297,8 @@ LOWEST_PRIORITY = 19
 class _Worker:
     process: BaseProcess
     conn: Connection
+    #: The folder of the worker's temporary files, removed once the worker has stopped.
+    scratch: str
     #: The priority to give back when the worker was demoted, or None.
     demoted_from: int | None = None
 
@@ -345,6 +355,8 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
+        #: Where the workers' scratch folders live (made when the first worker starts).
+        self._scratch: str | None = None
 
     async def start(self) -> None:
         """Start the workers and wait until each has loaded the graph.
@@ -357,16 +369,23 @@ class QueryPool:
             self._idle.put_nowait(worker)
 
     async def _spawn(self) -> _Worker:
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix="kgtool-serve-")
+        scratch = tempfile.mkdtemp(prefix="worker-", dir=self._scratch)
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=_worker_main,
-            args=(child, self.spec, self.limits),
+            args=(child, self.spec, self.limits, scratch),
             name="kgtool-query-worker",
             daemon=True,
         )
-        process.start()
+        try:
+            process.start()
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, scratch)
         self._workers.add(worker)
         try:
             status, message = await _receive(parent, timeout=300)
@@ -437,6 +456,7 @@ class QueryPool:
             worker.process.kill()
         worker.process.join(timeout=5)
         worker.conn.close()
+        shutil.rmtree(worker.scratch, ignore_errors=True)
 
     def _replace(self, worker: _Worker) -> None:
         self.restarts += 1
@@ -468,6 +488,9 @@ class QueryPool:
                 worker.conn.send(None)
             worker.process.join(timeout=1)
             self._kill(worker)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
 
 def _send(conn: Connection, message: Any) -> None:

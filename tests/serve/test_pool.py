@@ -169,3 +169,32 @@ def test_a_demoted_worker_that_answers_gets_its_priority_back_or_is_replaced(
     assert status == 200
     assert (moved == 0) is restorable
     assert now == before
+
+
+def test_a_worker_killed_at_the_time_limit_leaves_no_temporary_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Without a cache each worker keeps its store in a scratch folder, which a killed worker
+    # cannot remove itself.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+
+    async def scenario() -> tuple[list[str], int, list[str], list[str]]:
+        pool = _pool(timeout=0.5)
+        await pool.start()
+        try:
+            (folder,) = tmp_path.iterdir()
+            (worker,) = folder.iterdir()
+            loaded = sorted(p.name for p in worker.rglob("*") if p.is_file())
+            stopped = (await pool.run(QueryRequest(RUNAWAY, accept="text/csv"))).status
+            while not pool.worker_pids():  # the replacement is being started
+                await asyncio.sleep(0.05)
+            after = sorted(p.name for p in folder.iterdir())
+            return loaded, stopped, [worker.name], after
+        finally:
+            await pool.close()
+
+    loaded, stopped, killed, after = asyncio.run(scenario())
+    assert "CURRENT" in loaded  # the killed worker's RocksDB store was in its folder
+    assert stopped == 503
+    assert len(after) == 1 and after != killed  # only the replacement's folder is left
+    assert list(tmp_path.iterdir()) == []  # and closing the pool removes the rest
