@@ -182,7 +182,11 @@ def open_snapshot(
     Raises:
         InputError: If an input is missing or malformed (as loading reports it).
     """
+    from kgtool.store.oxigraph import input_parts
+
     kind = settings.kind(KIND)
+    # Made first: each part's stamp is then taken before the bytes the key hashes are read.
+    parts = input_parts(ontology_files, data_files, fmt, base)
     try:
         key = snapshot_key(ontology_files, data_files, fmt, base)
     except OSError:
@@ -192,10 +196,8 @@ def open_snapshot(
         return None
 
     def opened(store: OxigraphStore) -> OxigraphStore:
-        from kgtool.store.oxigraph import input_parts
-
         # Exports read the inputs again, and so do the views where literals are not as written.
-        store.parts = input_parts(ontology_files, data_files, fmt, base)
+        store.parts = parts
         store.reparse = reparse
         return store
 

@@ -21,7 +21,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 pytest.importorskip("pyoxigraph")
 
 from kgtool.core import paths
-from kgtool.core.errors import ExportError
+from kgtool.core.errors import ExportError, InputError
 from kgtool.export import (
     _dataset_for_export,
     export,
@@ -295,3 +295,34 @@ def test_jsonld_from_the_stores_own_forms_is_the_same_bytes() -> None:
         )
         former = serialize_dataset(_dataset_for_export(oxi, False), "jsonld", oxi.ontology)
         assert render_export(oxi, "jsonld") == former
+
+
+@pytest.mark.parametrize("fmt", ["nt", "nquads", "turtle", "trig", "jsonld"])
+@pytest.mark.parametrize("cached", [False, True], ids=["fresh", "cached"])
+@pytest.mark.parametrize("kept", [False, True], ids=["as-written", "by-value"])
+def test_an_input_rewritten_after_loading_is_not_read_again(
+    fmt: str, cached: bool, kept: bool, tmp_path: Path
+) -> None:
+    # Exports read unchanged inputs again rather than the store; a file edited since (while a
+    # server runs, say) must not make the export say what the queries do not.
+    value = '"01"^^xsd:integer' if kept else '"old"'
+    data = tmp_path / "kg.ttl"
+    prefixes = (
+        "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    )
+    data.write_text(f"{prefixes}ex:a ex:p {value} .\n", encoding="utf-8")
+    options: dict[str, Any] = {"data": [data], "ontology": [], "shapes": [], "store": "oxigraph"}
+    if cached:
+        options["cache_dir"] = tmp_path / "cache"
+        KnowledgeGraph.load(**options)  # the stored copy the next load opens
+    kg = KnowledgeGraph.load(**options)
+    before = render_export(kg, fmt)
+    data.write_text(f'{prefixes}ex:a ex:p "new" .\n', encoding="utf-8")
+    if kept:
+        # The store has 1 for the 01 written: it cannot give the file's text back.
+        with pytest.raises(InputError, match="changed since it was loaded"):
+            render_export(kg, fmt)
+    else:
+        assert render_export(kg, fmt) == before
+    answered = {str(row[0]) for row in kg.store.query("SELECT ?o WHERE { ?s ?p ?o }")}  # type: ignore[index]
+    assert answered == {"1" if kept else "old"}
