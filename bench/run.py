@@ -282,9 +282,9 @@ def bench_commands(
         median(lambda: [list(native.query(t, **union)) for t in texts], n),
     )
 
-    # validate's loading: what pySHACL is handed, the asserted view as one rdflib graph.
+    # validate's loading: what pySHACL is handed, the asserted view as an rdflib dataset.
     def kg_validate_load() -> None:
-        load("oxigraph").store.union(reasoned=False)
+        load("oxigraph").store.dataset(reasoned=False)
 
     row(
         size,

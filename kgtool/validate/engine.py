@@ -342,7 +342,8 @@ def idle_shapes(kg: KnowledgeGraph) -> list[str]:
     >>> idle_shapes(KnowledgeGraph.from_dataset(Dataset()))
     []
     """
-    data = kg.store.union(reasoned=False)
+    # The view validation reads, which the store keeps: no second copy of the graph.
+    data = kg.store.dataset(reasoned=False)
     shapes = kg.shapes
     idle: list[str] = []
     for shape in set(shapes.subjects(RDF.type, SH.NodeShape)):
