@@ -154,3 +154,33 @@ def test_sparql_constraint_reads_prefixes_declared_by_imported_ontologies(
     report = validate(kg, engine=engine)
     assert not report.conforms
     assert [r.focus_node for r in report.results] == ["<http://example.org/zz#a>"]
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("with_rule", [False, True], ids=["no-rule", "rule"])
+def test_validation_leaves_the_data_as_it_was(store: str, with_rule: bool, tmp_path: Path) -> None:
+    # pySHACL validates in place unless a SHACL rule could add to the data graph; then it works
+    # on a copy, so the rule's triples count in the report but never reach the store's view.
+    data = tmp_path / "data.ttl"
+    data.write_text("@prefix ex: <http://example.org/> .\nex:a a ex:Thing .\n", encoding="utf-8")
+    rule = (
+        """
+ex:RuleShape a sh:NodeShape ;
+    sh:targetClass ex:Thing ;
+    sh:rule [ a sh:TripleRule ; sh:subject sh:this ; sh:predicate ex:tag ; sh:object "made" ] .
+"""
+        if with_rule
+        else ""
+    )
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "ex:TagShape a sh:NodeShape ; sh:targetClass ex:Thing ;\n"
+        "    sh:property [ sh:path ex:tag ; sh:minCount 1 ] .\n" + rule,
+        encoding="utf-8",
+    )
+    kg = KnowledgeGraph.load(data=[data], ontology=[], shapes=[shapes], store=store)
+    before = len(kg.store.dataset(reasoned=False))
+    report = validate(kg, engine="pyshacl")
+    assert report.conforms is with_rule  # the rule's tag satisfies the shape
+    assert len(kg.store.dataset(reasoned=False)) == before == 1
