@@ -79,6 +79,8 @@ _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 _LABELS = LABEL_IRIS
 #: Files above this size are bulk-loaded (see :meth:`OxigraphStore.load_file`).
 BULK_LOAD_BYTES = 1_000_000
+#: The objects a parse gives as the store holds them (a blank node it would label anew).
+_PLAIN_OBJECTS = (ox.NamedNode, ox.Literal)
 #: From this many quads on, added quads go through the bulk loader (:meth:`OxigraphStore._insert`):
 #: on disk it was as fast as a transaction at 1 k quads and twice as fast from 10 k.
 BULK_EXTEND_QUADS = 5_000
@@ -753,12 +755,45 @@ class OxigraphStore:
         from kgtool.store.convert import memo_converter
 
         convert, seen = memo_converter()
+        again = self._inputs_again()
+        quads = self.ox.quads_for_pattern(None, None, None, None) if again is None else again
         triples = {
             (convert(q.subject), convert(q.predicate), convert(q.object))
-            for q in self.ox.quads_for_pattern(None, None, None, None)
+            for q in quads
             if q.graph_name not in _INTERNAL
         }
         return triples, {rd: native for native, rd in seen.items()}
+
+    def _inputs_again(self) -> list[Any] | None:
+        """The inputs parsed again by Oxigraph, where their triples are exactly the store's
+        asserted ones; None otherwise.
+
+        That takes every input known, unchanged since loading and in a format Oxigraph reads;
+        no literal the store keeps by value (:attr:`rewrites`); and no blank node or triple
+        term, which a parse would label anew. At 100 k triples the parse took 0.10-0.18 s, and
+        reading the same quads out of RocksDB 0.43-0.58 s. The quads of a triple file are in
+        the default graph, not the one the store loaded them into.
+        """
+        if self.rewrites or not self.parts or not self._inputs_as_loaded():
+            return None
+        found: list[Any] = []
+        for part in self.parts:
+            native = _NATIVE_FORMATS.get(part.fmt)
+            if native is None or part.parsed is not None:
+                return None
+            try:
+                quads = list(_parsed_quads(part.path, native, base_iri(part.path, part.base)))
+            except (OSError, SyntaxError, MemoryError):
+                return None
+            for q in quads:
+                if (
+                    type(q.subject) is not ox.NamedNode
+                    or type(q.object) not in _PLAIN_OBJECTS
+                    or type(q.graph_name) is ox.BlankNode
+                ):
+                    return None
+            found += quads
+        return found
 
     # -- reading ------------------------------------------------------------------------------
 

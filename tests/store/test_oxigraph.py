@@ -527,3 +527,47 @@ def test_added_quads_are_the_same_however_they_are_written(
     expected.set_inferred(Graph().add((URIRef("urn:s0"), RDFS.label, Literal("zero"))))
     assert list(store.ox) == list(expected.ox)  # the same quads, in the same order
     assert len(list(store.ox)) == 52
+
+
+@pytest.mark.parametrize(
+    ("body", "again"),
+    [
+        ('ex:a ex:p ex:b, "x"@en .', True),
+        ("ex:a ex:p [ ex:q ex:b ] .", False),  # a parse labels the blank node anew
+        ('ex:a ex:p "01"^^xsd:integer .', False),  # the store keeps 1, not the 01 written
+        ("ex:a ex:p ex:b .", "edited"),
+    ],
+    ids=["plain", "blank-node", "by-value", "edited"],
+)
+def test_the_reasoner_reads_the_inputs_again_only_where_they_are_the_store(
+    tmp_path: Path, body: str, again: bool | str
+) -> None:
+    data = tmp_path / "data.ttl"
+    head = (
+        "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    )
+    data.write_text(head + body + "\n", encoding="utf-8")
+    ontology = tmp_path / "ontology.ttl"
+    ontology.write_text(head + "ex:p a <http://www.w3.org/2002/07/owl#ObjectProperty> .\n")
+    store = OxigraphStore()
+    store.load_files([ontology], [data])
+    if again == "edited":
+        data.write_text(head + "ex:a ex:p ex:c .\n", encoding="utf-8")
+    read_again = store._inputs_again()
+    assert (read_again is not None) is (again is True)
+    triples, known = store.asserted_for_reasoning()
+    # Whichever way they were read, they are the store's own triples, terms and all.
+    expected = {
+        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+        for q in store.ox
+        if q.graph_name != UNION_GRAPH
+    }
+    assert triples == expected and len(triples) >= 2
+    assert all(
+        known[term]
+        in {q.subject for q in store.ox}
+        | {q.predicate for q in store.ox}
+        | {q.object for q in store.ox}
+        for triple in triples
+        for term in triple
+    )
