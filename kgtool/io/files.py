@@ -1,12 +1,15 @@
-"""Write files atomically."""
+"""Write files atomically; make temporary folders that killed processes do not leave behind."""
 
 from __future__ import annotations
 
 import contextlib
 import glob
 import os
+import re
+import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -40,6 +43,87 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return True  # exists, but belongs to someone else
     return True
+
+
+#: ``kgtool-<kind>-<pid>-<random>``: the process a temporary folder belongs to is in its name.
+_SCRATCH_NAME = re.compile(r"kgtool-[a-z]+-(\d+)-")
+#: Seconds after which a folder of a dead process holding no lock file is taken as abandoned
+#: (before that, it may be a process of another PID namespace setting it up).
+ABANDONED_AFTER = 600
+#: The temporary folders swept in this process (each once).
+_SWEPT: set[str] = set()
+
+
+def scratch_folder(kind: str) -> str:
+    """Make a temporary folder of this process for ``kind`` (``store``, ``serve``).
+
+    The first one made in a temporary folder removes the folders there that killed processes
+    (``kill -9``, the out-of-memory killer) left, which ran no clean-up of their own: see
+    :func:`remove_abandoned`.
+    """
+    parent = tempfile.gettempdir()
+    if parent not in _SWEPT:
+        _SWEPT.add(parent)
+        remove_abandoned(Path(parent))
+    return tempfile.mkdtemp(prefix=f"kgtool-{kind}-{os.getpid()}-")
+
+
+def remove_abandoned(folder: Path, now: float | None = None) -> list[str]:
+    """Remove the folders :func:`scratch_folder` made in ``folder`` for processes now gone.
+
+    A folder stays while its process is alive (or its id was given to another), while a
+    RocksDB store in it is open (its ``LOCK`` file is locked: a process elsewhere may share
+    the folder), and, if no store was opened in it, for :data:`ABANDONED_AFTER` seconds.
+
+    Returns:
+        The names of the folders removed.
+    """
+    now = time.time() if now is None else now
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _SCRATCH_NAME.match(entry.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        with contextlib.suppress(OSError):
+            if not entry.is_dir(follow_symlinks=False) or pid == os.getpid() or process_alive(pid):
+                continue
+            path = Path(entry.path)
+            locks = list(path.rglob("LOCK"))
+            if any(_locked(lock) for lock in locks):
+                continue
+            if not locks and now - entry.stat(follow_symlinks=False).st_mtime < ABANDONED_AFTER:
+                continue
+            shutil.rmtree(path)
+            removed.append(entry.name)
+    return sorted(removed)
+
+
+def _locked(lock: Path) -> bool:
+    """Whether another process holds ``lock`` as RocksDB locks it (a POSIX record lock).
+
+    Never called on a lock of this process's own: closing the descriptor would drop it.
+    Where there are no such locks (not POSIX), every lock counts as held.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return True
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _target_mode(path: Path) -> int:

@@ -47,6 +47,7 @@ from kgtool.core.errors import (
     UsageError,
 )
 from kgtool.graph import KnowledgeGraph
+from kgtool.io.files import scratch_folder
 from kgtool.query.catalog import NamedQuery, bundled_query, text_query
 from kgtool.query.prepare import ServiceRefusedError
 from kgtool.query.render import render
@@ -370,7 +371,7 @@ class QueryPool:
 
     async def _spawn(self) -> _Worker:
         if self._scratch is None:
-            self._scratch = tempfile.mkdtemp(prefix="kgtool-serve-")
+            self._scratch = scratch_folder("serve")
         scratch = tempfile.mkdtemp(prefix="worker-", dir=self._scratch)
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(

@@ -21,7 +21,6 @@ import atexit
 import io
 import re
 import shutil
-import tempfile
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -47,6 +46,7 @@ from kgtool.core.iris import (
 )
 from kgtool.core.iris import PREFIXES as OX_PREFIXES
 from kgtool.core.plain import PlainAnswer, PlainRow, PlainTerm, plain_literal, rdflib_bindings
+from kgtool.io.files import scratch_folder
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
 from kgtool.io.parse import base_iri, bind_file_prefixes, parse_file, rdf_format
 from kgtool.store.base import Capabilities, QueryDataset, Writer
@@ -1393,13 +1393,13 @@ class _Handle:
 
     @classmethod
     def scratch(cls) -> _Handle:
-        folder = tempfile.mkdtemp(prefix="kgtool-store-")
+        folder = scratch_folder("store")
         return cls(ox.Store(folder), folder)
 
     @classmethod
     def copy_of(cls, store: ox.Store) -> _Handle:
         """A writable scratch store holding the same quads as ``store`` (which may be read-only)."""
-        folder = tempfile.mkdtemp(prefix="kgtool-store-")
+        folder = scratch_folder("store")
         target = Path(folder) / "store"
         try:
             store.backup(str(target))
