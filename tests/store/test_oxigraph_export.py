@@ -326,3 +326,32 @@ def test_an_input_rewritten_after_loading_is_not_read_again(
         assert render_export(kg, fmt) == before
     answered = {str(row[0]) for row in kg.store.query("SELECT ?o WHERE { ?s ?p ?o }")}  # type: ignore[index]
     assert answered == {"1" if kept else "old"}
+
+
+@pytest.mark.parametrize("reasoned", [False, True], ids=["asserted", "reasoned"])
+def test_jsonld_from_inputs_read_again_states_each_quad_once(
+    tmp_path: Path, reasoned: bool
+) -> None:
+    # The same triple in two files and twice in one: the store holds it once, and so must the
+    # export read from the files; the ontology's triples stay in their own graph.
+    head = "@prefix ex: <http://example.org/> .\n"
+    first, second = tmp_path / "a.ttl", tmp_path / "b.trig"
+    first.write_text(head + "ex:a ex:p ex:b .\nex:a ex:p ex:b .\nex:a a ex:C .\n", encoding="utf-8")
+    second.write_text(head + "ex:a ex:p ex:b .\nex:g { ex:a ex:p ex:b }\n", encoding="utf-8")
+    ontology = tmp_path / "o.ttl"
+    ontology.write_text(
+        head
+        + "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\nex:C rdfs:subClassOf ex:D .\n",
+        encoding="utf-8",
+    )
+    options: dict[str, Any] = {"data": [first, second], "ontology": [ontology], "shapes": []}
+    memory = KnowledgeGraph.load(store="memory", **options)
+    oxi = KnowledgeGraph.load(store="oxigraph", **options)
+    assert isinstance(oxi.store, OxigraphStore) and oxi.store._inputs_again() is not None
+    if reasoned:
+        oxi.store.set_inferred(reason(memory).inferred)
+    assert render_export(oxi, "jsonld", reasoned) == render_export(memory, "jsonld", reasoned)
+    read_again = list(oxi.store.graph_triples(reasoned))
+    oxi.store.parts = None  # the store's own quads, out of RocksDB
+    stored = list(oxi.store.graph_triples(reasoned))
+    assert len(read_again) == len(stored) and set(read_again) == set(stored)
