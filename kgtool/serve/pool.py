@@ -372,6 +372,8 @@ class QueryPool:
     async def _spawn(self) -> _Worker:
         if self._scratch is None:
             self._scratch = scratch_folder("serve")
+        # Made again if something cleaned the temporary folder while the server ran.
+        os.makedirs(self._scratch, exist_ok=True)
         scratch = tempfile.mkdtemp(prefix="worker-", dir=self._scratch)
         parent, child = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
