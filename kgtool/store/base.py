@@ -246,6 +246,11 @@ class Store(Protocol):
         name). None means: index :meth:`graph_triples` instead.
         """
 
+    def queries_dataset_terms(self) -> bool:
+        """Whether SPARQL text on the asserted view (:meth:`query`) sees the very terms of
+        ``dataset(False)``, blank nodes included, so its solutions can be matched to that
+        dataset's nodes (only a ``sparql_text`` store says so; a copy is made otherwise)."""
+
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
         """Return a writer of the view in ``fmt`` made by the store itself, or None.
 

@@ -242,6 +242,10 @@ class MemoryStore:
         """Return None: the JSON-LD writer indexes :meth:`graph_triples`, rdflib's terms."""
         return None
 
+    def queries_dataset_terms(self) -> bool:
+        """Return False: SPARQL text here is rdflib's, which the fast validation engine avoids."""
+        return False
+
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
         """Return None: the rdflib writers serialize this store."""
         return None

@@ -543,6 +543,12 @@ class OxigraphStore:
             bind_file_prefixes(graph, parsed)
         return graph
 
+    def queries_dataset_terms(self) -> bool:
+        """Whether :meth:`query` sees the terms of ``dataset(False)``: yes, unless that view is
+        the inputs read as written, whose blank nodes a parse labels anew. (Where it reads
+        ``"01"^^xsd:integer`` as written, SPARQL sees ``"1"``, as any Oxigraph store would.)"""
+        return not self._reads_as_written()
+
     def native_export(self, fmt: str, reasoned: bool = False) -> Writer | None:
         """Return a writer of the view made by Oxigraph, or None when the view has blank nodes.
 

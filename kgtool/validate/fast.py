@@ -39,7 +39,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from kgtool.core.patches import CONSTRAINT_PARAMETERS, SPARQL_CONSTRAINT
-from kgtool.store.base import open_store
+from kgtool.store.base import Store, open_store
 
 #: pySHACL's evaluation hook is patched process-wide; one fast validation at a time.
 
@@ -167,10 +167,12 @@ def fits_whole_graph_run(query: str) -> bool:
 class _WholeGraph:
     """Answers SHACL-SPARQL queries from one whole-graph run each, grouped by ``$this``."""
 
-    def __init__(self, data: Dataset) -> None:
-        # The Oxigraph store answers SPARQL text natively, with rdflib's union semantics.
-        self.store = open_store("oxigraph")
-        self.store.add_dataset(data)
+    def __init__(self, data: Dataset, store: Store | None = None) -> None:
+        if store is None:
+            # The Oxigraph store answers SPARQL text natively, with rdflib's union semantics.
+            store = open_store("oxigraph")
+            store.add_dataset(data)
+        self.store = store
         self.answers: dict[str, tuple[dict[Node, list[Row]], list[Row]]] = {}
 
     def rows(self, query: str, focus: Node) -> list[Row]:
@@ -232,17 +234,19 @@ class _SetList(list[Any]):
 
 
 @contextmanager
-def whole_graph_sparql(data: Dataset) -> Iterator[None]:
+def whole_graph_sparql(data: Dataset, store: Store | None = None) -> Iterator[None]:
     """Within this block, pySHACL answers SPARQL constraints from whole-graph runs over ``data``.
 
     Args:
         data: The data graph pySHACL will validate (the same object).
+        store: A store whose SPARQL sees exactly ``data``'s quads and terms (see
+            :meth:`~kgtool.store.base.Store.queries_dataset_terms`); None: a copy is made.
 
     Yields:
         Nothing; call ``pyshacl.validate`` inside.
     """
     original: Any = SPARQL_CONSTRAINT.current() if SPARQL_CONSTRAINT.usable() else None
-    answers = _WholeGraph(data)
+    answers = _WholeGraph(data, store)
 
     def validate_query(self: Any, query: str, init_binds: dict[str, Node], target: Any) -> Any:
         if set(init_binds) != {"this"} or not fits_whole_graph_run(query):

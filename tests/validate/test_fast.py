@@ -150,3 +150,28 @@ def test_every_shipped_constraint_takes_the_shortcut() -> None:
     prefixes = "".join(f"PREFIX {p}: <{n}> " for p, n in shapes.namespaces())
     queries = [str(q) for q in shapes.objects(None, sh.select)]
     assert queries and all(fits_whole_graph_run(prefixes + q) for q in queries)
+
+
+@pytest.mark.parametrize("extra", ["", '[] kg:note "01"^^xsd:integer .'], ids=["store", "copy"])
+def test_the_store_answers_the_whole_graph_runs_where_it_sees_the_datasets_terms(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, extra: str
+) -> None:
+    # Read as written ("01" kept by value), the view's blank nodes are the inputs' parsed anew,
+    # not the store's: then a copy of the view answers instead, as before.
+    from kgtool.store.oxigraph import OxigraphStore
+
+    data = tmp_path / "extra.ttl"
+    data.write_text(
+        "@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + extra + "\n",
+        encoding="utf-8",
+    )
+    kg = KnowledgeGraph.load(data=[INVALID[0], data], store="oxigraph")
+    assert kg.store.queries_dataset_terms() is (extra == "")
+    copies: list[int] = []
+    real = OxigraphStore.add_dataset
+    monkeypatch.setattr(
+        OxigraphStore, "add_dataset", lambda self, d: copies.append(1) or real(self, d)
+    )
+    _same_report(kg)
+    assert len(copies) == (0 if extra == "" else 1)
