@@ -146,6 +146,24 @@ SPARQL_CONSTRAINT = Patch(
     "SPARQLBasedConstraint._validate_sparql_query",
     "one whole-graph query per constraint instead of one per focus node; else per node",
 )
+#: pySHACL makes a SPARQL constraint's query text again for every focus node: the same text
+#: checked by the same regular expressions, with the same prefixes prepended, each time.
+SPARQL_PREBIND = Patch(
+    "pyshacl-sparql-prebind",
+    "pyshacl",
+    ("0.40", "0.41"),
+    "pyshacl.helper.sparql_query_helper",
+    "SPARQLQueryHelper.pre_bind_variables",
+    "a constraint's query text checked and made once per validation; else once per focus node",
+)
+SPARQL_APPLY_PREFIXES = Patch(
+    "pyshacl-sparql-apply-prefixes",
+    "pyshacl",
+    ("0.40", "0.41"),
+    "pyshacl.helper.sparql_query_helper",
+    "SPARQLQueryHelper.apply_prefixes",
+    "a constraint's prefixes written once per validation; else once per focus node",
+)
 #: pySHACL looks a shape's constraint parameters up in a list, term by term: a set is faster.
 CONSTRAINT_PARAMETERS = Patch(
     "pyshacl-constraint-parameters",
@@ -276,6 +294,8 @@ PATCHES: dict[str, Patch] = {
     p.name: p
     for p in (
         SPARQL_CONSTRAINT,
+        SPARQL_PREBIND,
+        SPARQL_APPLY_PREFIXES,
         CONSTRAINT_PARAMETERS,
         SHAPE_VALIDATE,
         LITERAL_SLOTS,

@@ -23,14 +23,15 @@ Core constraints stay pySHACL's, with one change of data structure: on every (ne
 evaluation pySHACL tests each predicate of the shape for membership in its *list* of ~40
 constraint parameters, comparing rdflib terms one by one in Python; on big graphs that was over
 half of the time left. Within the block the list answers ``in`` from a set, so the constraints
-found, their order and the report are unchanged.
+found, their order and the report are unchanged. And each constraint's query text, which pySHACL
+makes again for every focus node, is made once (:func:`_made_once`).
 """
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,7 +39,12 @@ from rdflib import Dataset, Variable
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from kgtool.core.patches import CONSTRAINT_PARAMETERS, SPARQL_CONSTRAINT
+from kgtool.core.patches import (
+    CONSTRAINT_PARAMETERS,
+    SPARQL_APPLY_PREFIXES,
+    SPARQL_CONSTRAINT,
+    SPARQL_PREBIND,
+)
 from kgtool.store.base import Store, open_store
 
 #: pySHACL's evaluation hook is patched process-wide; one fast validation at a time.
@@ -257,6 +263,50 @@ def whole_graph_sparql(data: Dataset, store: Store | None = None) -> Iterator[No
 
     # pySHACL memoizes the parameter pair on its module (shape.py) and reads it from there.
     parameters = (_SetList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+    pre_bind, apply_prefixes = _made_once()
     # Where a patch does not fit the installed pySHACL, pySHACL runs as it is (same report).
-    with SPARQL_CONSTRAINT.applied(validate_query), CONSTRAINT_PARAMETERS.applied(parameters):
+    with (
+        SPARQL_CONSTRAINT.applied(validate_query),
+        CONSTRAINT_PARAMETERS.applied(parameters),
+        SPARQL_PREBIND.applied(pre_bind),
+        SPARQL_APPLY_PREFIXES.applied(apply_prefixes),
+    ):
         yield
+
+
+def _made_once() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """pySHACL's ``pre_bind_variables`` and ``apply_prefixes``, each made once per constraint.
+
+    For a SPARQL constraint pySHACL calls them for every focus node, and what they make does
+    not depend on it: the query text (checked by the same regular expressions each time, for
+    the shape's path) and the initial bindings, where only ``$this`` changes. So each result is
+    kept for the block; a call that pre-binds ``$value`` or more variables, or that raises (a
+    query SHACL forbids), is made as pySHACL makes it.
+    """
+    usable = SPARQL_PREBIND.usable() and SPARQL_APPLY_PREFIXES.usable()
+    original_bind: Any = SPARQL_PREBIND.current() if usable else None
+    original_prefixes: Any = SPARQL_APPLY_PREFIXES.current() if usable else None
+    bound: dict[Any, tuple[dict[str, Any], str, bool]] = {}
+    prefixed: dict[tuple[Any, str], str] = {}
+
+    def pre_bind(
+        self: Any, thisnode: Any, valuenode: Any = None, extravars: Any = None
+    ) -> tuple[dict[str, Any], str]:
+        if valuenode is not None or extravars:
+            return original_bind(self, thisnode, valuenode, extravars)
+        made = bound.get(self)
+        if made is None:
+            bindings, text = original_bind(self, thisnode)
+            others = {k: v for k, v in bindings.items() if k != "this"}
+            made = bound[self] = (others, text, "this" in bindings)
+        others, text, binds_this = made
+        return ({**others, "this": thisnode} if binds_this else dict(others)), text
+
+    def apply_prefixes(self: Any, sparql: str) -> str:
+        key = (self, sparql)
+        text = prefixed.get(key)
+        if text is None:
+            text = prefixed[key] = original_prefixes(self, sparql)
+        return text
+
+    return pre_bind, apply_prefixes

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,8 +171,41 @@ def test_the_store_answers_the_whole_graph_runs_where_it_sees_the_datasets_terms
     assert kg.store.queries_dataset_terms() is (extra == "")
     copies: list[int] = []
     real = OxigraphStore.add_dataset
-    monkeypatch.setattr(
-        OxigraphStore, "add_dataset", lambda self, d: copies.append(1) or real(self, d)
-    )
+
+    def counted(self: OxigraphStore, dataset: Any) -> None:
+        copies.append(1)
+        real(self, dataset)
+
+    monkeypatch.setattr(OxigraphStore, "add_dataset", counted)
     _same_report(kg)
     assert len(copies) == (0 if extra == "" else 1)
+
+
+def test_a_constraints_query_text_is_made_once_and_bound_per_focus_node(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    from kgtool.validate.fast import _made_once
+
+    calls: list[str] = []
+
+    def made(
+        self: str, thisnode: str, valuenode: str | None = None, extravars: object = None
+    ) -> tuple[dict[str, str], str]:
+        calls.append(thisnode)
+        if self == "forbidden":
+            raise ValueError("A SPARQL Constraint must not contain a MINUS clause.")
+        return {"this": thisnode, "currentShape": "shape"}, f"query of {self}"
+
+    monkeypatch.setattr(SPARQLQueryHelper, "pre_bind_variables", made)
+    pre_bind, _ = _made_once()
+    assert pre_bind("h", "a") == ({"currentShape": "shape", "this": "a"}, "query of h")
+    assert pre_bind("h", "b") == ({"currentShape": "shape", "this": "b"}, "query of h")
+    assert calls == ["a"]
+    pre_bind("h", "c", valuenode="v")  # $value pre-bound too: made as pySHACL makes it
+    assert calls == ["a", "c"]
+    for _ in range(2):  # a query SHACL forbids is refused every time
+        with pytest.raises(ValueError, match="MINUS"):
+            pre_bind("forbidden", "x")
+    assert calls.count("x") == 2
