@@ -156,9 +156,12 @@ def test_sparql_constraint_reads_prefixes_declared_by_imported_ontologies(
     assert [r.focus_node for r in report.results] == ["<http://example.org/zz#a>"]
 
 
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 @pytest.mark.parametrize("with_rule", [False, True], ids=["no-rule", "rule"])
-def test_validation_leaves_the_data_as_it_was(store: str, with_rule: bool, tmp_path: Path) -> None:
+def test_validation_leaves_the_data_as_it_was(
+    store: str, with_rule: bool, engine: str, tmp_path: Path
+) -> None:
     # pySHACL validates in place unless a SHACL rule could add to the data graph; then it works
     # on a copy, so the rule's triples count in the report but never reach the store's view.
     data = tmp_path / "data.ttl"
@@ -180,7 +183,10 @@ ex:RuleShape a sh:NodeShape ;
         encoding="utf-8",
     )
     kg = KnowledgeGraph.load(data=[data], ontology=[], shapes=[shapes], store=store)
-    before = len(kg.store.dataset(reasoned=False))
-    report = validate(kg, engine="pyshacl")
+    view = kg.store.dataset(reasoned=False)
+    before, prefixes = len(view), sorted(view.namespaces())
+    report = validate(kg, engine=engine)
     assert report.conforms is with_rule  # the rule's tag satisfies the shape
-    assert len(kg.store.dataset(reasoned=False)) == before == 1
+    view = kg.store.dataset(reasoned=False)
+    assert len(view) == before == 1
+    assert sorted(view.namespaces()) == prefixes  # nor its prefixes, which exports write
