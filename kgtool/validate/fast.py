@@ -7,7 +7,9 @@ of the data graph (named graphs kept, default graph = their union, as pySHACL se
 solutions are then handed out per focus node: those that bind ``$this`` to the focus node, plus
 those that leave ``$this`` unbound (a query that never constrains ``$this``). Everything else,
 core constraints, focus nodes, result messages and the report graph, stays pySHACL's own code,
-so the report is the one plain pySHACL writes.
+so the report is the one plain pySHACL writes. Oxigraph keeps some literals by value
+(``"01"^^xsd:integer`` as ``"1"``); where the data holds such a literal as written, a whole-graph
+run would see another term, so pySHACL then runs the SPARQL constraints itself.
 
 That hand-out equals pre-binding (https://www.w3.org/TR/shacl/#pre-binding) only for some
 queries, decided from the query's algebra (:func:`fits_whole_graph_run`): ``$this`` is projected
@@ -170,16 +172,47 @@ def fits_whole_graph_run(query: str) -> bool:
     return projected and _bound_at_top(algebra) and _only_at_top(algebra)
 
 
+def _kept_as_written(data: Dataset) -> bool:
+    """Whether Oxigraph holds every literal of ``data`` as it is written there.
+
+    It keeps the XSD types it knows by value (:mod:`kgtool.store.lexical`): in a copy,
+    ``"01"^^xsd:integer`` becomes ``"1"``, so a whole-graph run would bind ``$this`` and
+    ``$value`` to terms the data does not hold, and a filter on their text would decide
+    otherwise than pySHACL over the data.
+    """
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from kgtool.store.convert import to_ox
+    from kgtool.store.lexical import find_rewrite
+
+    literals = {
+        o
+        for _s, _p, o, _g in data.quads((None, None, None, None))
+        if isinstance(o, Literal) and o.datatype is not None and o.datatype != XSD.string
+    }
+    return find_rewrite("data", (to_ox(o) for o in literals)) is None
+
+
 class _WholeGraph:
     """Answers SHACL-SPARQL queries from one whole-graph run each, grouped by ``$this``."""
 
-    def __init__(self, data: Dataset, store: Store | None = None) -> None:
-        if store is None:
-            # The Oxigraph store answers SPARQL text natively, with rdflib's union semantics.
-            store = open_store("oxigraph")
-            store.add_dataset(data)
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.answers: dict[str, tuple[dict[Node, list[Row]], list[Row]]] = {}
+
+    @classmethod
+    def over(cls, data: Dataset, store: Store | None) -> _WholeGraph | None:
+        """Whole-graph runs over ``data`` in ``store`` (one that sees its terms), or in a copy
+        of ``data``; None where a copy would not hold ``data``'s literals as written."""
+        if store is not None:
+            return cls(store)
+        if not _kept_as_written(data):
+            return None
+        # The Oxigraph store answers SPARQL text natively, with rdflib's union semantics.
+        copy = open_store("oxigraph")
+        copy.add_dataset(data)
+        return cls(copy)
 
     def rows(self, query: str, focus: Node) -> list[Row]:
         """Return the solutions of ``query`` with ``$this`` pre-bound to ``focus``."""
@@ -246,16 +279,18 @@ def whole_graph_sparql(data: Dataset, store: Store | None = None) -> Iterator[No
     Args:
         data: The data graph pySHACL will validate (the same object).
         store: A store whose SPARQL sees exactly ``data``'s quads and terms (see
-            :meth:`~kgtool.store.base.Store.queries_dataset_terms`); None: a copy is made.
+            :meth:`~kgtool.store.base.Store.queries_dataset_terms`); None: a copy is made,
+            unless it would not hold ``data``'s literals as written: then pySHACL runs each
+            SPARQL constraint per focus node itself.
 
     Yields:
         Nothing; call ``pyshacl.validate`` inside.
     """
     original: Any = SPARQL_CONSTRAINT.current() if SPARQL_CONSTRAINT.usable() else None
-    answers = _WholeGraph(data, store)
+    answers = _WholeGraph.over(data, store)
 
     def validate_query(self: Any, query: str, init_binds: dict[str, Node], target: Any) -> Any:
-        if set(init_binds) != {"this"} or not fits_whole_graph_run(query):
+        if answers is None or set(init_binds) != {"this"} or not fits_whole_graph_run(query):
             return original(self, query, init_binds, target)
         return _violations(answers.rows(query, init_binds["this"]))
 
