@@ -111,13 +111,13 @@ def load_graph(
 
 
 def reason_graph(
-    kg: KnowledgeGraph, profile: str = "owlrl", engine: str = "auto"
+    kg: KnowledgeGraph, profile: str = "owlrl", engine: str = "auto", keep: bool = True
 ) -> ReasoningResult:
     """Run :func:`kgtool.reason.engine.reason` with a progress line."""
     from kgtool.reason.engine import reason
 
     with activity("reason"):
-        return reason(kg, profile=profile, engine=engine)
+        return reason(kg, profile=profile, engine=engine, keep=keep)
 
 
 def emit(text: str, output: str | None) -> None:

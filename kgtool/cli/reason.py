@@ -51,7 +51,8 @@ def reason(
     """
     fmt = rdf_output_format(fmt, output)
     kg = load_graph(data, ontology, shapes, input_format)
-    result = reason_graph(kg, profile=profile, engine=engine)
+    # The closure is written out, not queried: the store need not hold it.
+    result = reason_graph(kg, profile=profile, engine=engine, keep=False)
     emit(result.render(fmt), output)
     message = f"Inferred {len(result)} triples ({profile}) from {result.asserted_count} asserted."
     if output is None or output == "-":

@@ -164,6 +164,21 @@ def sorted_ntriples(triples: Sequence[Any]) -> bytes:
     return b"".join(line + b"\n" for line in lines)
 
 
+def parses_as_ntriples(body: bytes) -> bool:
+    """Whether ``body`` is N-Triples Oxigraph reads (a cached closure is checked so when it is
+    not loaded into a store, which would check it).
+
+    >>> parses_as_ntriples(b'<urn:a> <urn:b> "c" .\\n'), parses_as_ntriples(b"<urn:a> .\\n")
+    (True, False)
+    """
+    try:
+        for _ in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+            pass
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def render_ntriples(body: bytes, fmt: str) -> str | None:
     """Serialize sorted N-Triples (:func:`sorted_ntriples`) as ``nt``, ``nquads`` or ``turtle``.
 

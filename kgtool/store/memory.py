@@ -22,10 +22,9 @@ from kgtool.core.namespaces import (
     new_dataset,
     new_graph,
 )
-from kgtool.core.patches import literals_as_written
 from kgtool.core.plain import PlainTerm, rdflib_bindings
 from kgtool.core.terms import LABEL_PROPERTIES, Triple
-from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
+from kgtool.io.parse import merged_graph, ntriples_graph, parse_file, parse_graph_files
 from kgtool.store.base import Capabilities, QueryDataset, Writer
 
 if TYPE_CHECKING:
@@ -256,15 +255,9 @@ class MemoryStore:
 
     def load_inferred(self, ntriples: bytes) -> bool:
         """Replace the inferred graph with N-Triples text; False (and none) if it does not parse."""
-        graph = new_graph(GRAPH_INFERRED)
-        try:
-            with literals_as_written():  # the closure's literals are the files', as written
-                graph.parse(data=ntriples.decode("utf-8"), format="nt")
-        except Exception:  # a damaged cache entry is rebuilt, never trusted
-            self.set_inferred(None)
-            return False
+        graph = ntriples_graph(ntriples, GRAPH_INFERRED)
         self.set_inferred(graph)
-        return True
+        return graph is not None
 
 
 def _report_size(path: Path, progress: Callable[[int], None] | None) -> None:

@@ -255,3 +255,39 @@ def test_oxigraph_reason_builds_no_rdflib_graph(
         result = invoke([*args, "--ontology", str(ONTOLOGY), "--cache-dir", str(tmp_path)])
         assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("closures/closure-*.nt"))) == 1
+
+
+@pytest.mark.skipif(NO_OXIGRAPH, reason="needs pyoxigraph")
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_a_closure_not_kept_leaves_the_graph_as_it_was(tmp_path: Path, store: str) -> None:
+    def load() -> KnowledgeGraph:
+        kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[SHAPES], store=store)
+        kg.cache_dir = tmp_path
+        return kg
+
+    kg = load()
+    written = reason(kg, keep=False)  # as `kgtool reason` does: the closure is only written out
+    assert not kg.store.has_inferred() and kg.reasoned_profile is None
+    _CACHE.clear()
+    kept = load()
+    from_cache = reason(kept)
+    assert kept.store.has_inferred() and kept.reasoned_profile == "owlrl"
+    assert_isomorphic(written.inferred, from_cache.inferred)
+    _CACHE.clear()
+    again = load()
+    assert_isomorphic(written.inferred, reason(again, keep=False).inferred)
+    assert not again.store.has_inferred()
+
+
+@pytest.mark.skipif(NO_OXIGRAPH, reason="needs pyoxigraph")
+def test_a_cached_closure_that_does_not_parse_is_rebuilt_when_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Unkept, no store loads the cached body, which is where a damaged one would show: it is
+    # parsed instead.
+    kg = KnowledgeGraph.load(data=[FACTS], ontology=[ONTOLOGY], shapes=[SHAPES], store="oxigraph")
+    kg.cache_dir = tmp_path
+    expected = reason(kg, keep=False).inferred
+    _CACHE.clear()
+    monkeypatch.setattr(cache, "read_closure_bytes", lambda *_: (b"not n-triples\n", 1, 0))
+    assert_isomorphic(expected, reason(kg, keep=False).inferred)
