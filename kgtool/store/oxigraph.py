@@ -165,12 +165,11 @@ def _part_quads(part: InputPart) -> Iterator[Any]:
         except MemoryError:
             pass  # past Oxigraph's 16 MiB token limit: the store read it with rdflib too
         else:
+            if native.supports_datasets or part.to_graph is None:
+                yield from quads  # already in their graph (a triple file's: the default one)
+                return
             for q in quads:
-                yield (
-                    q
-                    if native.supports_datasets
-                    else ox.Quad(q.subject, q.predicate, q.object, target)
-                )
+                yield ox.Quad(q.subject, q.predicate, q.object, target)
             return
     parsed = part.parsed if part.parsed is not None else parse_file(part.path, part.fmt, part.base)
     for s, p, o, g in parsed.quads((None, None, None, None)):
@@ -680,7 +679,7 @@ class OxigraphStore:
 
         convert, _ = memo_converter()
         reads = self._reads_as_written()
-        again = None if reads else self._inputs_again(graphs=True)
+        again = None if reads else self._inputs_again()
         if reads or again is not None:
             # The inputs parsed again: 0.23-0.31 s at 100 k triples, 0.47-0.51 s out of RocksDB.
             quads = self._quads(reasoned) if again is None else self._distinct(again, reasoned)
@@ -774,27 +773,24 @@ class OxigraphStore:
         }
         return triples, {rd: native for native, rd in seen.items()}
 
-    def _inputs_again(self, graphs: bool = False) -> list[Any] | None:
-        """The inputs parsed again by Oxigraph, where their triples are exactly the store's
-        asserted ones; None otherwise.
+    def _inputs_again(self) -> list[Any] | None:
+        """The inputs' quads parsed again by Oxigraph (:func:`_part_quads`), where they are
+        exactly the store's asserted ones; None otherwise.
 
         That takes every input known, unchanged since loading and in a format Oxigraph reads;
         no literal the store keeps by value (:attr:`rewrites`); and no blank node or triple
         term, which a parse would label anew. At 100 k triples the parse took 0.10-0.18 s, and
-        reading the same quads out of RocksDB 0.43-0.58 s. The quads of a triple file are in
-        the default graph, not the one the store loaded them into, unless ``graphs``. A quad
-        stated twice is there twice.
+        reading the same quads out of RocksDB 0.43-0.58 s. A quad stated twice is there twice.
         """
         if self.rewrites or not self.parts or not self._inputs_as_loaded():
             return None
         found: list[Any] = []
         for part in self.parts:
-            native = _NATIVE_FORMATS.get(part.fmt)
-            if native is None or part.parsed is not None:
+            if _NATIVE_FORMATS.get(part.fmt) is None or part.parsed is not None:
                 return None
             try:
-                quads = list(_parsed_quads(part.path, native, base_iri(part.path, part.base)))
-            except (OSError, SyntaxError, MemoryError):
+                quads = list(_part_quads(part))
+            except (OSError, SyntaxError, KgtoolError):
                 return None
             for q in quads:
                 if (
@@ -803,9 +799,6 @@ class OxigraphStore:
                     or type(q.graph_name) is ox.BlankNode
                 ):
                     return None
-            if graphs and not native.supports_datasets and part.to_graph is not None:
-                target = _graph_node(part.to_graph)
-                quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
             found += quads
         return found
 

@@ -181,17 +181,14 @@ def _kept_as_written(data: Dataset) -> bool:
     otherwise than pySHACL over the data.
     """
     from rdflib import Literal
-    from rdflib.namespace import XSD
 
     from kgtool.store.convert import to_ox
-    from kgtool.store.lexical import find_rewrite
+    from kgtool.store.lexical import find_rewrite, typed
 
     literals = {
-        o
-        for _s, _p, o, _g in data.quads((None, None, None, None))
-        if isinstance(o, Literal) and o.datatype is not None and o.datatype != XSD.string
+        o for _s, _p, o, _g in data.quads((None, None, None, None)) if isinstance(o, Literal)
     }
-    return find_rewrite("data", (to_ox(o) for o in literals)) is None
+    return find_rewrite("data", typed(to_ox(o) for o in literals)) is None
 
 
 class _WholeGraph:
