@@ -440,22 +440,6 @@ def merged_graph(dataset: Dataset) -> Graph:
     return merged
 
 
-def ntriples_graph(ntriples: bytes, identifier: Any = None) -> Graph | None:
-    """Parse N-Triples bytes (a cached closure) into an rdflib graph with the project prefixes,
-    literals as written; None if they do not parse (a damaged entry is rebuilt, never trusted).
-    """
-    from kgtool.core.namespaces import new_graph
-    from kgtool.core.patches import literals_as_written
-
-    graph = new_graph(identifier)
-    try:
-        with literals_as_written():
-            graph.parse(data=ntriples.decode("utf-8"), format="nt")
-    except Exception:
-        return None
-    return graph
-
-
 def bind_file_prefixes(graph: Graph, parsed: Graph) -> None:
     """Bind on ``graph`` the prefixes a parsed file declared, where ``graph`` has none for them.
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -46,6 +47,9 @@ from kgtool.core.terms import Triple
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.serialize import render_inferred
 from kgtool.reason import closure_cache as cache
+
+if TYPE_CHECKING:
+    from kgtool.store.base import Store
 
 #: ``auto`` uses the fast engine from this many asserted triples up (owlrl takes ~1.7 s at 1 k).
 AUTO_FAST_THRESHOLD = 2000
@@ -85,6 +89,8 @@ class ReasoningResult:
         asserted_count: Triples in the union of the asserted graphs.
         dropped: How many closure triples were dropped as noise.
         ntriples: The inferred triples as sorted N-Triples lines, or None.
+        blank_nodes: The labels (:attr:`kgtool.store.base.Store.blank_nodes`) of the store
+            whose blank nodes the inferred triples name; None when they name none.
     """
 
     def __init__(
@@ -104,6 +110,7 @@ class ReasoningResult:
         self.dropped = dropped
         self.messages = messages if messages is not None else []
         self.ntriples = ntriples
+        self.blank_nodes: str | None = None
 
     @property
     def inferred(self) -> Graph:
@@ -386,17 +393,24 @@ def _cached_closure(
 ) -> ReasoningResult:
     """The rdflib path: read the closure from the on-disk cache, or compute and store it."""
     cache_dir = kg.cache_dir
+    labels = kg.store.blank_nodes
     if cache_dir is not None:
-        from kgtool.io.parse import ntriples_graph
+        from kgtool.store.convert import closure_graph
 
-        hit = cache.read_closure_bytes(cache_dir, key)
-        inferred = ntriples_graph(hit[0], GRAPH_INFERRED) if hit is not None else None
+        hit = cache.read_closure_bytes(cache_dir, key, labels)
+        inferred = closure_graph(hit[0], GRAPH_INFERRED) if hit is not None else None
         if hit is not None and inferred is not None:
-            return ReasoningResult(profile, inferred, hit[1], hit[2])
+            result = ReasoningResult(profile, inferred, hit[1], hit[2])
+            result.blank_nodes = labels if cache.has_blank_node(hit[0]) else None
+            return result
     # Every engine computes the same closure, so the cache entry does not depend on it.
     result = compute_closure(asserted(), profile, engine)
+    if any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in result.inferred):
+        result.blank_nodes = labels
     if cache_dir is not None:
-        cache.write_closure(cache_dir, key, result.inferred, result.asserted_count, result.dropped)
+        cache.write_closure(
+            cache_dir, key, result.inferred, result.asserted_count, result.dropped, labels
+        )
     return result
 
 
@@ -412,21 +426,31 @@ def _native_closure(
 
     store = kg.store
     cache_dir = kg.cache_dir
+    labels = store.blank_nodes
+    result: ReasoningResult | None = None
     if cache_dir is not None:
-        hit = cache.read_closure_bytes(cache_dir, key)
+        hit = cache.read_closure_bytes(cache_dir, key, labels)
         if hit is not None and (
             store.load_inferred(hit[0]) if keep else parses_as_ntriples(hit[0])
         ):
             body, asserted_count, dropped = hit
-            return ReasoningResult(profile, None, asserted_count, dropped, ntriples=body)
-    asserted, known = store.asserted_for_reasoning()
-    inferred, dropped = _closure_triples(asserted, profile, engine)
-    body = ntriples_of(inferred, known)
-    if keep:
-        store.load_inferred(body)
-    if cache_dir is not None:
-        cache.write_closure(cache_dir, key, body, len(asserted), dropped)
-    return ReasoningResult(profile, None, len(asserted), dropped, ntriples=body)
+            result = ReasoningResult(profile, None, asserted_count, dropped, ntriples=body)
+    if result is None:
+        asserted, known = store.asserted_for_reasoning()
+        inferred, dropped = _closure_triples(asserted, profile, engine)
+        body = ntriples_of(inferred, known)
+        if keep:
+            store.load_inferred(body)
+        if cache_dir is not None:
+            cache.write_closure(cache_dir, key, body, len(asserted), dropped, labels)
+        result = ReasoningResult(profile, None, len(asserted), dropped, ntriples=body)
+    result.blank_nodes = labels if cache.has_blank_node(body) else None
+    return result
+
+
+def _fits(result: ReasoningResult, store: Store) -> bool:
+    """Whether a closure applies to ``store``: it names no blank node, or the store's own."""
+    return result.blank_nodes in (None, store.blank_nodes)
 
 
 def reason(
@@ -463,13 +487,13 @@ def reason(
         # Keyed by the files when there are any; the triples are read only for a fallback key.
         key = closure_key(kg, profile, lambda: store.asserted_for_reasoning()[0])
         result = _CACHE.get(key)
-        if result is None:
+        if result is None or not _fits(result, store):
             result = _CACHE[key] = _native_closure(kg, key, profile, engine, keep)
         elif keep and (result.ntriples is None or not store.load_inferred(result.ntriples)):
             store.set_inferred(result.inferred)
     else:
         key = closure_key(kg, profile, lambda: store.union(reasoned=False))
-        if key not in _CACHE:
+        if key not in _CACHE or not _fits(_CACHE[key], store):
             _CACHE[key] = _cached_closure(
                 kg, lambda: store.union(reasoned=False), key, profile, engine
             )

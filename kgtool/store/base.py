@@ -136,6 +136,10 @@ class Store(Protocol):
     #: The loaded files holding literals the store gives back otherwise than written (a store
     #: that keeps some datatypes by value: Oxigraph reads ``"01"^^xsd:integer`` back as ``"1"``).
     rewrites: list[Rewrite]
+    #: Names this store's labels of blank nodes: the blank node ``x`` of a closure computed on
+    #: a store of the same name is this store's ``x``. Parsers label blank nodes anew, so each
+    #: parse has its own name; a stored copy keeps the one it was built with.
+    blank_nodes: str
 
     def load_files(
         self,

@@ -234,10 +234,27 @@ def ntriples_of(triples: Iterable[Triple], known: dict[Node, Any] | None = None)
 def graph_from_ntriples(data: bytes, identifier: URIRef | None = None) -> Graph:
     """Parse N-Triples with Oxigraph into an rdflib graph, each distinct term converted once.
 
-    >>> len(graph_from_ntriples(b'<urn:a> <urn:b> "c" .\\n'))
-    1
+    Blank nodes keep their labels: a closure's ``_:x`` is the blank node ``x`` of the store
+    it was computed from (rdflib's reader would make a new one of each).
+
+    >>> g = graph_from_ntriples(b'_:x <urn:b> "c" .\\n')
+    >>> [str(s) for s in g.subjects()]
+    ['x']
     """
     graph = new_graph(identifier)
     for triple in rdflib_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)):
         graph.add(triple)
     return graph
+
+
+def closure_graph(data: bytes, identifier: URIRef | None = None) -> Graph | None:
+    """:func:`graph_from_ntriples`, or None when ``data`` does not parse (a damaged cache
+    entry is rebuilt, never trusted).
+
+    >>> closure_graph(b"<urn:a> .\\n") is None
+    True
+    """
+    try:
+        return graph_from_ntriples(data, identifier)
+    except (SyntaxError, ValueError):
+        return None

@@ -6,6 +6,7 @@ declares no native capability: callers take the rdflib paths (prepared queries, 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from kgtool.core.namespaces import (
 )
 from kgtool.core.plain import PlainTerm, rdflib_bindings
 from kgtool.core.terms import LABEL_PROPERTIES, Triple
-from kgtool.io.parse import merged_graph, ntriples_graph, parse_file, parse_graph_files
+from kgtool.io.parse import merged_graph, parse_file, parse_graph_files
 from kgtool.store.base import Capabilities, QueryDataset, Writer
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class MemoryStore:
     def __init__(self) -> None:
         #: Always empty: rdflib keeps every lexical form (see :mod:`kgtool.core.patches`).
         self.rewrites: list[Rewrite] = []
+        #: rdflib's parsers give every blank node a new random label: this instance's own.
+        self.blank_nodes = uuid.uuid4().hex
         self._asserted = new_dataset()
         self._inferred: Graph | None = None
         self._cache: dict[tuple[str, bool], Any] = {}
@@ -255,7 +258,9 @@ class MemoryStore:
 
     def load_inferred(self, ntriples: bytes) -> bool:
         """Replace the inferred graph with N-Triples text; False (and none) if it does not parse."""
-        graph = ntriples_graph(ntriples, GRAPH_INFERRED)
+        from kgtool.store.convert import closure_graph
+
+        graph = closure_graph(ntriples, GRAPH_INFERRED)
         self.set_inferred(graph)
         return graph is not None
 

@@ -22,6 +22,7 @@ import io
 import re
 import shutil
 import threading
+import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -220,6 +221,9 @@ class OxigraphStore:
         else:
             self._handle = _Handle(ox.Store(str(path)))
         self.read_only = read_only
+        #: Oxigraph's loaders label blank nodes at random: a new store's labels are its own
+        #: (a stored copy's name comes from its record, a scratch copy keeps its source's).
+        self.blank_nodes = uuid.uuid4().hex
         #: The cache entry this store was opened from (see :mod:`kgtool.store.snapshot`).
         self.snapshot: Path | None = None
         #: Parses the inputs of :attr:`snapshot` again into a scratch store: used when the
@@ -276,6 +280,7 @@ class OxigraphStore:
         discard(entry)
         fresh = reparse()
         self._handle = fresh._handle
+        self.blank_nodes = fresh.blank_nodes
         self.read_only = False
         self.snapshot = None
         self.reparse = None
@@ -746,7 +751,14 @@ class OxigraphStore:
             self.ox.remove_graph(_INFERRED)
         self._keep_asserted_facts()
         try:
-            self.ox.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=_INFERRED)
+            if b"_:" in ntriples:
+                # The loaders label blank nodes anew; the closure's are the asserted ones.
+                self.ox.bulk_extend(
+                    ox.Quad(t.subject, t.predicate, t.object, _INFERRED)
+                    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+                )
+            else:
+                self.ox.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=_INFERRED)
         except (SyntaxError, ValueError):
             if self.ox.contains_named_graph(_INFERRED):
                 self.ox.remove_graph(_INFERRED)

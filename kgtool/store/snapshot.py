@@ -127,6 +127,9 @@ def _open(entry: Path, record: dict[str, object]) -> OxigraphStore:
     store.snapshot = entry
     store.known_duplicates(bool(record.get("duplicates", True)))
     store.rewrites = _rewrites(record)
+    labels = record.get("blank_nodes")
+    if isinstance(labels, str):
+        store.blank_nodes = labels
     return store
 
 
@@ -258,6 +261,7 @@ def _build(
         store.load_files(ontology_files, data_files, fmt, progress, base=base)
         duplicates = store.prepare_read_only()
         rewrites = store.rewrites
+        blank_nodes = store.blank_nodes
         store.ox.flush()
         store.ox.optimize()
         # A checkpoint holds the table files (hard links) and only the live, near-empty
@@ -276,6 +280,8 @@ def _build(
             "key": key,
             "duplicates": duplicates,
             "rewrites": [r.as_record() for r in rewrites],
+            # The loader's labels of blank nodes are this copy's, whoever opens it.
+            "blank_nodes": blank_nodes,
             "files": _files_record(tmp),
         }
         with (tmp / RECORD).open("w", encoding="utf-8") as handle:

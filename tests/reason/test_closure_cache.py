@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from kgtool.core import paths
 from kgtool.graph import KnowledgeGraph
 from kgtool.reason import closure_cache as cache
 from kgtool.reason.engine import _CACHE, reason
@@ -62,7 +63,7 @@ def test_damaged_entry_is_rebuilt(tmp_path: Path) -> None:
     entry.write_text("# kgtool-closure asserted=1 dropped=0\nnot n-triples\n", encoding="utf-8")
     _CACHE.clear()
     assert_isomorphic(expected, reason(_kg(tmp_path)).inferred)
-    assert cache.read_closure_bytes(tmp_path, entry.stem.removeprefix("closure-")) is not None
+    assert cache.read_closure_bytes(tmp_path, entry.stem.removeprefix("closure-"), "") is not None
 
 
 def test_no_cache_dir_writes_nothing(tmp_path: Path) -> None:
@@ -235,7 +236,7 @@ def test_damaged_entry_is_rebuilt_on_oxigraph(tmp_path: Path, engine_calls: list
         expected, reason(_kg_from(tmp_path, FACTS, ONTOLOGY, SHAPES, "oxigraph")).inferred
     )
     assert len(engine_calls) == 2
-    assert cache.read_closure_bytes(tmp_path, entry.stem.removeprefix("closure-")) is not None
+    assert cache.read_closure_bytes(tmp_path, entry.stem.removeprefix("closure-"), "") is not None
 
 
 @pytest.mark.skipif(NO_OXIGRAPH, reason="pyoxigraph is not installed")
@@ -291,3 +292,77 @@ def test_a_cached_closure_that_does_not_parse_is_rebuilt_when_not_kept(
     _CACHE.clear()
     monkeypatch.setattr(cache, "read_closure_bytes", lambda *_: (b"not n-triples\n", 1, 0))
     assert_isomorphic(expected, reason(kg, keep=False).inferred)
+
+
+#: A company known only as a blank node: under the bundled ontology the reasoner types it an
+#: organisation, and a query joins that inferred type with the asserted label on the same node.
+BLANK_COMPANY = """\
+@prefix kg: <https://w3id.org/eleutherai-kg/ontology/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+_:c a kg:Company ; rdfs:label "Acme" .
+"""
+
+BUNDLED = paths.ontology_file()
+
+JOIN = (
+    "PREFIX kg: <https://w3id.org/eleutherai-kg/ontology/> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?l WHERE { ?x a kg:Organization ; rdfs:label ?l }"
+)
+
+
+@pytest.mark.parametrize("first", ["memory", "oxigraph"])
+@pytest.mark.parametrize("then", ["memory", "oxigraph"])
+def test_inferred_triples_name_the_stores_own_blank_nodes(
+    tmp_path: Path, first: str, then: str
+) -> None:
+    """Fresh, from the in-process cache and from the disk cache written by either store, the
+    closure's blank nodes are the loaded ones (a new parse labels blank nodes anew)."""
+    if NO_OXIGRAPH and "oxigraph" in (first, then):
+        pytest.skip("pyoxigraph is not installed")
+    data = tmp_path / "blank.ttl"
+    data.write_text(BLANK_COMPANY, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+
+    def labels(store: str) -> list[str]:
+        kg = KnowledgeGraph.load(data=[data], ontology=[BUNDLED], store=store, cache_dir=cache_dir)
+        reason(kg)
+        return [str(row[0]) for row in kg.store.query(JOIN, reasoned=True)]
+
+    assert labels(first) == ["Acme"]
+    assert labels(then) == ["Acme"]  # the in-process cache holds the first store's closure
+    _CACHE.clear()
+    assert labels(then) == ["Acme"]  # the disk cache does
+    assert len(list(cache_dir.glob("closures/closure-*.nt"))) == 1
+
+
+def test_a_stored_copy_reuses_a_closure_naming_its_blank_nodes(tmp_path: Path) -> None:
+    """The stored Oxigraph copy keeps its labels from process to process: its entry is a hit."""
+    if NO_OXIGRAPH:
+        pytest.skip("pyoxigraph is not installed")
+    data = tmp_path / "blank.ttl"
+    data.write_text(BLANK_COMPANY, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kgtool.graph import KnowledgeGraph\n"
+        "from kgtool.reason import engine\n"
+        "computed = []\n"
+        "real = engine._closure_triples\n"
+        "engine._closure_triples = lambda *a: computed.append(1) or real(*a)\n"
+        "kg = KnowledgeGraph.load(data=[Path(sys.argv[1])], ontology=[Path(sys.argv[2])],\n"
+        "                         store='oxigraph', cache_dir=Path(sys.argv[3]))\n"
+        "engine.reason(kg)\n"
+        f"rows = [str(r[0]) for r in kg.store.query({JOIN!r}, reasoned=True)]\n"
+        "print(len(computed), rows)\n"
+    )
+
+    def run() -> str:
+        argv = [sys.executable, "-c", script, str(data), str(BUNDLED), str(cache_dir)]
+        return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert run() == "1 ['Acme']"
+    assert run() == "0 ['Acme']"
+    (entry,) = cache_dir.glob("closures/closure-*.nt")
+    assert b" blank-nodes=" in entry.read_bytes()
