@@ -63,9 +63,17 @@ class MemoryStore:
 
     def add_dataset(self, dataset: Dataset) -> None:
         """Add every quad of ``dataset``, keeping graph names."""
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, Graph) else g
-            self._asserted.graph(name or DATASET_DEFAULT_GRAPH_ID).add((s, p, o))
+        # Into rdflib's store directly, each graph looked up once: Dataset.graph() and
+        # Graph.add for every quad were a sixth of the copy (0.80-0.87 s at 50 k quads).
+        store = self._asserted.store
+        targets: dict[Node | None, Graph] = {}
+        for triple, contexts in dataset.store.triples((None, None, None), None):
+            for context in contexts:
+                name = context.identifier if isinstance(context, Graph) else context
+                target = targets.get(name)
+                if target is None:
+                    target = targets[name] = self._asserted.graph(name or DATASET_DEFAULT_GRAPH_ID)
+                store.add(triple, target, False)
         self._cache.clear()
 
     def set_inferred(self, inferred: Graph | None) -> None:
@@ -141,8 +149,8 @@ class MemoryStore:
         """Return the sorted names of the asserted graphs holding ``triple``."""
         names = {
             g.identifier
-            for g in self._asserted.graphs()
-            if triple in g and isinstance(g.identifier, URIRef)
+            for g in self._asserted.contexts(triple)
+            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
         }
         return sorted(names)
 
@@ -209,12 +217,20 @@ class MemoryStore:
     def triples(
         self, pattern: tuple[Node | None, Node | None, Node | None], reasoned: bool = False
     ) -> Iterator[Triple]:
-        """Yield the view's triples matching ``pattern``, each once (from the merged graph).
+        """Yield the view's triples matching ``pattern``, each once.
 
         >>> list(MemoryStore().triples((None, None, None)))
         []
         """
-        yield from self.union(reasoned).triples(pattern)
+        # rdflib's store answers across every context at once, each triple once, from its
+        # indexes: the merged graph would copy the whole view for a few lookups.
+        asserted = self._asserted.store
+        for triple, _contexts in asserted.triples(pattern, None):
+            yield triple
+        if reasoned and self._inferred is not None:
+            for triple in self._inferred.triples(pattern):
+                if not any(True for _ in asserted.triples(triple, None)):
+                    yield triple
 
     def labelled(self, text: str) -> Graph:
         """Return the asserted label triples whose text is ``text``.
@@ -223,11 +239,12 @@ class MemoryStore:
         0
         """
         found = bind_prefixes(Graph())
-        for g in self._asserted.graphs():
-            for prop in LABEL_PROPERTIES:
-                for s, o in g.subject_objects(prop):
-                    if isinstance(o, Literal) and str(o) == text:
-                        found.add((s, prop, o))
+        # One lookup per property over every context at once: asked graph by graph, rdflib's
+        # memory store scans the property's triples again for each graph.
+        for prop in LABEL_PROPERTIES:
+            for (s, _, o), _contexts in self._asserted.store.triples((None, prop, None), None):
+                if isinstance(o, Literal) and str(o) == text:
+                    found.add((s, prop, o))
         return found
 
     def graph_triples(self, reasoned: bool = False) -> Iterator[tuple[Triple, Node]]:

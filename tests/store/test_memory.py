@@ -91,3 +91,28 @@ def test_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
         outputs.append(done.stdout)
     assert len(outputs[0].splitlines()) == len(commands)
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_lookups_answer_as_the_oxigraph_store_does(tmp_path: Path) -> None:
+    """triples, graphs_containing and labelled read rdflib's indexes across every graph at
+    once, and answer as the Oxigraph store: each triple once, the default graph unnamed."""
+    f = tmp_path / "d.trig"
+    f.write_text(
+        f'<{E}a> <{E}p> <{E}b> . <{E}a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .\n'
+        f"<{E}g> {{ <{E}a> <{E}p> <{E}b> . <{E}b> <{E}p> <{E}c> }}\n"
+        f'<{E}h> {{ <{E}c> <http://www.w3.org/2004/02/skos/core#altLabel> "A" }}\n',
+        "utf-8",
+    )
+    memory, oxigraph = (
+        KnowledgeGraph.load(data=[f], ontology=[], shapes=[], store=s).store
+        for s in ("memory", "oxigraph")
+    )
+    a, p, b = URIRef(f"{E}a"), URIRef(f"{E}p"), URIRef(f"{E}b")
+    for pattern in [(None, None, None), (a, None, None), (None, p, None), (None, None, b)]:
+        found = list(memory.triples(pattern))
+        assert len(found) == len(set(found))
+        assert sorted(found) == sorted(oxigraph.triples(pattern))
+    assert memory.graphs_containing((a, p, b)) == [URIRef(f"{E}g")]
+    assert memory.graphs_containing((a, p, b)) == oxigraph.graphs_containing((a, p, b))
+    assert set(memory.labelled("A")) == set(oxigraph.labelled("A"))
+    assert len(memory.labelled("A")) == 2
