@@ -1,6 +1,6 @@
 """Run the command line interface as ``python -m kgtool``."""
 
-from kgtool.cli.entry import main
+from kgtool.cli.entry import run
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -384,3 +384,22 @@ def test_every_fast_path_option_means_the_same_on_kgtool_query() -> None:
     for flag in FAST_PATH:
         seen = ctx.obj[flag.name] if flag.remembered else ctx.params[flag.name]
         assert parsed[1][flag.name] == (str(seen) if isinstance(seen, Path) else seen)
+
+
+def test_the_console_script_leaves_with_the_commands_status_and_all_its_output(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    """`python -m kgtool` (kgtool.cli.entry.run) ends the process without the interpreter's
+    teardown: every byte written is still there, and the status is the command's."""
+    argv = ["export", "--format", "nt", *FIXTURE_ARGS]
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "kgtool", *args], capture_output=True, env=_env(tmp_path)
+        )
+
+    done = run(*argv)
+    assert (done.returncode, done.stdout) == (0, invoke(argv, fixture=False).stdout_bytes)
+    refused = run("query", "SELECT ?s WHERE {", *FIXTURE_ARGS)
+    assert refused.returncode == 2 and b"Error" in refused.stderr
+    assert run("--version").returncode == 0
