@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kgtool.core.dists import installed_version
+from kgtool.core.errors import QueryRunError
 from kgtool.io.cache import CacheSettings, code_fingerprint, hash_file
 from kgtool.io.files import process_alive
 from kgtool.store.lexical import Rewrite
@@ -260,8 +261,13 @@ def _build(
         store = OxigraphStore(work)
         store.load_files(ontology_files, data_files, fmt, progress, base=base)
         duplicates = store.prepare_read_only()
-        rewrites = store.rewrites
-        blank_nodes = store.blank_nodes
+        record: dict[str, object] = {
+            "key": key,
+            "duplicates": duplicates,
+            "rewrites": [r.as_record() for r in store.rewrites],
+            # The loader's labels of blank nodes are this copy's, whoever opens it.
+            "blank_nodes": store.blank_nodes,
+        }
         store.ox.flush()
         store.ox.optimize()
         # A checkpoint holds the table files (hard links) and only the live, near-empty
@@ -275,15 +281,13 @@ def _build(
         shutil.rmtree(work, ignore_errors=True)
         if not (tmp / "CURRENT").exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    _seal(tmp, entry, record)
+
+
+def _seal(tmp: Path, entry: Path, record: dict[str, object]) -> None:
+    """Write the record into the checkpoint ``tmp`` and rename it into place as ``entry``."""
     try:
-        record = {
-            "key": key,
-            "duplicates": duplicates,
-            "rewrites": [r.as_record() for r in rewrites],
-            # The loader's labels of blank nodes are this copy's, whoever opens it.
-            "blank_nodes": blank_nodes,
-            "files": _files_record(tmp),
-        }
+        record = {**record, "files": _files_record(tmp)}
         with (tmp / RECORD).open("w", encoding="utf-8") as handle:
             json.dump(record, handle)
             handle.flush()
@@ -333,3 +337,66 @@ def _prune(folder: Path) -> None:
 
     for old in sorted(entries, key=used)[: len(entries) // 2]:
         discard(old)
+
+
+def _reasoned_key(entry: Path, ntriples: bytes) -> str:
+    """The key of the stored copy of ``entry`` with ``ntriples`` as its inferred graph."""
+    h = hashlib.sha256(b"reasoned\0" + entry.name.encode() + b"\0")
+    h.update(hashlib.sha256(ntriples).digest())
+    return h.hexdigest()
+
+
+def open_reasoned(store: OxigraphStore, ntriples: bytes) -> bool:
+    """Switch ``store``, opened read-only from a stored copy, to the stored copy that also
+    holds the closure ``ntriples``; False when there is none (or it cannot be opened).
+
+    A later process reasoning on unchanged inputs then opens that copy, where it would copy
+    the store and load the closure (0.3 s of a 1.0 s ``kgtool why`` at 50 k triples).
+    """
+    entry = store.snapshot
+    if entry is None:
+        return False
+    key = _reasoned_key(entry, ntriples)
+    reasoned = entry.with_name(key)
+    if _record(reasoned, key) is None:
+        if reasoned.exists() or reasoned.is_symlink():
+            discard(reasoned)  # damaged or planted: made again from this load
+        return False
+    parse = store.reparse
+
+    def reparse() -> OxigraphStore:
+        # A parse labels blank nodes anew: a closure naming one cannot follow it.
+        if parse is None or b"_:" in ntriples:
+            raise QueryRunError("the stored copy of the inputs was damaged while read")
+        fresh = parse()
+        fresh.load_inferred(ntriples)
+        return fresh
+
+    try:
+        store.switch_to(reasoned, reparse)
+    except (OSError, RuntimeError):  # RocksDB reports a bad checksum as RuntimeError
+        discard(reasoned)
+        return False
+    _touch(reasoned)
+    return True
+
+
+def store_reasoned(store: OxigraphStore, entry: Path, ntriples: bytes) -> None:
+    """Keep ``store`` (the stored copy ``entry`` with the closure ``ntriples`` just loaded)
+    as a stored copy of its own, for :func:`open_reasoned`; a failure is ignored."""
+    key = _reasoned_key(entry, ntriples)
+    reasoned = entry.with_name(key)
+    source = _record(entry, entry.name)
+    if source is None:
+        return
+    stem = reasoned.with_name(f".{reasoned.name}.{os.getpid()}.{time.monotonic_ns()}")
+    tmp = stem.with_name(f"{stem.name}.tmp")
+    try:
+        store.ox.flush()
+        store.ox.backup(str(tmp))
+    except (OSError, RuntimeError):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    # The same asserted quads, rewrites and blank-node labels as the copy it was made from.
+    _seal(tmp, reasoned, {**source, "key": key})
+    _prune(entry.parent)

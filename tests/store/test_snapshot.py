@@ -19,7 +19,7 @@ pytest.importorskip("pyoxigraph")
 
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.cache import CacheSettings
-from kgtool.reason.engine import reason
+from kgtool.reason.engine import _CACHE, reason
 from kgtool.store import snapshot
 from kgtool.store.snapshot import KIND, MAX_SNAPSHOTS, RECORD, open_snapshot, snapshot_key
 from tests.conftest import FACTS, ONTOLOGY, SHAPES, Invoke, assert_same_dataset
@@ -300,3 +300,60 @@ def test_the_command_line_answers_the_same_from_a_stored_copy(
     assert fresh.exit_code == built.exit_code == opened.exit_code == 0
     assert fresh.stdout == built.stdout == opened.stdout == memory.stdout
     assert _entries(tmp_path)
+
+
+def _reasoned_twice(cache: Path) -> tuple[KnowledgeGraph, Path, Path]:
+    """Reason on the stored copy (which makes the reasoned copy), then on a second load;
+    returns the second graph, the asserted entry and the reasoned one."""
+    _CACHE.clear()  # a closure another test left in the process is not loaded: it is set
+    reason(_load(cache))
+    entries = _entries(cache)
+    assert len(entries) == 2
+    kg = _load(cache)
+    (entry,) = [e for e in entries if e == kg.store.snapshot]  # type: ignore[attr-defined]
+    (reasoned,) = [e for e in entries if e != entry]
+    reason(kg)
+    return kg, entry, reasoned
+
+
+def test_reasoning_again_opens_the_reasoned_copy_read_only(tmp_path: Path) -> None:
+    """The first reasoning keeps the inputs with their closure as a stored copy of its own; the
+    next one opens it read-only, and answers as reasoning on a fresh parse does."""
+    kg, _, reasoned = _reasoned_twice(tmp_path)
+    assert kg.store.read_only  # type: ignore[attr-defined]
+    assert kg.store.snapshot == reasoned  # type: ignore[attr-defined]
+    plain = _load(None)
+    reason(plain)
+    assert_same_dataset(plain.store.dataset(reasoned=True), kg.store.dataset(reasoned=True))
+    assert_same_dataset(plain.store.dataset(), kg.store.dataset())
+    assert len(_entries(tmp_path)) == 2
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=list(DAMAGE))
+def test_a_damaged_reasoned_copy_is_made_again_and_answers_right(
+    tmp_path: Path, damage: object
+) -> None:
+    _, entry, reasoned = _reasoned_twice(tmp_path)
+    damage(reasoned, entry)  # type: ignore[operator]
+    kg = _load(tmp_path)
+    reason(kg)
+    plain = _load(None)
+    reason(plain)
+    assert_same_dataset(plain.store.dataset(reasoned=True), kg.store.dataset(reasoned=True))
+    again = _load(tmp_path)
+    reason(again)
+    assert again.store.snapshot == reasoned  # type: ignore[attr-defined]
+    assert_same_dataset(plain.store.dataset(reasoned=True), again.store.dataset(reasoned=True))
+
+
+def test_a_reasoned_copy_removed_under_a_reader_gives_the_right_answer(tmp_path: Path) -> None:
+    """Its tables gone while it is open, the inputs are parsed again and the closure loaded."""
+    kg, _, reasoned = _reasoned_twice(tmp_path)
+    for table in reasoned.glob("*.sst"):
+        table.unlink()
+    plain = _load(None)
+    reason(plain)
+    reasoned_count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert list(kg.store.query(reasoned_count, reasoned=True)) == list(
+        plain.store.query(reasoned_count, reasoned=True)
+    )
