@@ -21,6 +21,11 @@ The policy is the cache's, applied to a folder instead of a file:
   (:meth:`~kgtool.store.oxigraph.OxigraphStore.make_writable`);
 * a link or anything but a folder planted where an entry goes is a miss, never followed;
 * past :data:`MAX_SNAPSHOTS` entries the least recently used half is removed.
+
+Reasoning on a stored copy keeps the result as an entry of its own (:func:`store_reasoned`):
+the copy with the closure in its inferred graph, keyed by the copy's key and the closure's bytes,
+recorded and checked as above. The next reasoning with the same closure opens it read-only
+(:func:`open_reasoned`) instead of copying the store and loading the closure again.
 """
 
 from __future__ import annotations
