@@ -99,7 +99,7 @@ def row(size: int, stage: str, ours: float, base: float | None, native: float | 
     print("| " + " | ".join(ROWS[-1]) + " |", file=sys.stderr, flush=True)
 
 
-STAGES = ("load", "query", "export", "reason", "validate", "cold", "commands")
+STAGES = ("load", "query", "export", "reason", "validate", "cold", "inspect", "commands")
 EXPORT_FORMATS = ("turtle", "trig", "jsonld")
 
 
@@ -180,6 +180,8 @@ def bench_size(
         bench_reason_process(size, n, data, onto, folder)
     if "cold" in stages:
         bench_cold(size, n, data, onto, stores)
+    if "inspect" in stages:
+        bench_inspect(size, n, load, ox_load, stores, data, onto, folder)
     if "commands" in stages:
         bench_commands(size, n, load, ox_load, ox_disk_load)
         bench_export_process(size, n, data, onto, folder)
@@ -192,69 +194,23 @@ def bench_commands(
     ox_load: Callable[[], Any],
     ox_disk_load: Callable[[], Any],
 ) -> None:
-    """describe, why, stats, check, validate's loading, export per format and reason on the
-    Oxigraph store, each beside a plain pyoxigraph script doing the same work in the same run.
+    """stats, check, validate's loading, export per format and reason on the Oxigraph store,
+    each beside a plain pyoxigraph script doing the same work in the same run.
 
     The kgtool figures are the library calls the commands make, on a store already loaded (the
     load row is the load stage's); the pyoxigraph scripts query a store ``bulk_load`` filled,
     in memory, and for stats also on disk (RocksDB, the kind kgtool keeps).
     """
     from kgtool.export import render_export
-    from kgtool.inspect.describe import describe, stats
-    from kgtool.inspect.explain import why
+    from kgtool.inspect.describe import stats
     from kgtool.io.serialize import sorted_lines
     from kgtool.query.check import check, list_checks
     from kgtool.reason.engine import _CACHE, reason
 
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     native = ox_load()
-    kg = load("oxigraph")
-    union = {"use_default_graph_as_union": True, "prefixes": prefixes}
-    kg_ns, id_ns = PREFIXES["kg"], PREFIXES["id"]
-
-    def ox_describe() -> None:
-        entity = ox.NamedNode(id_ns + "Org-0")
-        found = list(native.quads_for_pattern(entity, None, None, None))
-        found += native.quads_for_pattern(None, None, entity, None)
-        names = " ".join(sorted({str(q.graph_name) for q in found if q.graph_name}))
-        list(
-            native.query(
-                f"SELECT ?g ?p ?o WHERE {{ GRAPH kgg:sources {{ VALUES ?g {{ {names} }} "
-                "?g a kg:SourceSentence ; ?p ?o } }",
-                prefixes={**prefixes, "kgg": PREFIXES["kg"].replace("ontology/", "graph/")},
-            )
-        )
-
-    row(
-        size,
-        "describe id:Org-0 (oxigraph)",
-        median(lambda: describe(kg, "id:Org-0"), n),
-        None,
-        median(ox_describe, n),
-    )
-
-    # why on an inferred triple: the closure is computed once (reason row below), then each
-    # run explains it. The script does the lookups the explanation needs by hand.
-    reason(kg)
-    person, org = ox.NamedNode(id_ns + "Person-0-0"), ox.NamedNode(id_ns + "Org-0")
-    founder, founder_of = ox.NamedNode(kg_ns + "founder"), ox.NamedNode(kg_ns + "founderOf")
-
-    def ox_why() -> None:
-        assert not list(native.quads_for_pattern(person, founder_of, org, None))
-        inverse = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
-        for q in native.quads_for_pattern(None, inverse, founder_of, None):
-            list(native.quads_for_pattern(org, q.subject, person, None))
-        list(native.quads_for_pattern(org, founder, person, None))
-
-    row(
-        size,
-        "why id:Person-0-0 kg:founderOf id:Org-0 (oxigraph)",
-        median(lambda: why(kg, "id:Person-0-0", "kg:founderOf", "id:Org-0"), n),
-        None,
-        median(ox_why, n),
-    )
-
     kg = load("oxigraph")  # stats, check, query and export on the asserted store
+    union = {"use_default_graph_as_union": True, "prefixes": prefixes}
 
     from kgtool.query.catalog import find_query
 
@@ -358,6 +314,110 @@ def bench_commands(
         None,
         median(ox_reason_floor, max(1, n // 2)),
     )
+
+
+#: The entity ``describe`` is timed on, and the inferred triple ``why`` explains (the inverse of
+#: an asserted ``kg:founder``).
+DESCRIBED = "id:Org-0"
+EXPLAINED = ("id:Person-0-0", "kg:founderOf", "id:Org-0")
+
+
+def _ox_lookups(native: Any) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The lookups describe and why need, done by hand on a pyoxigraph store."""
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    kg_ns, id_ns = PREFIXES["kg"], PREFIXES["id"]
+    entity = ox.NamedNode(id_ns + "Org-0")
+    person = ox.NamedNode(id_ns + "Person-0-0")
+    founder, founder_of = ox.NamedNode(kg_ns + "founder"), ox.NamedNode(kg_ns + "founderOf")
+    inverse = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
+
+    def ox_describe() -> None:
+        found = list(native.quads_for_pattern(entity, None, None, None))
+        found += native.quads_for_pattern(None, None, entity, None)
+        names = " ".join(sorted({str(q.graph_name) for q in found if q.graph_name}))
+        list(
+            native.query(
+                f"SELECT ?g ?p ?o WHERE {{ GRAPH kgg:sources {{ VALUES ?g {{ {names} }} "
+                "?g a kg:SourceSentence ; ?p ?o } }",
+                prefixes={**prefixes, "kgg": PREFIXES["kg"].replace("ontology/", "graph/")},
+            )
+        )
+
+    def ox_why() -> None:
+        assert not list(native.quads_for_pattern(person, founder_of, entity, None))
+        for q in native.quads_for_pattern(None, inverse, founder_of, None):
+            list(native.quads_for_pattern(entity, q.subject, person, None))
+        list(native.quads_for_pattern(entity, founder, person, None))
+
+    return ox_describe, ox_why
+
+
+def bench_inspect(
+    size: int,
+    n: int,
+    load: Callable[[str], KnowledgeGraph],
+    ox_load: Callable[[], Any],
+    stores: tuple[str, ...],
+    data: Path,
+    onto: Path,
+    folder: Path,
+) -> None:
+    """describe and why on each store: the library calls on a loaded store (why after the
+    closure is computed), then whole ``kgtool describe`` / ``kgtool why`` processes on stored
+    inputs and a cached closure, beside pyoxigraph doing the same lookups (in memory, and as a
+    whole script that loads the files first)."""
+    from kgtool.inspect.describe import describe
+    from kgtool.inspect.explain import why
+    from kgtool.reason.engine import reason
+
+    ox_describe, ox_why = _ox_lookups(ox_load())
+    t_describe, t_why = median(ox_describe, n), median(ox_why, n)
+    for store in stores:
+        kg = load(store)
+        row(
+            size,
+            f"describe {DESCRIBED} ({store})",
+            median(lambda kg=kg: describe(kg, DESCRIBED), n),
+            None,
+            t_describe,
+        )
+        reason(kg)
+        row(
+            size,
+            f"why {' '.join(EXPLAINED)} ({store})",
+            median(lambda kg=kg: why(kg, *EXPLAINED), n),
+            None,
+            t_why,
+        )
+
+    py = sys.executable
+    script = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        "import pyoxigraph as ox; from run import _ox_lookups; s = ox.Store(); "
+        f"s.bulk_load(path={str(onto)!r}, format=ox.RdfFormat.TURTLE); "
+        f"s.bulk_load(path={str(data)!r}, format=ox.RdfFormat.TRIG); "
+        "d, w = _ox_lookups(s); {}()"
+    )
+    t_describe, _ = cold([py, "-c", script.format("d")], n)
+    t_why, _ = cold([py, "-c", script.format("w")], n)
+    for store in stores:
+        common = ["--data", str(data), "--ontology", str(onto), "--store", store]
+        common += ["--cache-dir", str(folder / f"inspect-{size}-{store}")]
+        for command, args, t_nat in (
+            ("describe", [DESCRIBED], t_describe),
+            ("why", list(EXPLAINED), t_why),
+        ):
+            argv = [py, "-m", "kgtool", command, *args, *common]
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=ENV)  # fill the cache
+            t, m = cold(argv, n)
+            row(
+                size,
+                f"`kgtool {command}` ({store}), stored inputs and closure (peak {m:.0f} MB; "
+                "native: a pyoxigraph script loading and looking up)",
+                t,
+                None,
+                t_nat,
+            )
 
 
 def bench_export_process(size: int, n: int, data: Path, onto: Path, folder: Path) -> None:
