@@ -27,7 +27,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kgtool.cli.exits import EXIT_BROKEN_PIPE, EXIT_FAILED, exit_on_sigterm, silence_stdout
+from kgtool.cli.exits import (
+    EXIT_BROKEN_PIPE,
+    EXIT_FAILED,
+    exit_on_sigterm,
+    output_failed,
+    silence_stdout,
+)
 from kgtool.cli.flags import FAST_PATH, Flag, parse_params, query_format_name
 
 #: Option string → (the option, the value an on/off switch takes; None for a value option).
@@ -289,6 +295,11 @@ def main() -> None:
     except BrokenPipeError:
         silence_stdout()  # as the full command line ends (kgtool.cli.exits)
         sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as exc:
+        status = output_failed(exc)
+        if status is None:
+            raise
+        sys.exit(status)
 
 
 def run() -> None:
@@ -315,7 +326,10 @@ def run() -> None:
         except BrokenPipeError:
             silence_stdout()
             code = code or EXIT_BROKEN_PIPE
-        except (OSError, ValueError):  # closed or unwritable: as the interpreter's exit ignores
+        except OSError as exc:  # what was left for a full disk, say: never a silent success
+            if stream is sys.stdout:
+                code = code or output_failed(exc) or EXIT_FAILED
+        except ValueError:  # a stream the command closed
             pass
     os._exit(code)
 

@@ -26,6 +26,7 @@ from kgtool.cli.exits import (
     EXIT_OK,
     EXIT_USAGE,
     exit_on_sigterm,
+    output_failed,
     silence_stdout,
 )
 from kgtool.cli.export import export
@@ -62,6 +63,11 @@ class KgtoolGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except BrokenPipeError:
             _broken_pipe()
+        except OSError as exc:
+            status = output_failed(exc)
+            if status is None:
+                raise
+            raise click.exceptions.Exit(status) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; map :class:`KgtoolError`, broken pipes and bugs to exit codes."""
@@ -81,7 +87,10 @@ class KgtoolGroup(click.Group):
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 _broken_pipe()
-            _internal(ctx, exc)
+            status = output_failed(exc)
+            if status is None or (ctx.obj or {}).get("traceback"):
+                _internal(ctx, exc)
+            ctx.exit(status)
         except Exception as exc:
             _internal(ctx, exc)
 

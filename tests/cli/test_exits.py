@@ -79,3 +79,35 @@ def test_head_sees_the_first_line_and_no_error(tmp_path: Path) -> None:
     assert first.startswith("## ")
     assert status in ("status=0", f"status={EXIT_BROKEN_PIPE}")  # 0 when it all fit the pipe
     assert done.stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "agents", "--queries", str(QUERIES), *FIXTURE_ARGS],
+        ["query", "founders", "--format", "csv"],
+        ["export", "--format", "nt", *FIXTURE_ARGS],
+        ["validate", *FIXTURE_ARGS],
+        ["--help"],
+    ],
+    ids=["query", "query-fast-path", "export", "validate", "help"],
+)
+def test_a_full_disk_under_stdout_is_an_output_error(tmp_path: Path, args: list[str]) -> None:
+    """Output that cannot be written (ENOSPC) is exit 2 with one line, never an internal error,
+    on the full command line and on the answer-cache fast path alike (run twice: a miss, then
+    a hit)."""
+    env = {**os.environ, "KGTOOL_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    for _ in range(2):
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "kgtool", *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd=ROOT,
+                timeout=300,
+                check=False,
+            )
+        assert done.returncode == 2
+        assert done.stderr == b"Error: cannot write the output (No space left on device)\n"
