@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,23 +16,28 @@ from tests.conftest import FIXTURE_ARGS, QUERIES
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _run_into(stdout: Any, args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """Run kgtool with ``stdout`` (a file or descriptor) as its stdout; its status and stderr."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kgtool", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    return done.returncode, done.stderr
+
+
 def _closed_pipe(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run kgtool with stdout a pipe whose reader has gone away (as `| head -0` leaves it)."""
     read, write = os.pipe()
     os.close(read)  # every write now fails with EPIPE, however small the output
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "kgtool", *args],
-            stdout=write,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=ROOT,
-            timeout=300,
-            check=False,
-        )
+        return _run_into(write, args, env)
     finally:
         os.close(write)
-    return done.returncode, done.stderr
 
 
 @pytest.mark.parametrize(
@@ -81,6 +87,9 @@ def test_head_sees_the_first_line_and_no_error(tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
+FULL_DISK = b"Error: cannot write the output (No space left on device)\n"
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 @pytest.mark.parametrize(
     "args",
@@ -100,14 +109,5 @@ def test_a_full_disk_under_stdout_is_an_output_error(tmp_path: Path, args: list[
     env = {**os.environ, "KGTOOL_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     for _ in range(2):
         with open("/dev/full", "wb") as full:
-            done = subprocess.run(
-                [sys.executable, "-m", "kgtool", *args],
-                stdout=full,
-                stderr=subprocess.PIPE,
-                env=env,
-                cwd=ROOT,
-                timeout=300,
-                check=False,
-            )
-        assert done.returncode == 2
-        assert done.stderr == b"Error: cannot write the output (No space left on device)\n"
+            status, stderr = _run_into(full, args, env)
+        assert (status, stderr) == (2, FULL_DISK)
