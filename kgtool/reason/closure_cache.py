@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kgtool.io.cache import CacheKind, CacheSettings, code_fingerprint, hash_file
+from kgtool.store.base import names_blank_node
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -148,16 +149,6 @@ def write_closure(
             closure names one (a closure without blank nodes fits any copy of the inputs).
     """
     body = inferred if isinstance(inferred, bytes) else sorted_ntriples_of(inferred)
-    labels = f" blank-nodes={blank_nodes}" if has_blank_node(body) else ""
+    labels = f" blank-nodes={blank_nodes}" if names_blank_node(body) else ""
     header = f"# kgtool-closure asserted={asserted} dropped={dropped}{labels}\n".encode()
     _entries(cache_dir).write(f"closure-{key}", header + body)
-
-
-def has_blank_node(ntriples: bytes) -> bool:
-    """Whether N-Triples lines may name a blank node (``_:`` inside a literal counts too: the
-    entry is then only reused by the same copy of the inputs, which is still right).
-
-    >>> has_blank_node(b'_:b <urn:p> <urn:o> .\\n'), has_blank_node(b'<urn:s> <urn:p> "o" .\\n')
-    (True, False)
-    """
-    return b"_:" in ntriples

@@ -47,6 +47,7 @@ from kgtool.core.terms import Triple
 from kgtool.graph import KnowledgeGraph
 from kgtool.io.serialize import render_inferred
 from kgtool.reason import closure_cache as cache
+from kgtool.store.base import names_blank_node
 
 if TYPE_CHECKING:
     from kgtool.store.base import Store
@@ -401,7 +402,7 @@ def _cached_closure(
         inferred = closure_graph(hit[0], GRAPH_INFERRED) if hit is not None else None
         if hit is not None and inferred is not None:
             result = ReasoningResult(profile, inferred, hit[1], hit[2])
-            result.blank_nodes = labels if cache.has_blank_node(hit[0]) else None
+            result.blank_nodes = labels if names_blank_node(hit[0]) else None
             return result
     # Every engine computes the same closure, so the cache entry does not depend on it.
     result = compute_closure(asserted(), profile, engine)
@@ -444,7 +445,7 @@ def _native_closure(
         if cache_dir is not None:
             cache.write_closure(cache_dir, key, body, len(asserted), dropped, labels)
         result = ReasoningResult(profile, None, len(asserted), dropped, ntriples=body)
-    result.blank_nodes = labels if cache.has_blank_node(body) else None
+    result.blank_nodes = labels if names_blank_node(body) else None
     return result
 
 

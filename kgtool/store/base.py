@@ -128,6 +128,16 @@ class Capabilities:
     native_closure: bool = False
 
 
+def names_blank_node(ntriples: bytes) -> bool:
+    """Whether N-Triples or N-Quads text may name a blank node (``_:`` inside a literal counts
+    too: callers then take the path that is right for blank nodes, which is right anyway).
+
+    >>> names_blank_node(b'_:b <urn:p> <urn:o> .\\n'), names_blank_node(b'<urn:s> <urn:p> "o" .\\n')
+    (True, False)
+    """
+    return b"_:" in ntriples
+
+
 class Store(Protocol):
     """What the rest of kgtool needs from a quad store."""
 

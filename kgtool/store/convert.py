@@ -18,6 +18,7 @@ from kgtool.core.namespaces import (
 )
 from kgtool.core.patches import string_literal
 from kgtool.core.terms import Triple
+from kgtool.store.base import names_blank_node
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -190,7 +191,7 @@ def render_ntriples(body: bytes, fmt: str) -> str | None:
     >>> render_ntriples(b'<urn:a> <urn:b> "c" .\\n', "nquads")
     '<urn:a> <urn:b> "c" <https://w3id.org/eleutherai-kg/graph/inferred> .\\n'
     """
-    if fmt not in ("nt", "nquads", "turtle") or b"_:" in body:
+    if fmt not in ("nt", "nquads", "turtle") or names_blank_node(body):
         return None
     if fmt == "nt":
         return body.decode("utf-8")

@@ -50,7 +50,7 @@ from kgtool.core.plain import PlainAnswer, PlainRow, PlainTerm, plain_literal, r
 from kgtool.io.files import scratch_folder
 from kgtool.io.formats import RDF_FORMATS, find_rdf_format
 from kgtool.io.parse import base_iri, bind_file_prefixes, parse_file, rdf_format
-from kgtool.store.base import Capabilities, QueryDataset, Writer
+from kgtool.store.base import Capabilities, QueryDataset, Writer, names_blank_node
 from kgtool.store.lexical import Rewrite, find_rewrite, typed
 
 if TYPE_CHECKING:
@@ -761,7 +761,7 @@ class OxigraphStore:
             self.ox.remove_graph(_INFERRED)
         self._keep_asserted_facts()
         try:
-            if b"_:" in ntriples:
+            if names_blank_node(ntriples):
                 # The loaders label blank nodes anew; the closure's are the asserted ones.
                 self.ox.bulk_extend(
                     ox.Quad(t.subject, t.predicate, t.object, _INFERRED)
@@ -1001,7 +1001,7 @@ class OxigraphStore:
             tail = f" {_INFERRED} .".encode()
             inferred = self._dump_bytes(ox.RdfFormat.N_TRIPLES, _INFERRED)
             data += b"\n".join(line[:-2] + tail for line in inferred.split(b"\n") if line)
-        if b"_:" in data or b"<<" in data:
+        if names_blank_node(data) or b"<<" in data:
             return None
         graphs: dict[bytes, list[bytes]] = {}
         for line in data.split(b"\n"):

@@ -45,6 +45,7 @@ from kgtool.core.dists import installed_version
 from kgtool.core.errors import QueryRunError
 from kgtool.io.cache import CacheSettings, code_fingerprint, hash_file
 from kgtool.io.files import process_alive
+from kgtool.store.base import names_blank_node
 from kgtool.store.lexical import Rewrite
 
 if TYPE_CHECKING:
@@ -371,7 +372,7 @@ def open_reasoned(store: OxigraphStore, ntriples: bytes) -> bool:
 
     def reparse() -> OxigraphStore:
         # A parse labels blank nodes anew: a closure naming one cannot follow it.
-        if parse is None or b"_:" in ntriples:
+        if parse is None or names_blank_node(ntriples):
             raise QueryRunError("the stored copy of the inputs was damaged while read")
         fresh = parse()
         fresh.load_inferred(ntriples)
