@@ -780,14 +780,18 @@ class OxigraphStore:
             store_reasoned(self, entry, ntriples)
         return True
 
-    def switch_to(self, folder: Path, reparse: Callable[[], OxigraphStore] | None) -> None:
+    def switch_to(
+        self, folder: Path, blank_nodes: str, reparse: Callable[[], OxigraphStore] | None
+    ) -> None:
         """Read the stored copy in ``folder`` from now on: the same asserted quads as this
-        store's, its blank nodes labelled alike (``reparse`` rebuilds it if it is damaged).
+        store's, its blank nodes labelled as ``blank_nodes`` says (``reparse`` rebuilds it if
+        it is damaged).
 
         Raises:
             OSError, RuntimeError: If it cannot be opened (RocksDB's report of a bad file).
         """
         self._handle = _Handle(ox.Store.read_only(str(folder)))
+        self.blank_nodes = blank_nodes
         self.read_only = True
         self.snapshot = folder
         self.reparse = reparse

@@ -37,6 +37,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -364,10 +365,14 @@ def open_reasoned(store: OxigraphStore, ntriples: bytes) -> bool:
         return False
     key = _reasoned_key(entry, ntriples)
     reasoned = entry.with_name(key)
-    if _record(reasoned, key) is None:
+    record = _record(reasoned, key)
+    if record is None:
         if reasoned.exists() or reasoned.is_symlink():
             discard(reasoned)  # damaged or planted: made again from this load
         return False
+    # The labels it was made with: the copy it came from may have been pruned and built again
+    # since, under the same name, with other labels.
+    labels = record.get("blank_nodes")
     parse = store.reparse
 
     def reparse() -> OxigraphStore:
@@ -379,7 +384,7 @@ def open_reasoned(store: OxigraphStore, ntriples: bytes) -> bool:
         return fresh
 
     try:
-        store.switch_to(reasoned, reparse)
+        store.switch_to(reasoned, labels if isinstance(labels, str) else uuid.uuid4().hex, reparse)
     except (OSError, RuntimeError):  # RocksDB reports a bad checksum as RuntimeError
         discard(reasoned)
         return False
@@ -403,6 +408,6 @@ def store_reasoned(store: OxigraphStore, entry: Path, ntriples: bytes) -> None:
     except (OSError, RuntimeError):
         shutil.rmtree(tmp, ignore_errors=True)
         return
-    # The same asserted quads, rewrites and blank-node labels as the copy it was made from.
-    _seal(tmp, reasoned, {**source, "key": key})
+    # The same asserted quads and rewrites as the copy it was made from, and its labels.
+    _seal(tmp, reasoned, {**source, "key": key, "blank_nodes": store.blank_nodes})
     _prune(entry.parent)

@@ -319,9 +319,13 @@ def _reasoned_twice(cache: Path) -> tuple[KnowledgeGraph, Path, Path]:
 def test_reasoning_again_opens_the_reasoned_copy_read_only(tmp_path: Path) -> None:
     """The first reasoning keeps the inputs with their closure as a stored copy of its own; the
     next one opens it read-only, and answers as reasoning on a fresh parse does."""
-    kg, _, reasoned = _reasoned_twice(tmp_path)
+    kg, entry, reasoned = _reasoned_twice(tmp_path)
     assert kg.store.read_only  # type: ignore[attr-defined]
     assert kg.store.snapshot == reasoned  # type: ignore[attr-defined]
+    # Its blank nodes are labelled as the copy it was made from, and its record says so.
+    labels = json.loads((entry / RECORD).read_text(encoding="utf-8"))["blank_nodes"]
+    assert json.loads((reasoned / RECORD).read_text(encoding="utf-8"))["blank_nodes"] == labels
+    assert kg.store.blank_nodes == labels
     plain = _load(None)
     reason(plain)
     assert_same_dataset(plain.store.dataset(reasoned=True), kg.store.dataset(reasoned=True))
